@@ -1,0 +1,83 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Detente.Stix;
+
+/// <summary>A STIX identifier: <c>type--UUID</c>.</summary>
+/// <remarks>STIX 2.1 §2.9: the type part is the object's <c>type</c>; the UUID part is an RFC 4122 UUID in lower case.</remarks>
+/// <param name="Type">The object type, e.g. <c>indicator</c>.</param>
+/// <param name="Uuid">The UUID part.</param>
+public readonly record struct StixId(string Type, Guid Uuid)
+{
+    /// <summary>Parses <c>type--uuid</c> with the type syntax of STIX 2.1 §3.1 and a lower-case RFC 4122 UUID.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? text, out StixId id)
+    {
+        id = default;
+        if (text is null)
+        {
+            return false;
+        }
+
+        int sep = text.IndexOf("--", StringComparison.Ordinal);
+        if (sep <= 0 || text.Length - sep - 2 != 36)
+        {
+            return false;
+        }
+
+        // The UUID may not start with '-' so the first "--" is the separator only if the type has no "--" itself.
+        string type = text[..sep];
+        ReadOnlySpan<char> uuid = text.AsSpan(sep + 2);
+        if (!StixType.IsValidTypeName(type) || !IsLowerCaseUuid(uuid) || !Guid.TryParseExact(uuid, "D", out Guid guid))
+        {
+            return false;
+        }
+
+        id = new StixId(type, guid);
+        return true;
+    }
+
+    /// <summary>Parses <paramref name="text"/>.</summary>
+    /// <exception cref="FormatException">The text is not a STIX identifier.</exception>
+    public static StixId Parse(string text) =>
+        TryParse(text, out StixId id) ? id : throw new FormatException($"'{text}' is not a STIX identifier (type--uuid).");
+
+    /// <summary>Creates a new identifier of <paramref name="type"/> with a random (version 4) UUID.</summary>
+    public static StixId NewRandom(string type) => new(type, Guid.NewGuid());
+
+    /// <summary>The RFC 4122 version of the UUID part (4 random, 5 name-based).</summary>
+    public int UuidVersion
+    {
+        get
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            Uuid.TryWriteBytes(bytes, bigEndian: true, out _);
+            return bytes[6] >> 4;
+        }
+    }
+
+    /// <summary>True when the UUID part has the RFC 4122 variant bits (10xx).</summary>
+    public bool IsRfc4122Variant
+    {
+        get
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            Uuid.TryWriteBytes(bytes, bigEndian: true, out _);
+            return (bytes[8] & 0xC0) == 0x80;
+        }
+    }
+
+    /// <summary>The identifier as <c>type--uuid</c>.</summary>
+    public override string ToString() => string.Concat(Type, "--", Uuid.ToString("D"));
+
+    private static bool IsLowerCaseUuid(ReadOnlySpan<char> uuid)
+    {
+        foreach (char c in uuid)
+        {
+            if (c is >= 'A' and <= 'F')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
