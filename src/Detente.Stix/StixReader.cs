@@ -38,7 +38,7 @@ public sealed class StixReader
     {
         if (utf8Json.Length > _limits.MaxBytes)
         {
-            throw new StixFormatException($"Input is {utf8Json.Length} bytes; the limit is {_limits.MaxBytes}.", _limits.MaxBytes);
+            throw new StixFormatException($"Input is {utf8Json.Length} bytes, which exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes);
         }
 
         // Skip a UTF-8 byte order mark: some tools write one; it is not part of the JSON text.
@@ -439,6 +439,11 @@ public sealed class StixReader
         if (!reader.TryGetDouble(out double value) || !double.IsFinite(value))
         {
             throw new StixFormatException("A number is out of the range of an IEEE 754 double.", reader.TokenStartIndex);
+        }
+
+        if (!JsonNumber.HasExactForm(value))
+        {
+            throw new StixFormatException("An integer is beyond ±2^53 and cannot be represented exactly.", reader.TokenStartIndex);
         }
 
         return new JsonNumber(value);

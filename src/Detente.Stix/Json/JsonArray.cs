@@ -31,7 +31,7 @@ public sealed class JsonArray : JsonValue, IReadOnlyList<JsonValue>
 
     /// <summary>Creates an array of <paramref name="items"/>.</summary>
     /// <exception cref="ArgumentException">An item is null.</exception>
-    public static JsonArray Create(params ReadOnlySpan<JsonValue> items) => Create(items.ToArray());
+    public static JsonArray Create(params ReadOnlySpan<JsonValue> items) => Create((IEnumerable<JsonValue>)items.ToArray());
 
     /// <summary>Wraps items the reader produced.</summary>
     internal static JsonArray CreateTrusted(JsonValue[] items) => new(items);

@@ -107,13 +107,19 @@ public sealed class JsonNumber : JsonValue
     /// <summary>The largest integer magnitude a double holds exactly (2^53); JCS refuses larger integers.</summary>
     public const long MaxSafeInteger = 9_007_199_254_740_992;
 
-    /// <summary>Wraps a finite <paramref name="value"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN or infinite.</exception>
+    /// <summary>Wraps a finite <paramref name="value"/> that has an exact JSON form.</summary>
+    /// <remarks>
+    /// Refused: NaN, the infinities, and integers beyond ±2^53 below 10^21 — RFC 8785 writes those as plain integer
+    /// literals, which the reader refuses as not exactly representable; so every <see cref="JsonNumber"/> reads back.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is not finite or is such an integer.</exception>
     public JsonNumber(double value)
     {
-        if (!double.IsFinite(value))
+        if (!HasExactForm(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "JSON numbers are finite.");
+            throw new ArgumentOutOfRangeException(nameof(value), value, double.IsFinite(value)
+                ? "An integer beyond ±2^53 has no exact JSON form."
+                : "JSON numbers are finite.");
         }
 
         // -0 and 0 are the same JSON number (RFC 8785 §3.2.2.3 serializes both as 0).
@@ -122,6 +128,10 @@ public sealed class JsonNumber : JsonValue
 
     /// <summary>The number's value.</summary>
     public double Value { get; }
+
+    /// <summary>True when <paramref name="value"/> can be a <see cref="JsonNumber"/> (see the constructor).</summary>
+    public static bool HasExactForm(double value) =>
+        double.IsFinite(value) && !(Math.Abs(value) > MaxSafeInteger && Math.Abs(value) < 1e21 && Math.Floor(value) == value);
 
     /// <inheritdoc/>
     public override JsonKind Kind => JsonKind.Number;

@@ -1,0 +1,125 @@
+using System.Text;
+
+namespace Detente.Stix.Tests;
+
+public sealed partial class StixReaderTests
+{
+    [Fact]
+    public void Input_over_the_byte_limit_is_refused_before_parsing()
+    {
+        StixFormatException e = Refused("[1,2,3,4,5]", new StixReaderLimits { MaxBytes = 10 });
+        Assert.Contains("exceeds the limit of 10 bytes", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_the_limit_is_refused()
+    {
+        var limits = new StixReaderLimits { MaxDepth = 3 };
+        Assert.NotNull(Parse("[[[1]]]", limits));
+        StixFormatException e = Refused("[[[[1]]]]", limits);
+        Assert.Contains("deeper than 3", e.Message, StringComparison.Ordinal);
+        Refused("{\"a\":{\"b\":{\"c\":{}}}}", limits);
+    }
+
+    [Fact]
+    public void Very_deep_nesting_is_refused_without_exhausting_the_stack()
+    {
+        Refused(new string('[', 100_000) + new string(']', 100_000));
+    }
+
+    [Fact]
+    public void A_string_over_the_limit_is_refused()
+    {
+        var limits = new StixReaderLimits { MaxStringBytes = 8 };
+        Assert.NotNull(Parse("\"12345678\"", limits));
+        Refused("\"123456789\"", limits);
+        Refused("{\"123456789\":1}", limits);
+    }
+
+    [Fact]
+    public void A_bundle_over_the_object_limit_is_refused()
+    {
+        var limits = new StixReaderLimits { MaxBundleObjects = 2 };
+        Assert.NotNull(Parse("{\"type\":\"bundle\",\"objects\":[{},{}]}", limits));
+        StixFormatException e = Refused("{\"type\":\"bundle\",\"objects\":[{},{},{}]}", limits);
+        Assert.Contains("more than 2 objects", e.Message, StringComparison.Ordinal);
+        // Only the bundle's own objects array counts.
+        Assert.NotNull(Parse("{\"type\":\"x\",\"y\":{\"objects\":[1,2,3]}}", limits));
+    }
+
+    [Fact]
+    public void An_object_over_the_member_limit_is_refused()
+    {
+        Refused("{\"a\":1,\"b\":2,\"c\":3}", new StixReaderLimits { MaxObjectMembers = 2 });
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Limits_reject_nonsense(int value)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StixReaderLimits { MaxBytes = value });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StixReaderLimits { MaxDepth = value });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StixReaderLimits { MaxBundleObjects = value });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StixReaderLimits { MaxStringBytes = value });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StixReaderLimits { MaxObjectMembers = value });
+    }
+
+    private static async Task<List<StixInput>> ReadAll(string text, StixReaderLimits? limits = null)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        var list = new List<StixInput>();
+        await foreach (StixInput input in new StixReader(limits).ReadAllAsync(stream, TestContext.Current.CancellationToken))
+        {
+            list.Add(input);
+        }
+
+        return list;
+    }
+
+    [Fact]
+    public async Task Json_lines_are_read_one_per_line_with_their_numbers()
+    {
+        List<StixInput> inputs = await ReadAll("{\"a\":1}\r\n\n{\"b\":2}\n  \n[3]");
+        Assert.Equal([1L, 3L, 5L], inputs.Select(i => i.LineNumber!.Value));
+        Assert.All(inputs, i => Assert.Null(i.Error));
+    }
+
+    [Fact]
+    public async Task A_bad_json_line_is_reported_and_reading_goes_on()
+    {
+        List<StixInput> inputs = await ReadAll("{\"a\":1}\n{\"a\":\n{\"c\":3}\n");
+        Assert.Equal(3, inputs.Count);
+        Assert.Null(inputs[0].Error);
+        Assert.Equal(2, inputs[1].Error!.LineNumber);
+        Assert.NotNull(inputs[2].Value);
+    }
+
+    [Fact]
+    public async Task A_json_line_over_the_byte_limit_is_reported_once_and_skipped()
+    {
+        string longLine = "{\"a\":\"" + new string('x', 200) + "\"}";
+        List<StixInput> inputs = await ReadAll("{\"a\":1}\n" + longLine + "\n{\"b\":2}\n", new StixReaderLimits { MaxBytes = 64 });
+        Assert.Equal(3, inputs.Count);
+        Assert.Contains("exceeds the limit", inputs[1].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(2, inputs[1].LineNumber);
+        Assert.Equal(3, inputs[2].LineNumber);
+        Assert.NotNull(inputs[2].Value);
+    }
+
+    [Fact]
+    public async Task A_pretty_printed_document_is_read_whole()
+    {
+        List<StixInput> inputs = await ReadAll("{\n  \"type\": \"bundle\",\n  \"objects\": []\n}\n");
+        StixInput single = Assert.Single(inputs);
+        Assert.Null(single.LineNumber);
+        Assert.NotNull(single.Value);
+    }
+
+    [Fact]
+    public async Task A_pretty_printed_document_over_the_limit_is_refused()
+    {
+        List<StixInput> inputs = await ReadAll("{\n\"a\": \"" + new string('x', 500) + "\"\n}", new StixReaderLimits { MaxBytes = 100 });
+        Assert.Contains("exceeds the limit", Assert.Single(inputs).Error!.Message, StringComparison.Ordinal);
+    }
+}
