@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Detente.Stix;
+
+namespace Detente.Cli;
+
+/// <summary>The <c>detente</c> command tree, with its standard streams injected so tests can run it in process.</summary>
+internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWriter stderr)
+{
+    private readonly Stream _stdin = stdin;
+    private readonly TextWriter _stdout = stdout;
+    private readonly TextWriter _stderr = stderr;
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("Detente: a threat-intelligence exchange for partners who do not trust each other.")
+        {
+            CanonCommand(),
+        };
+        ParseResult parsed = root.Parse(args);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = _stdout, Error = _stderr }, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The CLI boundary: report, never dump a stack trace at the operator.
+            await _stderr.WriteLineAsync($"detente: {e.Message}");
+            return ExitCodes.Unusable;
+        }
+    }
+
+    private static Argument<string> InputArgument() => new("FILE")
+    {
+        Description = "A JSON or JSON-lines file, or - for standard input.",
+    };
+
+    /// <summary>Opens FILE, or standard input for "-"; null (with a message) when the file cannot be opened.</summary>
+    private Stream? OpenInput(string path)
+    {
+        if (path == "-")
+        {
+            return _stdin;
+        }
+
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            _stderr.WriteLine($"detente: cannot open '{path}': {e.Message}");
+            return null;
+        }
+    }
+
+    private static string Where(StixInput input) => input.LineNumber is long line ? $"line {line}: " : string.Empty;
+
+    private static string Describe(StixFormatException e) =>
+        e.BytePosition >= 0 ? $"{e.Message} (at byte {e.BytePosition})" : e.Message;
+}
