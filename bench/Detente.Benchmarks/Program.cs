@@ -1,0 +1,25 @@
+using BenchmarkDotNet.Running;
+using Detente.Testing;
+
+namespace Detente.Benchmarks;
+
+/// <summary>
+/// Runs BenchmarkDotNet benchmarks (<c>--filter '*Stix*'</c>), or writes benchmark input:
+/// <c>generate-lines COUNT FILE</c> writes COUNT seeded STIX objects as JSON lines.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 3 && args[0] == "generate-lines")
+        {
+            long count = long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+            using var writer = new StreamWriter(args[2], append: false, new System.Text.UTF8Encoding(false), 1 << 20);
+            new StixContentGenerator(seed: 42).WriteLines(writer, count);
+            return 0;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Reflection;
+
+namespace Detente.Architecture.Tests;
+
+/// <summary>Dependencies point one way: Cli → Node → {Taxii, Storage.*, Policy, Ledger, Patterns, Psi} → Stix.</summary>
+public sealed class DependencyRules
+{
+    // Each Detente assembly and the Detente assemblies it may reference. A new project adds its line here.
+    private static readonly Dictionary<string, string[]> s_allowed = new(StringComparer.Ordinal)
+    {
+        ["Detente.Stix"] = [],
+        ["detente"] = ["Detente.Stix"],
+    };
+
+    private static readonly string[] s_core = ["Detente.Stix"];
+
+    public static TheoryData<string> Assemblies => new(s_allowed.Keys);
+
+    private static Assembly Load(string name) => Assembly.Load(new AssemblyName(name));
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Detente_references_point_one_way(string assembly)
+    {
+        string[] referenced = Load(assembly).GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(n => n.StartsWith("Detente", StringComparison.Ordinal) || n == "detente")
+            .ToArray();
+        Assert.All(referenced, r => Assert.Contains(r, s_allowed[assembly]));
+    }
+
+    [Fact]
+    public void No_core_library_references_asp_net_core()
+    {
+        foreach (string core in s_core)
+        {
+            Assert.DoesNotContain(Load(core).GetReferencedAssemblies(),
+                a => a.Name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Every_detente_assembly_on_disk_has_a_dependency_rule()
+    {
+        string[] onDisk = Directory.GetFiles(AppContext.BaseDirectory, "Detente.*.dll")
+            .Select(Path.GetFileNameWithoutExtension)
+            .Where(n => !n!.EndsWith(".Tests", StringComparison.Ordinal) && n != "Detente.Testing")
+            .ToArray()!;
+        Assert.All(onDisk, n => Assert.True(s_allowed.ContainsKey(n), $"{n} has no entry in DependencyRules"));
+    }
+}

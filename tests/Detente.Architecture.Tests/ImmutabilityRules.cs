@@ -1,0 +1,44 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace Detente.Architecture.Tests;
+
+/// <summary>Public STIX types are immutable: no public setters (init is fine), no public writable fields.</summary>
+public sealed class ImmutabilityRules
+{
+    [Fact]
+    public void Public_stix_types_are_immutable()
+    {
+        var mutable = new List<string>();
+        foreach (Type type in typeof(Detente.Stix.StixObject).Assembly.GetExportedTypes())
+        {
+            if (typeof(Exception).IsAssignableFrom(type) || type.IsInterface || type.IsEnum)
+            {
+                continue;
+            }
+
+            const BindingFlags Declared = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+            foreach (PropertyInfo p in type.GetProperties(Declared))
+            {
+                MethodInfo? setter = p.SetMethod;
+                if (setter is { IsPublic: true } && !IsInitOnly(setter))
+                {
+                    mutable.Add($"{type.FullName}.{p.Name} has a public setter");
+                }
+            }
+
+            foreach (FieldInfo f in type.GetFields(Declared))
+            {
+                if (!f.IsInitOnly && !f.IsLiteral)
+                {
+                    mutable.Add($"{type.FullName}.{f.Name} is a writable public field");
+                }
+            }
+        }
+
+        Assert.Empty(mutable);
+    }
+
+    private static bool IsInitOnly(MethodInfo setter) =>
+        setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit));
+}
