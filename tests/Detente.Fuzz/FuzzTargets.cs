@@ -1,0 +1,170 @@
+using System.Text;
+using System.Text.Json;
+using Detente.Stix;
+using Detente.Stix.Json;
+
+namespace Detente.Fuzz;
+
+/// <summary>
+/// Fuzz targets. Each takes arbitrary bytes; the only exception it may let escape is the parser's documented one,
+/// and whatever the parser accepts is re-checked by a simple oracle. Anything else is a bug.
+/// </summary>
+public static class FuzzTargets
+{
+    /// <summary>The targets by name, as <c>detente-fuzz NAME</c> and the mutation tests know them.</summary>
+    public static IReadOnlyDictionary<string, FuzzTarget> All { get; } = new Dictionary<string, FuzzTarget>(StringComparer.Ordinal)
+    {
+        ["reader"] = StixReaderTarget,
+        ["timestamp"] = TimestampTarget,
+        ["id"] = IdTarget,
+    };
+
+    private static readonly StixReader s_reader = new(new StixReaderLimits { MaxBytes = 1 << 20, MaxDepth = 32, MaxStringBytes = 4096 });
+
+    /// <summary>StixReader.Parse: refuses with StixFormatException only; accepted input is valid JSON with unique names that round-trips through JCS.</summary>
+    public static void StixReaderTarget(ReadOnlySpan<byte> input)
+    {
+        JsonValue value;
+        try
+        {
+            value = s_reader.Parse(input);
+        }
+        catch (StixFormatException)
+        {
+            return;
+        }
+
+        // Oracle 1: System.Text.Json accepts the same text (it is the RFC 8259 reference here).
+        ReadOnlySpan<byte> text = input.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? input[3..] : input;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(text.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            CheckAgainstDocument(value, document.RootElement);
+        }
+        catch (JsonException e)
+        {
+            throw new FuzzFailure($"StixReader accepted what System.Text.Json refuses: {e.Message}");
+        }
+
+        // Oracle 2: the canonical form reads back to an equal value and is a fixed point.
+        byte[] canonical = JsonCanonicalizer.Canonicalize(value);
+        JsonValue again = s_reader.Parse(canonical);
+        if (!again.Equals(value))
+        {
+            throw new FuzzFailure("The canonical form does not read back to an equal value.");
+        }
+
+        if (!JsonCanonicalizer.Canonicalize(again).AsSpan().SequenceEqual(canonical))
+        {
+            throw new FuzzFailure("Canonicalization is not idempotent.");
+        }
+    }
+
+    /// <summary>StixTimestamp.TryParse never throws; what it accepts prints back exactly and matches the STIX grammar.</summary>
+    public static void TimestampTarget(ReadOnlySpan<byte> input)
+    {
+        string text = Encoding.UTF8.GetString(input);
+        if (!StixTimestamp.TryParse(text, out StixTimestamp t))
+        {
+            return;
+        }
+
+        if (t.ToString() != text)
+        {
+            throw new FuzzFailure("A parsed timestamp does not print back as written.");
+        }
+
+        // Grammar oracle: YYYY-MM-DDTHH:mm:ss[.s+]Z in ASCII, and .NET agrees on the date and time.
+        if (!System.Text.RegularExpressions.Regex.IsMatch(text, @"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
+            || !DateTime.TryParseExact(text[..19], "yyyy'-'MM'-'dd'T'HH':'mm':'ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+        {
+            throw new FuzzFailure("StixTimestamp accepted text outside the STIX timestamp grammar.");
+        }
+    }
+
+    /// <summary>StixId.TryParse never throws; what it accepts prints back exactly.</summary>
+    public static void IdTarget(ReadOnlySpan<byte> input)
+    {
+        string text = Encoding.UTF8.GetString(input);
+        if (StixId.TryParse(text, out StixId id) && id.ToString() != text)
+        {
+            throw new FuzzFailure("A parsed identifier does not print back as written.");
+        }
+    }
+
+    private static void CheckAgainstDocument(JsonValue value, JsonElement element)
+    {
+        bool same = (value, element.ValueKind) switch
+        {
+            (JsonObject o, JsonValueKind.Object) => CheckObject(o, element),
+            (JsonArray a, JsonValueKind.Array) => CheckArray(a, element),
+            (JsonString s, JsonValueKind.String) => s.Value == element.GetString(),
+            (JsonNumber n, JsonValueKind.Number) => element.TryGetDouble(out double d) && d == n.Value,
+            (_, JsonValueKind.True) => value.Kind == JsonKind.True,
+            (_, JsonValueKind.False) => value.Kind == JsonKind.False,
+            (_, JsonValueKind.Null) => value.Kind == JsonKind.Null,
+            _ => false,
+        };
+        if (!same)
+        {
+            throw new FuzzFailure($"StixReader and System.Text.Json read different values ({value.Kind} vs {element.ValueKind}).");
+        }
+    }
+
+    private static bool CheckObject(JsonObject o, JsonElement element)
+    {
+        int count = 0;
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            if (!o.TryGetValue(property.Name, out JsonValue? member))
+            {
+                return false;
+            }
+
+            CheckAgainstDocument(member, property.Value);
+            count++;
+        }
+
+        return count == o.Count; // equal counts and every name found: names are unique on both sides
+    }
+
+    private static bool CheckArray(JsonArray a, JsonElement element)
+    {
+        if (element.GetArrayLength() != a.Count)
+        {
+            return false;
+        }
+
+        int i = 0;
+        foreach (JsonElement item in element.EnumerateArray())
+        {
+            CheckAgainstDocument(a[i++], item);
+        }
+
+        return true;
+    }
+}
+
+/// <summary>A fuzz target's signature.</summary>
+public delegate void FuzzTarget(ReadOnlySpan<byte> input);
+
+/// <summary>An oracle disagreed with a parser: a bug.</summary>
+public sealed class FuzzFailure : Exception
+{
+    /// <summary>Creates the failure.</summary>
+    public FuzzFailure(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the failure.</summary>
+    public FuzzFailure()
+    {
+    }
+
+    /// <summary>Creates the failure.</summary>
+    public FuzzFailure(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
