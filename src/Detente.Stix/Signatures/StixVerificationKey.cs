@@ -8,7 +8,7 @@ namespace Detente.Stix.Signatures;
 /// <remarks>
 /// RFC 8037 §2 (OKP, crv Ed25519): the key is the 32-byte encoding of RFC 8032 §5.1.5. The key id (the JWS
 /// <c>kid</c>) is the lower-case hex SHA-256 of those 32 bytes. A key that no signature could ever be valid for under
-/// Detente's rule (not canonical, or of small order; see StixSignatures) is refused when created.
+/// Detente's rule (not canonical, or of small order; see <see cref="StixSignatures"/>) is refused when created.
 /// </remarks>
 public sealed class StixVerificationKey : IEquatable<StixVerificationKey>
 {
