@@ -43,6 +43,23 @@ public readonly record struct StixId(string Type, Guid Uuid)
     /// <summary>Creates a new identifier of <paramref name="type"/> with a random (version 4) UUID.</summary>
     public static StixId NewRandom(string type) => new(type, Guid.NewGuid());
 
+    /// <summary>Creates the identifier of <paramref name="type"/> whose UUID is the version 5 UUID of <paramref name="name"/> in <paramref name="namespaceId"/>.</summary>
+    /// <remarks>
+    /// STIX 2.1 §2.9: deterministic identifiers are UUIDv5; SCOs use the namespace
+    /// <c>00abedb4-aa42-466c-9c01-fed23315a9b7</c> (see <see cref="Identifiers.ScoIds"/>), which no other object may use.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not a valid STIX type name.</exception>
+    public static StixId NewNameBased(string type, Guid namespaceId, ReadOnlySpan<byte> name)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (!StixType.IsValidTypeName(type))
+        {
+            throw new ArgumentException($"'{type}' is not a valid STIX type name.", nameof(type));
+        }
+
+        return new StixId(type, Identifiers.NameBasedUuid.Create(namespaceId, name));
+    }
+
     /// <summary>The RFC 4122 version of the UUID part (4 random, 5 name-based).</summary>
     public int UuidVersion
     {
