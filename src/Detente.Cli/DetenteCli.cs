@@ -15,6 +15,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
         var root = new RootCommand("Detente: a threat-intelligence exchange for partners who do not trust each other.")
         {
             CanonCommand(),
+            IdCommand(),
         };
         ParseResult parsed = root.Parse(args);
         try

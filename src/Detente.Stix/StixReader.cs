@@ -134,6 +134,42 @@ public sealed class StixReader
     public async IAsyncEnumerable<StixInput> ReadAllAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
+
+        // A stream holding a single document on its first line is one document, not JSON lines: it has no line number.
+        StixInput? first = null;
+        bool more = false;
+        await foreach (StixInput input in ReadLinesOrDocumentAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            if (first is null && !more)
+            {
+                first = input;
+                continue;
+            }
+
+            if (first is StixInput pending)
+            {
+                yield return pending;
+                first = null;
+            }
+
+            more = true;
+            yield return input;
+        }
+
+        if (first is StixInput only)
+        {
+            yield return only.LineNumber == 1
+                ? only with
+                {
+                    LineNumber = null,
+                    Error = only.Error is null ? null : new StixFormatException(only.Error.Message, only.Error.BytePosition, only.Error.InnerException),
+                }
+                : only;
+        }
+    }
+
+    private async IAsyncEnumerable<StixInput> ReadLinesOrDocumentAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {

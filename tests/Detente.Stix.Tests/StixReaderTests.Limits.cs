@@ -108,6 +108,16 @@ public sealed partial class StixReaderTests
     }
 
     [Fact]
+    public async Task A_single_document_on_one_line_has_no_line_number()
+    {
+        StixInput single = Assert.Single(await ReadAll("{\"a\":1}\n"));
+        Assert.Null(single.LineNumber);
+        StixInput bad = Assert.Single(await ReadAll("{\"a\":"));
+        Assert.Null(bad.LineNumber);
+        Assert.Null(bad.Error!.LineNumber);
+    }
+
+    [Fact]
     public async Task A_pretty_printed_document_is_read_whole()
     {
         List<StixInput> inputs = await ReadAll("{\n  \"type\": \"bundle\",\n  \"objects\": []\n}\n");
