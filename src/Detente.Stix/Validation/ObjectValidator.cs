@@ -344,7 +344,7 @@ internal static class ObjectValidator
                 }
                 else if (!integer.TryGetInt64(out long whole) || Math.Abs(whole) >= JsonNumber.MaxSafeInteger)
                 {
-                    ctx.Error(ValidationRules.Range, "must be an integer between -(2^53)+1 and (2^53)-1");
+                    ctx.Error(ValidationRules.OutOfRange, "must be an integer between -(2^53)+1 and (2^53)-1");
                 }
                 else
                 {
@@ -449,7 +449,7 @@ internal static class ObjectValidator
         if ((spec.Min is double min && value < min) || (spec.Max is double max && value > max))
         {
             string range = spec.Max is null ? $"at least {spec.Min}" : spec.Min is null ? $"at most {spec.Max}" : $"between {spec.Min} and {spec.Max}";
-            ctx.Error(ValidationRules.Range, $"must be {range}");
+            ctx.Error(ValidationRules.OutOfRange, $"must be {range}");
         }
     }
 

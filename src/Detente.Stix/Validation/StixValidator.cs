@@ -35,7 +35,7 @@ public sealed class StixValidator
     public ValidationReport Validate(JsonValue document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var ctx = new ValidationContext("$", _options.PatternValidator);
+        ValidationContext ctx = ValidationContext.Rent("$", _options.PatternValidator);
         if (document is not JsonObject obj)
         {
             ctx.Error(ValidationRules.DocumentNotObject, $"must be a JSON object (a bundle or a STIX Object), not {ObjectValidator.Describe(document)}");
@@ -49,7 +49,7 @@ public sealed class StixValidator
             ObjectValidator.ValidateObject(obj, ctx);
         }
 
-        return ctx.ToReport();
+        return ctx.Complete();
     }
 
     /// <summary>Validates one STIX Object; issue paths start with <paramref name="path"/>.</summary>
@@ -60,9 +60,9 @@ public sealed class StixValidator
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(path);
-        var ctx = new ValidationContext(path, _options.PatternValidator);
+        ValidationContext ctx = ValidationContext.Rent(path, _options.PatternValidator);
         ObjectValidator.ValidateObject(obj.Json, ctx);
-        return ctx.ToReport();
+        return ctx.Complete();
     }
 
     /// <summary>Validates a bundle and every object in it (paths <c>$.objects[i]…</c>).</summary>
@@ -70,8 +70,8 @@ public sealed class StixValidator
     public ValidationReport Validate(StixBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        var ctx = new ValidationContext("$", _options.PatternValidator);
+        ValidationContext ctx = ValidationContext.Rent("$", _options.PatternValidator);
         BundleValidator.Validate(bundle.Json, ctx);
-        return ctx.ToReport();
+        return ctx.Complete();
     }
 }

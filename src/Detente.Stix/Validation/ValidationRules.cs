@@ -60,7 +60,7 @@ public static class ValidationRules
     public const string RefType = "common.ref-type";
 
     /// <summary>Error: a number is outside its allowed range, or is not a whole number where an integer is required (§2.10).</summary>
-    public const string Range = "common.range";
+    public const string OutOfRange = "common.range";
 
     /// <summary>Error: a list is empty (§2.12: empty lists are prohibited).</summary>
     public const string EmptyList = "common.empty-list";

@@ -46,6 +46,9 @@ public abstract class ValidationTestBase
     /// <summary>Quotes a string as a JSON string literal.</summary>
     protected static string Q(string value) => new JsonString(value).ToString();
 
+    /// <summary>A JSON object with one member whose value is the raw JSON <paramref name="value"/>.</summary>
+    protected static string Member(string name, string value) => "{" + Q(name) + ":" + value + "}";
+
     /// <summary>Returns <paramref name="json"/> (an object) with members set to raw JSON values, or removed when the value is null.</summary>
     protected static string With(string json, params (string Name, string? Json)[] changes)
     {
