@@ -496,7 +496,7 @@ internal static class ObjectValidator
         {
             if (vocabulary.IsEnum)
             {
-                ctx.Error(ValidationRules.Enum, $"\"{Truncate(text.Value)}\" is not a value of {vocabulary.Name}");
+                ctx.Error(ValidationRules.EnumValue, $"\"{Truncate(text.Value)}\" is not a value of {vocabulary.Name}");
             }
             else
             {

@@ -124,7 +124,8 @@ internal sealed class ValidationContext
 
     private static bool IsPlainName(string name)
     {
-        if (name.Length == 0)
+        // Dot notation for identifier-like names; anything else ("SHA-256", "0", "x y") goes in brackets.
+        if (name.Length == 0 || char.IsAsciiDigit(name[0]))
         {
             return false;
         }

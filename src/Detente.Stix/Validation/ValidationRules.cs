@@ -72,7 +72,7 @@ public static class ValidationRules
     public const string DictionaryKey = "common.dictionary-key";
 
     /// <summary>Error: an enumeration property has a value the enumeration does not list (§2.4).</summary>
-    public const string Enum = "common.enum";
+    public const string EnumValue = "common.enum";
 
     /// <summary>Warning: an open-vocabulary property has a value the vocabulary does not suggest (§2.14 SHOULD).</summary>
     public const string OpenVocab = "common.open-vocab";
