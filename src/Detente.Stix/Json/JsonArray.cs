@@ -31,7 +31,9 @@ public sealed class JsonArray : JsonValue, IReadOnlyList<JsonValue>
 
     /// <summary>Creates an array of <paramref name="items"/>.</summary>
     /// <exception cref="ArgumentException">An item is null.</exception>
-    public static JsonArray Create(params ReadOnlySpan<JsonValue> items) => Create(items.ToArray());
+    public static JsonArray Create(params ReadOnlySpan<JsonValue> items) =>
+        // The cast matters: an array argument binds to this span overload again (C# 14 first-class spans).
+        Create((IEnumerable<JsonValue>)items.ToArray());
 
     /// <summary>Wraps items the reader produced.</summary>
     internal static JsonArray CreateTrusted(JsonValue[] items) => new(items);
