@@ -159,6 +159,26 @@ internal static class ScoRules
         }
     }
 
+    /// <summary>§6.17: "The hive portion of the key MUST be fully expanded and not truncated".</summary>
+    public static void WindowsRegistryKey(JsonObject obj, ValidationContext ctx)
+    {
+        if (obj.GetString("key") is not string key)
+        {
+            return;
+        }
+
+        int end = key.IndexOf('\\');
+        ReadOnlySpan<char> hive = end < 0 ? key : key.AsSpan(0, end);
+        foreach (string abbreviation in (ReadOnlySpan<string>)["HKLM", "HKCU", "HKCR", "HKU", "HKCC", "HKPD"])
+        {
+            if (hive.Equals(abbreviation, StringComparison.OrdinalIgnoreCase))
+            {
+                ctx.Error(ValidationRules.RegistryKeyHive, "key", $"must name the hive in full (e.g. HKEY_LOCAL_MACHINE), not {abbreviation}");
+                return;
+            }
+        }
+    }
+
     private static bool HasPortProtocol(JsonArray protocols)
     {
         foreach (JsonValue protocol in protocols)

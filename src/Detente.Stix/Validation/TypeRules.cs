@@ -32,6 +32,7 @@ internal static class TypeRules
             ["network-traffic"] = ScoRules.NetworkTraffic,
             ["software"] = ScoRules.Software,
             ["url"] = ScoRules.Url,
+            ["windows-registry-key"] = ScoRules.WindowsRegistryKey,
             ["language-content"] = MetaRules.LanguageContent,
             ["marking-definition"] = MetaRules.MarkingDefinition,
             ["extension-definition"] = MetaRules.ExtensionDefinition,

@@ -289,6 +289,9 @@ public static class ValidationRules
     /// <summary>Error: an email MIME part has neither <c>body</c> nor <c>body_raw_ref</c> (§6.6.2).</summary>
     public const string EmailMimePartBody = "email-message.mime-part-body";
 
+    /// <summary>Error: a windows-registry-key <c>key</c> abbreviates its hive (e.g. HKLM for HKEY_LOCAL_MACHINE, §6.17).</summary>
+    public const string RegistryKeyHive = "windows-registry-key.hive";
+
     /// <summary>Error: software <c>cpe</c> is not a CPE 2.3 formatted string (§6.14).</summary>
     public const string SoftwareCpe = "software.cpe";
 

@@ -129,6 +129,8 @@ public sealed class ScoRuleTests : ValidationTestBase
         ("unix-account-ext gid a string", ExampleWith("user-account", ("extensions", """{"unix-account-ext": {"gid": "1001"}}""")), PropertyType, "$.extensions['unix-account-ext'].gid"),
         ("registry value with no property", ExampleWith("windows-registry-key", ("values", "[{}]")), AtLeastOneProperty, "$.values[0]"),
         ("registry data type outside the enumeration", ExampleWith("windows-registry-key", ("values", """[{"name": "x", "data_type": "REG_JSON"}]""")), EnumValue, "$.values[0].data_type"),
+        ("registry key with an abbreviated hive", ExampleWith("windows-registry-key", ("key", Q("HKLM\\Software\\Acme"))), RegistryKeyHive, "$.key"),
+        ("registry key with an abbreviated hive only", ExampleWith("windows-registry-key", ("key", Q("hkcu"))), RegistryKeyHive, "$.key"),
         ("registry key created by an identity", ExampleWith("windows-registry-key", ("creator_user_ref", Q(IdentityId))), RefType, "$.creator_user_ref"),
         ("x509 v3 extensions with no property", ExampleWith("x509-certificate", ("x509_v3_extensions", "{}")), AtLeastOneProperty, "$.x509_v3_extensions"),
         ("x509 exponent a string", ExampleWith("x509-certificate", ("subject_public_key_exponent", Q("65537"))), PropertyType, "$.subject_public_key_exponent"),
