@@ -540,8 +540,9 @@ public static class StixExamples
               ],
               "subject": "Invoice 0342 overdue",
               "additional_header_fields": {
-                "X-Mailer": [
-                  "Example Mail 7.1"
+                "Reply-To": [
+                  "billing@invoices.example.com",
+                  "collections@invoices.example.com"
                 ]
               },
               "body": "Please find the overdue invoice attached. Open it today to avoid late fees."

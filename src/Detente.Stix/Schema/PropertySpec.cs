@@ -88,8 +88,9 @@ internal enum DictionaryValues
     Integer,
     StringOrInteger,
 
-    /// <summary>A non-empty list of strings (repeatable header fields).</summary>
-    StringList,
+    /// <summary>A header field value: a non-empty list of strings (§6.6, §6.12.2 say a list, so that a field can
+    /// repeat), or a single string, as the specification's own email-message example and the OASIS schema have it.</summary>
+    HeaderValues,
 
     /// <summary>A JSON object (language-content <c>contents</c>).</summary>
     Object,

@@ -56,7 +56,7 @@ internal static class ScoTypes
             Str("message_id"),
             Str("subject"),
             Strs("received_lines"),
-            Dict("additional_header_fields", DictionaryValues.StringList),
+            Dict("additional_header_fields", DictionaryValues.HeaderValues),
             Str("body"),
             Objs("body_multipart", Structs.EmailMimePart),
             Ref("raw_email_ref", "artifact")),

@@ -149,7 +149,7 @@ internal static class Structs
         Str("request_method").Req(),
         Str("request_value").Req(),
         Str("request_version"),
-        Dict("request_header", DictionaryValues.StringList),
+        Dict("request_header", DictionaryValues.HeaderValues),
         Count("message_body_length"),
         Ref("message_body_data_ref", "artifact"));
 

@@ -559,7 +559,7 @@ internal static class ObjectValidator
                 DictionaryValues.String when value is not JsonString => "a string",
                 DictionaryValues.Integer when !IsInteger(value) => "an integer",
                 DictionaryValues.StringOrInteger when value is not JsonString && !IsInteger(value) => "a string or an integer",
-                DictionaryValues.StringList when !IsStringList(value) => "a non-empty list of strings",
+                DictionaryValues.HeaderValues when value is not JsonString && !IsStringList(value) => "a non-empty list of strings (or a string)",
                 DictionaryValues.Object when value is not JsonObject => "an object",
                 _ => null,
             };

@@ -102,7 +102,8 @@ public sealed class ScoRuleTests : ValidationTestBase
         ("ipfix value a boolean", ExampleWith("network-traffic", ("ipfix", """{"minimumIpTotalLength": true}""")), PropertyType, "$.ipfix.minimumIpTotalLength"),
         ("ipfix key with a space", ExampleWith("network-traffic", ("ipfix", """{"minimum length": 32}""")), DictionaryKey, "$.ipfix['minimum length']"),
         ("http-request-ext without request_method", ExampleWith("network-traffic", ("extensions", """{"http-request-ext": {"request_value": "/"}}""")), Required, "$.extensions['http-request-ext'].request_method"),
-        ("http request header not a list", ExampleWith("network-traffic", ("extensions", """{"http-request-ext": {"request_method": "get", "request_value": "/", "request_header": {"Host": "example.net"}}}""")), PropertyType, "$.extensions['http-request-ext'].request_header.Host"),
+        ("http request header a number", ExampleWith("network-traffic", ("extensions", """{"http-request-ext": {"request_method": "get", "request_value": "/", "request_header": {"Content-Length": 42}}}""")), PropertyType, "$.extensions['http-request-ext'].request_header['Content-Length']"),
+        ("http request header an empty list", ExampleWith("network-traffic", ("extensions", """{"http-request-ext": {"request_method": "get", "request_value": "/", "request_header": {"Host": []}}}""")), PropertyType, "$.extensions['http-request-ext'].request_header.Host"),
         ("icmp-ext type not hex", ExampleWith("network-traffic", ("extensions", """{"icmp-ext": {"icmp_type_hex": "8", "icmp_code_hex": "00"}}""")), Hex, "$.extensions['icmp-ext'].icmp_type_hex"),
         ("socket-ext address family outside the enumeration", ExampleWith("network-traffic", ("extensions", """{"socket-ext": {"address_family": "AF_PACKET"}}""")), EnumValue, "$.extensions['socket-ext'].address_family"),
         ("socket-ext option not an integer", ExampleWith("network-traffic", ("extensions", """{"socket-ext": {"address_family": "AF_INET", "options": {"SO_RCVTIMEO": "100"}}}""")), PropertyType, "$.extensions['socket-ext'].options.SO_RCVTIMEO"),
@@ -115,7 +116,7 @@ public sealed class ScoRuleTests : ValidationTestBase
         ("MIME part without body or body_raw_ref", ExampleWith("email-message", ("is_multipart", "true"), ("body", null), ("body_multipart", """[{"content_type": "text/plain"}]""")), EmailMimePartBody, "$.body_multipart[0]"),
         ("MIME part raw body that is a URL", ExampleWith("email-message", ("is_multipart", "true"), ("body", null), ("body_multipart", """[{"body_raw_ref": "url--0d4f1e3b-8a1b-5e5c-9f0e-5b3c2a1d4e6f"}]""")), RefType, "$.body_multipart[0].body_raw_ref"),
         ("email to an IP address", ExampleWith("email-message", ("to_refs", $"[{Q(Ipv4Id)}]")), RefType, "$.to_refs[0]"),
-        ("header field value not a list", ExampleWith("email-message", ("additional_header_fields", """{"X-Mailer": "Example Mail"}""")), PropertyType, "$.additional_header_fields['X-Mailer']"),
+        ("header field value a list of numbers", ExampleWith("email-message", ("additional_header_fields", """{"X-Priority": [1]}""")), PropertyType, "$.additional_header_fields['X-Priority']"),
         ("process without any property", """{"type": "process", "spec_version": "2.1", "id": "process--cc531843-732f-4889-bb2d-ccf6a82cf00e"}""", AtLeastOneProperty, "$"),
         ("process id that is a UUIDv5", ExampleWith("process", ("id", Q("process--7c1b5b4d-5b6a-5c3e-9a2d-1f0e3d4c5b6a"))), ScoUuidV4, "$.id"),
         ("process opening a file as a connection", ExampleWith("process", ("opened_connection_refs", $"[{Q(FileId)}]")), RefType, "$.opened_connection_refs[0]"),
@@ -150,6 +151,7 @@ public sealed class ScoRuleTests : ValidationTestBase
         ("multipart email", ExampleWith("email-message", ("is_multipart", "true"), ("body", null), ("body_multipart", $$"""[{"body": "See attachment.", "content_type": "text/plain"}, {"body_raw_ref": "{{FileId}}", "content_type": "application/octet-stream"}]"""))),
         ("process with only an extension", """{"type": "process", "spec_version": "2.1", "id": "process--cc531843-732f-4889-bb2d-ccf6a82cf00e", "extensions": {"windows-service-ext": {"service_name": "AcmeUpdate"}}}"""),
         ("file with a PE extension", ExampleWith("file", ("extensions", """{"windows-pebinary-ext": {"pe_type": "exe", "machine_hex": "014c", "number_of_sections": 4, "sections": [{"name": ".text", "size": 4096, "entropy": 6.2}]}}"""))),
+        ("header fields as single strings, as in the specification's example", ExampleWith("email-message", ("additional_header_fields", """{"Content-Disposition": "inline", "X-Mailer": "Mutt/1.5.23"}"""))),
         ("registry default value", ExampleWith("windows-registry-key", ("values", """[{"name": "", "data": "x", "data_type": "REG_SZ"}]"""))));
 
     [Theory]
