@@ -7,7 +7,7 @@ namespace Detente.Stix.Validation;
 /// The path is a stack of segments pushed and popped as the walk descends; it is turned into a string only when an
 /// issue is reported, so a valid object costs no string work. One context serves one call at a time: it is rented
 /// per thread and returned by <see cref="Complete"/>, so validating a valid object allocates almost nothing
-/// (bench: <c>Stix/ValidatorBenchmarks</c>, see the README).
+/// (measured in Validation/README.md).
 /// </remarks>
 internal sealed class ValidationContext
 {
