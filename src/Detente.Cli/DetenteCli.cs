@@ -16,6 +16,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
         {
             CanonCommand(),
             IdCommand(),
+            ValidateCommand(),
         };
         ParseResult parsed = root.Parse(args);
         try

@@ -47,6 +47,11 @@ public sealed class StixReader
             utf8Json = utf8Json[3..];
         }
 
+        if (utf8Json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new StixFormatException("Input holds no JSON value.", 0);
+        }
+
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions
         {
             // Our own depth check gives the clearer message; this is the backstop.
@@ -56,11 +61,7 @@ public sealed class StixReader
         });
         try
         {
-            if (!reader.Read())
-            {
-                throw new StixFormatException("Input holds no JSON value.", 0);
-            }
-
+            reader.Read();
             JsonValue value = ReadValue(ref reader, 0, isBundleObjects: false);
             if (reader.Read())
             {

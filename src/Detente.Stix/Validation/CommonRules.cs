@@ -1,4 +1,6 @@
+using Detente.Stix.Identifiers;
 using Detente.Stix.Json;
+using Detente.Stix.Signatures;
 using Detente.Stix.Schema;
 
 namespace Detente.Stix.Validation;
@@ -165,6 +167,13 @@ internal static class CommonRules
         else if (version != 5)
         {
             ctx.Warning(ValidationRules.ScoUuidV5, "id", $"should be a deterministic UUIDv5, not a version {version} UUID");
+        }
+        else if (ScoIds.Compute(StixSignatures.Unsigned(new StixObject(obj))) is { IsComputed: true } computed
+            && !string.Equals(computed.Id.Value.ToString(), id.Value, StringComparison.Ordinal))
+        {
+            // A UUIDv5 of other values: another producer computes a different id for the same observable.
+            ctx.Warning(ValidationRules.ScoDeterministicId, "id",
+                $"should be {computed.Id.Value}, the UUIDv5 of its ID Contributing Properties{Contributing(spec)}");
         }
     }
 

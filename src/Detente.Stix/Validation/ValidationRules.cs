@@ -232,8 +232,11 @@ public static class ValidationRules
 
     // SCOs (§6)
 
-    /// <summary>Warning: an SCO id is not a UUIDv5 (§2.9 SHOULD; the deterministic value is not checked here).</summary>
+    /// <summary>Warning: an SCO id is not a UUIDv5 (§2.9 SHOULD).</summary>
     public const string ScoUuidV5 = "sco.uuid-v5";
+
+    /// <summary>Warning: an SCO id is a UUIDv5, but not the one its ID Contributing Properties give (§2.9 SHOULD; signatures excluded).</summary>
+    public const string ScoDeterministicId = "sco.deterministic-id";
 
     /// <summary>Error: an SCO has none of its (all optional) ID Contributing Properties, so its id MUST be a UUIDv4 (§2.9), but is not.</summary>
     public const string ScoUuidV4 = "sco.uuid-v4";

@@ -138,6 +138,7 @@ public sealed class ScoRuleTests : ValidationTestBase
         ("autonomous system number a string", ExampleWith("autonomous-system", ("number", Q("64511"))), PropertyType, "$.number"),
         ("mutex without name", ExampleWith("mutex", ("name", null)), Required, "$.name"),
         ("SCO id that is a UUIDv4", ExampleWith("domain-name", ("id", Q("domain-name--0e1b2d44-2a0c-4f4e-9f2f-8a6e2c1d3b4a"))), ScoUuidV5, "$.id"),
+        ("SCO id that is the UUIDv5 of another value", ExampleWith("domain-name", ("id", Q("domain-name--28bb3599-77cd-5a82-a950-b5bc3caf07c4"))), ScoDeterministicId, "$.id"),
         ("versioned SCO created to the second", ExampleWith("mutex", ("created", Q("2024-03-05T13:41:09Z"))), TimestampPrecision, "$.created"));
 
     public static TheoryData<string, string> ValidScoCases => Valid(

@@ -1,4 +1,5 @@
 using System.Text;
+using Detente.Stix.Identifiers;
 using Detente.Stix.Json;
 using Detente.Stix.Validation;
 using Detente.Testing;
@@ -30,6 +31,7 @@ public abstract class ValidationTestBase
         ValidationRules.CustomObject,
         ValidationRules.MalwareAnalysisProduct,
         ValidationRules.ScoUuidV5,
+        ValidationRules.ScoDeterministicId,
         ValidationRules.IpHostBits,
         ValidationRules.NetworkTrafficPorts,
         ValidationRules.ExtensionDefinitionToplevel,
@@ -50,12 +52,25 @@ public abstract class ValidationTestBase
     protected static string Member(string name, string value) => "{" + Q(name) + ":" + value + "}";
 
     /// <summary>Returns <paramref name="json"/> (an object) with members set to raw JSON values, or removed when the value is null.</summary>
+    /// <remarks>
+    /// An SCO whose id was its deterministic one gets the deterministic id of the changed object (when one can be
+    /// computed), unless the changes set <c>id</c> themselves: each case then breaks only the rule it is about.
+    /// </remarks>
     protected static string With(string json, params (string Name, string? Json)[] changes)
     {
-        var obj = (JsonObject)Parse(json);
+        var original = (JsonObject)Parse(json);
+        JsonObject obj = original;
         foreach ((string name, string? value) in changes)
         {
             obj = value is null ? obj.Without(name) : obj.With(name, Parse(value));
+        }
+
+        if (!changes.Any(c => c.Name == "id")
+            && ScoIds.Compute(new StixObject(original)) is { IsComputed: true } before
+            && before.Id.Value.ToString() == original.GetString("id")
+            && ScoIds.Compute(new StixObject(obj)) is { IsComputed: true } after)
+        {
+            obj = obj.With("id", after.Id.Value.ToString());
         }
 
         return obj.ToString();
