@@ -7,6 +7,10 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         using Stream stdin = Console.OpenStandardInput();
-        return await new DetenteCli(stdin, Console.Out, Console.Error).RunAsync(args);
+        // Console.Out flushes on every write; a command that prints a line per object needs a buffer.
+        await using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024);
+        int exit = await new DetenteCli(stdin, stdout, Console.Error).RunAsync(args);
+        await stdout.FlushAsync();
+        return exit;
     }
 }

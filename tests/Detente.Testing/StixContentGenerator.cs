@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Detente.Stix;
+using Detente.Stix.Identifiers;
+using Detente.Stix.Json;
 
 namespace Detente.Testing;
 
@@ -19,6 +22,7 @@ public sealed class StixContentGenerator
     private const string Identity = "identity--8c6af861-7b20-41ef-9b59-6344fd872a8f";
     private const string TlpAmber = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
 
+    private static readonly StixReader s_reader = new();
     private readonly Random _random;
     private readonly DateTime _epoch = new(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
@@ -36,7 +40,7 @@ public sealed class StixContentGenerator
         string modified = Timestamp(_random.Next(600 * 24 * 3600, 700 * 24 * 3600));
         string common = $"\"type\":\"{type}\",\"spec_version\":\"2.1\",\"id\":\"{type}--{Uuid()}\",\"created\":\"{created}\",\"modified\":\"{modified}\",\"created_by_ref\":\"{Identity}\",\"object_marking_refs\":[\"{TlpAmber}\"]";
         string sco = $"\"type\":\"{type}\",\"spec_version\":\"2.1\",\"id\":\"{type}--{Uuid()}\"";
-        return type switch
+        string json = type switch
         {
             "indicator" => $"{{{common},\"name\":\"Malicious host {Ip()}\",\"description\":\"Command and control server seen in phishing campaign {_random.Next(1000)}.\",\"indicator_types\":[\"malicious-activity\"],\"pattern\":\"[ipv4-addr:value = '{Ip()}'] OR [domain-name:value = '{Domain()}']\",\"pattern_type\":\"stix\",\"valid_from\":\"{created}\",\"confidence\":{_random.Next(101)},\"labels\":[\"c2\",\"phishing\"],\"kill_chain_phases\":[{{\"kill_chain_name\":\"mitre-attack\",\"phase_name\":\"command-and-control\"}}]}}",
             "ipv4-addr" => $"{{{sco},\"value\":\"{Ip()}\"}}",
@@ -53,6 +57,14 @@ public sealed class StixContentGenerator
             "vulnerability" => $"{{{common},\"name\":\"CVE-2024-{_random.Next(10000, 50000)}\",\"external_references\":[{{\"source_name\":\"cve\",\"external_id\":\"CVE-2024-{_random.Next(10000, 50000)}\"}}]}}",
             _ => $"{{{common},\"first_observed\":\"{created}\",\"last_observed\":\"{modified}\",\"number_observed\":{_random.Next(1, 100)},\"object_refs\":[\"ipv4-addr--{Uuid()}\"]}}",
         };
+        return ScoIds.ContributingProperties(type) is null ? json : WithDeterministicId(json);
+    }
+
+    /// <summary>Gives an SCO the id a conformant producer computes (STIX 2.1 §2.9), as a careful partner would.</summary>
+    private static string WithDeterministicId(string json)
+    {
+        var o = (JsonObject)s_reader.Parse(Encoding.UTF8.GetBytes(json));
+        return ScoIds.TryCompute(new StixObject(o), out StixId id) ? o.With("id", id.ToString()).ToString() : json;
     }
 
     /// <summary>A bundle of <paramref name="count"/> objects, as compact UTF-8 JSON.</summary>

@@ -26,16 +26,17 @@ public sealed class JsonObject : JsonValue, IReadOnlyList<KeyValuePair<string, J
     {
         ArgumentNullException.ThrowIfNull(members);
         KeyValuePair<string, JsonValue>[] array = members.ToArray();
-        var seen = new HashSet<string>(array.Length, StringComparer.Ordinal);
-        foreach (KeyValuePair<string, JsonValue> member in array)
+        HashSet<string>? seen = array.Length > ScanLimit ? new HashSet<string>(array.Length, StringComparer.Ordinal) : null;
+        for (int i = 0; i < array.Length; i++)
         {
+            KeyValuePair<string, JsonValue> member = array[i];
             ArgumentNullException.ThrowIfNull(member.Key);
             if (member.Value is null)
             {
                 throw new ArgumentException($"Member '{member.Key}' has a null value; use JsonValue.Null.", nameof(members));
             }
 
-            if (!seen.Add(member.Key))
+            if (seen is null ? IndexOf(array, i, member.Key) >= 0 : !seen.Add(member.Key))
             {
                 throw new ArgumentException($"Duplicate member name '{member.Key}'.", nameof(members));
             }
@@ -174,20 +175,26 @@ public sealed class JsonObject : JsonValue, IReadOnlyList<KeyValuePair<string, J
         return hash;
     }
 
+    /// <summary>The index of <paramref name="name"/> among the first <paramref name="count"/> members, or -1.</summary>
+    private static int IndexOf(KeyValuePair<string, JsonValue>[] members, int count, string name)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (string.Equals(members[i].Key, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private int IndexOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (_members.Length <= ScanLimit)
         {
-            for (int i = 0; i < _members.Length; i++)
-            {
-                if (string.Equals(_members[i].Key, name, StringComparison.Ordinal))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
+            return IndexOf(_members, _members.Length, name);
         }
 
         Dictionary<string, int> index = _index ??= BuildIndex();
