@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Detente.Stix;
 using Detente.Stix.Json;
 
 namespace Detente.Cli;
@@ -16,28 +15,18 @@ internal sealed partial class DetenteCli
 
     private async Task<int> CanonAsync(string path, CancellationToken cancellationToken)
     {
-        Stream? stream = OpenInput(path);
-        if (stream is null)
-        {
-            return ExitCodes.Unusable;
-        }
-
         int exit = ExitCodes.Ok;
-        await using (stream.ConfigureAwait(false))
+        bool opened = await ForEachDocumentAsync(path, async input =>
         {
-            await foreach (StixInput input in new StixReader().ReadAllAsync(stream, cancellationToken))
+            if (input.Error is not null)
             {
-                if (input.Error is not null)
-                {
-                    await _stderr.WriteLineAsync($"detente: {Where(input)}{Describe(input.Error)}");
-                    exit = ExitCodes.Unusable;
-                    continue;
-                }
-
-                await _stdout.WriteLineAsync(System.Text.Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(input.Value!)));
+                await ReportUnreadableAsync(input);
+                exit = ExitCodes.Unusable;
+                return;
             }
-        }
 
-        return exit;
+            await _stdout.WriteLineAsync(System.Text.Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(input.Value!)));
+        }, cancellationToken);
+        return opened ? exit : ExitCodes.Unusable;
     }
 }

@@ -55,6 +55,33 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
         }
     }
 
+    /// <summary>
+    /// Opens FILE (or standard input for "-"), reads it one document at a time (JSON lines, or one document) and hands
+    /// each one, readable or not, to <paramref name="onDocument"/>.
+    /// </summary>
+    /// <returns>False when FILE cannot be opened (already reported on standard error).</returns>
+    private async Task<bool> ForEachDocumentAsync(string path, Func<StixInput, Task> onDocument, CancellationToken cancellationToken)
+    {
+        Stream? stream = OpenInput(path);
+        if (stream is null)
+        {
+            return false;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            await foreach (StixInput input in new StixReader().ReadAllAsync(stream, cancellationToken))
+            {
+                await onDocument(input);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reports a document that could not be read on standard error.</summary>
+    private Task ReportUnreadableAsync(StixInput input) => _stderr.WriteLineAsync($"detente: {Where(input)}{Describe(input.Error!)}");
+
     private static string Where(StixInput input) => input.LineNumber is long line ? $"line {line}: " : string.Empty;
 
     private static string Describe(StixFormatException e) =>

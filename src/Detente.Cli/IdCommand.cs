@@ -33,37 +33,27 @@ internal sealed partial class DetenteCli
 
     private async Task<int> IdAsync(string path, bool json, CancellationToken cancellationToken)
     {
-        Stream? stream = OpenInput(path);
-        if (stream is null)
-        {
-            return ExitCodes.Unusable;
-        }
-
         int exit = ExitCodes.Ok;
-        await using (stream.ConfigureAwait(false))
+        bool opened = await ForEachDocumentAsync(path, async input =>
         {
-            await foreach (StixInput input in new StixReader().ReadAllAsync(stream, cancellationToken))
+            if (input.Error is not null)
             {
-                if (input.Error is not null)
-                {
-                    await _stderr.WriteLineAsync($"detente: {Where(input)}{Describe(input.Error)}");
-                    exit = ExitCodes.Unusable;
-                    continue;
-                }
+                await ReportUnreadableAsync(input);
+                exit = ExitCodes.Unusable;
+                return;
+            }
 
-                foreach (InputObject item in InputObject.From(input))
+            foreach (InputObject item in InputObject.From(input))
+            {
+                IdFinding finding = FindId(item);
+                await _stdout.WriteLineAsync(json ? FormatJson(item, finding) : FormatText(finding));
+                if (finding.Status is "differs" or "missing" or "invalid" && exit == ExitCodes.Ok)
                 {
-                    IdFinding finding = FindId(item);
-                    await _stdout.WriteLineAsync(json ? FormatJson(item, finding) : FormatText(finding));
-                    if (finding.Status is "differs" or "missing" or "invalid" && exit == ExitCodes.Ok)
-                    {
-                        exit = ExitCodes.Invalid;
-                    }
+                    exit = ExitCodes.Invalid;
                 }
             }
-        }
-
-        return exit;
+        }, cancellationToken);
+        return opened ? exit : ExitCodes.Unusable;
     }
 
     private static IdFinding FindId(InputObject item)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Detente.Stix;
 using Detente.Stix.Json;
 using Detente.Stix.Validation;
 
@@ -30,42 +29,37 @@ internal sealed partial class DetenteCli
 
     private async Task<int> ValidateAsync(string path, bool json, CancellationToken cancellationToken)
     {
-        Stream? stream = OpenInput(path);
-        if (stream is null)
-        {
-            return ExitCodes.Unusable;
-        }
-
         var validator = new StixValidator();
         var output = new IssueOutput(_stdout, json);
         long documents = 0;
         long objects = 0;
         bool unusable = false;
-        await using (stream.ConfigureAwait(false))
+        bool opened = await ForEachDocumentAsync(path, async input =>
         {
-            await foreach (StixInput input in new StixReader().ReadAllAsync(stream, cancellationToken))
+            documents++;
+            if (input.Error is not null)
             {
-                documents++;
-                if (input.Error is not null)
-                {
-                    unusable = true;
-                    await output.WriteAsync("error", input.LineNumber, "$", UnreadableRule, Describe(input.Error));
-                    continue;
-                }
-
-                JsonValue value = input.Value!;
-                objects += value is JsonObject o && o.GetString("type") == "bundle" ? (o["objects"] as JsonArray)?.Count ?? 0 : 1;
-                ValidationReport report = validator.Validate(value);
-                foreach (ValidationIssue issue in report.Errors)
-                {
-                    await output.WriteAsync("error", input.LineNumber, issue.Path, issue.Rule, issue.Message);
-                }
-
-                foreach (ValidationIssue issue in report.Warnings)
-                {
-                    await output.WriteAsync("warning", input.LineNumber, issue.Path, issue.Rule, issue.Message);
-                }
+                unusable = true;
+                await output.WriteAsync("error", input.LineNumber, "$", UnreadableRule, Describe(input.Error));
+                return;
             }
+
+            JsonValue value = input.Value!;
+            objects += value is JsonObject o && o.GetString("type") == "bundle" ? (o["objects"] as JsonArray)?.Count ?? 0 : 1;
+            ValidationReport report = validator.Validate(value);
+            foreach (ValidationIssue issue in report.Errors)
+            {
+                await output.WriteAsync("error", input.LineNumber, issue.Path, issue.Rule, issue.Message);
+            }
+
+            foreach (ValidationIssue issue in report.Warnings)
+            {
+                await output.WriteAsync("warning", input.LineNumber, issue.Path, issue.Rule, issue.Message);
+            }
+        }, cancellationToken);
+        if (!opened)
+        {
+            return ExitCodes.Unusable;
         }
 
         // The reader yields at least one document (empty input is an unreadable one), so 'valid' means something.
