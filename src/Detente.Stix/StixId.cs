@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Detente.Stix.Validation;
 
 namespace Detente.Stix;
 
@@ -8,30 +9,19 @@ namespace Detente.Stix;
 /// <param name="Uuid">The UUID part.</param>
 public readonly record struct StixId(string Type, Guid Uuid)
 {
-    /// <summary>Parses <c>type--uuid</c> with the type syntax of STIX 2.1 §3.1 and a lower-case RFC 4122 UUID.</summary>
+    /// <summary>
+    /// Parses <c>type--uuid</c>: the type 3–250 characters of a–z, 0–9 and single hyphens (STIX 2.1 §3.1), the UUID a
+    /// lower-case RFC 4122 UUID (variant 10xx, version 1–8). The validator applies exactly this rule.
+    /// </summary>
     public static bool TryParse([NotNullWhen(true)] string? text, out StixId id)
     {
         id = default;
-        if (text is null)
+        if (text is null || !Syntax.TryParseIdentifier(text, out int separator))
         {
             return false;
         }
 
-        int sep = text.IndexOf("--", StringComparison.Ordinal);
-        if (sep <= 0 || text.Length - sep - 2 != 36)
-        {
-            return false;
-        }
-
-        // The UUID may not start with '-' so the first "--" is the separator only if the type has no "--" itself.
-        string type = text[..sep];
-        ReadOnlySpan<char> uuid = text.AsSpan(sep + 2);
-        if (!StixType.IsValidTypeName(type) || !IsLowerCaseUuid(uuid) || !Guid.TryParseExact(uuid, "D", out Guid guid))
-        {
-            return false;
-        }
-
-        id = new StixId(type, guid);
+        id = new StixId(text[..separator], Guid.ParseExact(text.AsSpan(separator + 2), "D"));
         return true;
     }
 
@@ -84,17 +74,4 @@ public readonly record struct StixId(string Type, Guid Uuid)
 
     /// <summary>The identifier as <c>type--uuid</c>.</summary>
     public override string ToString() => string.Concat(Type, "--", Uuid.ToString("D"));
-
-    private static bool IsLowerCaseUuid(ReadOnlySpan<char> uuid)
-    {
-        foreach (char c in uuid)
-        {
-            if (c is >= 'A' and <= 'F')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

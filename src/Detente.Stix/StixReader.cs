@@ -16,11 +16,13 @@ public readonly record struct StixInput(long? LineNumber, JsonValue? Value, Stix
 /// <summary>Reads STIX JSON (objects, bundles, JSON lines) into immutable values, enforcing <see cref="StixReaderLimits"/>.</summary>
 /// <remarks>
 /// Refuses, with a <see cref="StixFormatException"/>: malformed JSON (RFC 8259), invalid UTF-8, unpaired surrogate
-/// escapes, duplicate member names, integers beyond ±2^53 and non-finite numbers (RFC 8785 §3.2.2.3), and any
+/// escapes, duplicate member names, integers beyond ±(2^53 − 1) and non-finite numbers (RFC 8785 §3.2.2.3), and any
 /// input over a limit. Limits are checked before the reader allocates for what they bound.
 /// </remarks>
 public sealed class StixReader
 {
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     private readonly StixReaderLimits _limits;
 
     /// <summary>Creates a reader with <paramref name="limits"/> (the defaults when null).</summary>
@@ -42,7 +44,7 @@ public sealed class StixReader
         }
 
         // Skip a UTF-8 byte order mark: some tools write one; it is not part of the JSON text.
-        if (utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        if (utf8Json.StartsWith(Utf8Bom))
         {
             utf8Json = utf8Json[3..];
         }
@@ -74,6 +76,10 @@ public sealed class StixReader
         {
             throw new StixFormatException($"Malformed JSON: {e.Message}", reader.BytesConsumed, e);
         }
+        finally
+        {
+            Scratch.Current.Release();
+        }
     }
 
     /// <summary>Parses a single STIX object.</summary>
@@ -96,30 +102,10 @@ public sealed class StixReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        int length = 0;
         try
         {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    buffer = Grow(buffer, length);
-                }
-
-                int read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > _limits.MaxBytes)
-                {
-                    throw new StixFormatException($"Input exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes);
-                }
-            }
-
-            return Parse(buffer.AsSpan(0, length));
+            (buffer, int end, bool over) = await ReadToEndAsync(stream, buffer, 0, 0, cancellationToken).ConfigureAwait(false);
+            return over ? throw OverLimit() : Parse(buffer.AsSpan(0, end));
         }
         finally
         {
@@ -129,14 +115,15 @@ public sealed class StixReader
 
     /// <summary>
     /// Reads every document from <paramref name="stream"/>: JSON lines one by one, in memory bounded by the byte
-    /// limit per line, or the whole stream as one document when its first line is not a complete JSON value.
+    /// limit per line, or the whole stream as one document when its first non-blank line is not a complete JSON
+    /// value. A stream holding a single document has no line numbers.
     /// </summary>
     /// <remarks>A line that cannot be read is yielded with its error; reading goes on with the next line.</remarks>
     public async IAsyncEnumerable<StixInput> ReadAllAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
 
-        // A stream holding a single document on its first line is one document, not JSON lines: it has no line number.
+        // Hold the first document back until a second one shows the input is JSON lines.
         StixInput? first = null;
         bool more = false;
         await foreach (StixInput input in ReadLinesOrDocumentAsync(stream, cancellationToken).ConfigureAwait(false))
@@ -159,13 +146,7 @@ public sealed class StixReader
 
         if (first is StixInput only)
         {
-            yield return only.LineNumber == 1
-                ? only with
-                {
-                    LineNumber = null,
-                    Error = only.Error is null ? null : new StixFormatException(only.Error.Message, only.Error.BytePosition, only.Error.InnerException),
-                }
-                : only;
+            yield return only.LineNumber == 1 ? only with { LineNumber = null, Error = WithLine(only.Error, null) } : only;
         }
     }
 
@@ -174,35 +155,37 @@ public sealed class StixReader
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            int start = 0;
-            int end = 0;
+            int start = 0;    // first byte of the current line
+            int scanned = 0;  // [start, scanned) is known to hold no newline: each byte is searched once
+            int end = 0;      // end of the bytes read
             bool eof = false;
             long lineNumber = 0;
-            bool skippingLongLine = false;
-            bool? lineMode = null;
+            bool? lineMode = null; // decided at the first non-blank line
+            bool skipping = false; // discarding the rest of a line over the limit
+            bool reportedLongLine = false;
             while (true)
             {
-                int newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
-                if (newline < 0 && !eof)
+                int found = buffer.AsSpan(scanned, end - scanned).IndexOf((byte)'\n');
+                if (found < 0 && !eof)
                 {
-                    if (end - start > _limits.MaxBytes && lineMode != false)
+                    scanned = end;
+                    if (end - start > _limits.MaxBytes)
                     {
-                        // A line over the limit: report it once, then discard bytes up to its end.
-                        if (!skippingLongLine)
+                        if (!skipping)
                         {
                             lineNumber++;
-                            skippingLongLine = true;
-                            yield return new StixInput(lineNumber, null, new StixFormatException(
-                                $"Line exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes) { LineNumber = lineNumber });
+                            skipping = reportedLongLine = true;
+                            yield return new StixInput(lineNumber, null, WithLine(OverLimit("Line"), lineNumber));
                         }
 
-                        start = end = 0;
+                        start = scanned = end = 0;
                     }
 
                     if (start > 0)
                     {
                         Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
                         end -= start;
+                        scanned -= start;
                         start = 0;
                     }
 
@@ -212,81 +195,49 @@ public sealed class StixReader
                     }
 
                     int read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        eof = true;
-                    }
-
+                    eof = read == 0;
                     end += read;
-                    if (lineMode == false && end > _limits.MaxBytes)
-                    {
-                        yield return new StixInput(null, null, new StixFormatException(
-                            $"Input exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes));
-                        yield break;
-                    }
-
                     continue;
                 }
 
-                int lineEnd = newline < 0 ? end : start + newline;
-                if (skippingLongLine)
+                int lineEnd = found < 0 ? end : scanned + found;
+                if (skipping)
                 {
-                    skippingLongLine = false;
-                    start = lineEnd + 1;
-                    if (newline < 0)
-                    {
-                        yield break;
-                    }
-
-                    continue;
+                    skipping = false;
                 }
-
-                if (lineMode is null)
+                else
                 {
-                    ReadOnlySpan<byte> first = buffer.AsSpan(start, lineEnd - start);
-                    lineMode = IsCompleteValue(first);
-                    if (lineMode == false)
+                    lineNumber++;
+                    int lineStart = lineNumber == 1 && buffer.AsSpan(start, lineEnd - start).StartsWith(Utf8Bom) ? start + 3 : start;
+                    ReadOnlySpan<byte> line = buffer.AsSpan(lineStart, lineEnd - lineStart).TrimEnd((byte)'\r');
+                    if (!line.Trim(" \t"u8).IsEmpty)
                     {
-                        if (!eof)
+                        lineMode ??= IsCompleteValue(line);
+                        if (lineMode == false)
                         {
-                            // A multi-line document: keep reading to the end (bounded by MaxBytes), then parse it whole.
-                            while (!eof)
-                            {
-                                if (end == buffer.Length)
-                                {
-                                    buffer = Grow(buffer, end);
-                                }
-
-                                int read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
-                                eof = read == 0;
-                                end += read;
-                                if (end - start > _limits.MaxBytes)
-                                {
-                                    yield return new StixInput(null, null, new StixFormatException(
-                                        $"Input exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes));
-                                    yield break;
-                                }
-                            }
+                            // One multi-line document: read the rest (bounded by the limit) and parse it whole.
+                            (buffer, end, bool over) = await ReadToEndAsync(stream, buffer, lineStart, end, cancellationToken).ConfigureAwait(false);
+                            yield return over
+                                ? new StixInput(null, null, OverLimit())
+                                : ParseInput(buffer.AsSpan(lineStart, end - lineStart), null);
+                            yield break;
                         }
 
-                        yield return ParseInput(buffer.AsSpan(start, end - start), null);
-                        yield break;
+                        yield return ParseInput(line, lineNumber);
                     }
                 }
 
-                lineNumber++;
-                ReadOnlySpan<byte> line = buffer.AsSpan(start, lineEnd - start).TrimEnd((byte)'\r');
-                if (!line.Trim(" \t"u8).IsEmpty)
+                if (found < 0)
                 {
-                    yield return ParseInput(line, lineNumber);
+                    if (lineMode is null && !reportedLongLine)
+                    {
+                        yield return new StixInput(null, null, new StixFormatException("Input holds no JSON value.", 0));
+                    }
+
+                    yield break; // the end of the stream
                 }
 
-                if (newline < 0)
-                {
-                    yield break;
-                }
-
-                start = lineEnd + 1;
+                start = scanned = lineEnd + 1;
             }
         }
         finally
@@ -294,6 +245,37 @@ public sealed class StixReader
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// Reads the rest of <paramref name="stream"/> into <paramref name="buffer"/> after <paramref name="end"/>,
+    /// growing it, until the end of the stream or until the bytes from <paramref name="from"/> exceed the limit.
+    /// </summary>
+    private async Task<(byte[] Buffer, int End, bool OverLimit)> ReadToEndAsync(Stream stream, byte[] buffer, int from, int end, CancellationToken cancellationToken)
+    {
+        while (end - from <= _limits.MaxBytes)
+        {
+            if (end == buffer.Length)
+            {
+                buffer = Grow(buffer, end);
+            }
+
+            int read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return (buffer, end, false);
+            }
+
+            end += read;
+        }
+
+        return (buffer, end, true);
+    }
+
+    private StixFormatException OverLimit(string what = "Input") =>
+        new($"{what} exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes);
+
+    private static StixFormatException? WithLine(StixFormatException? e, long? lineNumber) =>
+        e is null ? null : new StixFormatException(e.Message, e.BytePosition, e.InnerException) { LineNumber = lineNumber };
 
     private StixInput ParseInput(ReadOnlySpan<byte> utf8, long? lineNumber)
     {
@@ -303,13 +285,12 @@ public sealed class StixReader
         }
         catch (StixFormatException e)
         {
-            return new StixInput(lineNumber, null, lineNumber is null ? e : new StixFormatException(e.Message, e.BytePosition, e.InnerException) { LineNumber = lineNumber });
+            return new StixInput(lineNumber, null, lineNumber is null ? e : WithLine(e, lineNumber));
         }
     }
 
     private bool IsCompleteValue(ReadOnlySpan<byte> line)
     {
-        line = line.TrimEnd((byte)'\r');
         if (line.Length > _limits.MaxBytes)
         {
             return true; // treated as a line; reading it reports the limit
@@ -328,7 +309,7 @@ public sealed class StixReader
 
     private byte[] Grow(byte[] buffer, int used)
     {
-        long size = Math.Min((long)buffer.Length * 2, _limits.MaxBytes + 64 * 1024);
+        long size = Math.Min((long)buffer.Length * 2, _limits.MaxBytes + (64 * 1024));
         size = Math.Min(Math.Max(size, buffer.Length + 1L), Array.MaxLength);
         byte[] larger = ArrayPool<byte>.Shared.Rent((int)size);
         Buffer.BlockCopy(buffer, 0, larger, 0, used);
@@ -431,14 +412,15 @@ public sealed class StixReader
 
     private string ReadString(ref Utf8JsonReader reader)
     {
-        long length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        // The reader always works over one span, so values never arrive as sequences.
+        int length = reader.ValueSpan.Length;
         if (length > _limits.MaxStringBytes)
         {
             throw new StixFormatException($"A string is {length} bytes; the limit is {_limits.MaxStringBytes}.", reader.TokenStartIndex);
         }
 
         // Names and values that repeat on every object come from a shared table. Bench: Stix/StixBundleBenchmarks.Parse
-        if (!reader.HasValueSequence && !reader.ValueIsEscaped && Utf8NameTable.Find(reader.ValueSpan) is string known)
+        if (!reader.ValueIsEscaped && Utf8NameTable.Find(reader.ValueSpan) is string known)
         {
             return known;
         }
@@ -463,7 +445,7 @@ public sealed class StixReader
             if (!Utf8Parser.TryParse(raw, out long integer, out int consumed) || consumed != raw.Length
                 || integer > JsonNumber.MaxSafeInteger || integer < -JsonNumber.MaxSafeInteger)
             {
-                throw new StixFormatException("An integer is beyond ±2^53 and cannot be represented exactly.", reader.TokenStartIndex);
+                throw new StixFormatException("An integer is beyond ±(2^53 − 1) and cannot be represented exactly.", reader.TokenStartIndex);
             }
 
             return new JsonNumber(integer);
@@ -476,7 +458,7 @@ public sealed class StixReader
 
         if (!JsonNumber.HasExactForm(value))
         {
-            throw new StixFormatException("An integer is beyond ±2^53 and cannot be represented exactly.", reader.TokenStartIndex);
+            throw new StixFormatException("An integer is beyond ±(2^53 − 1) and cannot be represented exactly.", reader.TokenStartIndex);
         }
 
         return new JsonNumber(value);
@@ -495,8 +477,12 @@ public sealed class StixReader
         [ThreadStatic]
         private static Scratch? t_current;
 
+        private const int KeptCapacity = 4096; // larger stacks, grown by one big document, are dropped after it
+
         private KeyValuePair<string, JsonValue>[] _members = new KeyValuePair<string, JsonValue>[64];
         private JsonValue[] _items = new JsonValue[64];
+        private int _membersUsed;
+        private int _itemsUsed;
 
         public static Scratch Current => t_current ??= new Scratch();
 
@@ -512,6 +498,7 @@ public sealed class StixReader
             }
 
             _members[MemberCount] = new KeyValuePair<string, JsonValue>(name, JsonValue.Null);
+            _membersUsed = Math.Max(_membersUsed, MemberCount + 1);
             return MemberCount++;
         }
 
@@ -534,6 +521,7 @@ public sealed class StixReader
             }
 
             _items[ItemCount] = JsonValue.Null;
+            _itemsUsed = Math.Max(_itemsUsed, ItemCount + 1);
             return ItemCount++;
         }
 
@@ -545,6 +533,31 @@ public sealed class StixReader
             JsonValue[] result = span.ToArray();
             span.Clear();
             return result;
+        }
+
+        /// <summary>After a whole document, read or failed: hold no references to it, and no oversized stacks.</summary>
+        public void Release()
+        {
+            MemberCount = ItemCount = 0;
+            if (_members.Length > KeptCapacity)
+            {
+                _members = new KeyValuePair<string, JsonValue>[64];
+            }
+            else
+            {
+                _members.AsSpan(0, _membersUsed).Clear();
+            }
+
+            if (_items.Length > KeptCapacity)
+            {
+                _items = new JsonValue[64];
+            }
+            else
+            {
+                _items.AsSpan(0, _itemsUsed).Clear();
+            }
+
+            _membersUsed = _itemsUsed = 0;
         }
 
         public bool IsDuplicate(int start, ref HashSet<string>? names, string name)

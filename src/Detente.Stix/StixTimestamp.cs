@@ -31,7 +31,8 @@ public readonly struct StixTimestamp : IEquatable<StixTimestamp>, IComparable<St
         get
         {
             long ticks = _seconds * TimeSpan.TicksPerSecond;
-            string seven = _fraction.Length >= 7 ? _fraction[..7] : _fraction.PadRight(7, '0');
+            string fraction = _fraction ?? string.Empty; // default(StixTimestamp) is 0001-01-01T00:00:00Z
+            string seven = fraction.Length >= 7 ? fraction[..7] : fraction.PadRight(7, '0');
             return new DateTimeOffset(ticks + long.Parse(seven, NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
         }
     }
@@ -119,7 +120,7 @@ public readonly struct StixTimestamp : IEquatable<StixTimestamp>, IComparable<St
     public int CompareTo(StixTimestamp other)
     {
         int c = _seconds.CompareTo(other._seconds);
-        return c != 0 ? c : string.CompareOrdinal(_fraction, other._fraction);
+        return c != 0 ? c : string.CompareOrdinal(_fraction ?? string.Empty, other._fraction ?? string.Empty);
     }
 
     /// <summary>True when both denote the same instant (precision as written does not matter).</summary>
@@ -129,7 +130,7 @@ public readonly struct StixTimestamp : IEquatable<StixTimestamp>, IComparable<St
     public override bool Equals(object? obj) => obj is StixTimestamp other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(_seconds, _fraction);
+    public override int GetHashCode() => HashCode.Combine(_seconds, _fraction ?? string.Empty);
 
     /// <summary>Compares instants.</summary>
     public static bool operator ==(StixTimestamp left, StixTimestamp right) => left.Equals(right);

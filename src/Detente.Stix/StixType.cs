@@ -9,20 +9,8 @@ public static class StixType
     /// </summary>
     public static bool IsValidTypeName(string type)
     {
-        if (type.Length is < 3 or > 250 || type.Contains("--", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (char c in type)
-        {
-            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        ArgumentNullException.ThrowIfNull(type);
+        return Validation.Syntax.IsTypeName(type, requireLetterStart: false);
     }
 
     /// <summary>

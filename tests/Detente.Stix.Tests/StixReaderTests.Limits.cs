@@ -1,4 +1,5 @@
 using System.Text;
+using Detente.Stix.Json;
 
 namespace Detente.Stix.Tests;
 
@@ -115,6 +116,68 @@ public sealed partial class StixReaderTests
         StixInput bad = Assert.Single(await ReadAll("{\"a\":"));
         Assert.Null(bad.LineNumber);
         Assert.Null(bad.Error!.LineNumber);
+    }
+
+    [Fact]
+    public async Task Blank_input_holds_no_json_value()
+    {
+        StixInput only = Assert.Single(await ReadAll(" \r\n\n\t"));
+        Assert.Contains("holds no JSON value", only.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_lines_after_a_byte_order_mark_and_blank_lines_are_still_json_lines()
+    {
+        List<StixInput> inputs = await ReadAll("\uFEFF\n\n{\"a\":1}\n{\"b\":2}\n");
+        Assert.Equal([3L, 4L], inputs.Select(i => i.LineNumber!.Value));
+        Assert.All(inputs, i => Assert.Null(i.Error));
+    }
+
+    [Fact]
+    public async Task Lines_delivered_a_few_bytes_at_a_time_read_the_same()
+    {
+        string text = string.Concat(Enumerable.Range(0, 200).Select(i => $"{{\"n\":{i},\"s\":\"{new string('x', i)}\"}}\n"));
+        using var stream = new TrickleStream(Encoding.UTF8.GetBytes(text), chunk: 7);
+        var numbers = new List<long>();
+        await foreach (StixInput input in new StixReader().ReadAllAsync(stream, TestContext.Current.CancellationToken))
+        {
+            numbers.Add((long)((JsonNumber)((JsonObject)input.Value!)["n"]!).Value);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => (long)i), numbers);
+    }
+
+    [Fact]
+    public async Task A_pretty_printed_document_delivered_a_few_bytes_at_a_time_is_read_whole()
+    {
+        using var stream = new TrickleStream(Encoding.UTF8.GetBytes("{\n \"type\": \"bundle\",\n \"objects\": [1, 2]\n}\n"), chunk: 3);
+        var inputs = new List<StixInput>();
+        await foreach (StixInput input in new StixReader().ReadAllAsync(stream, TestContext.Current.CancellationToken))
+        {
+            inputs.Add(input);
+        }
+
+        Assert.NotNull(Assert.Single(inputs).Value);
+    }
+
+    /// <summary>A stream that returns at most <c>chunk</c> bytes per read, as a slow network does.</summary>
+    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            base.ReadAsync(buffer, offset, Math.Min(count, chunk), cancellationToken);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+    }
+
+    [Fact]
+    public void A_failed_read_leaves_no_state_behind()
+    {
+        var reader = new StixReader();
+        Assert.Throws<StixFormatException>(() => reader.Parse(Encoding.UTF8.GetBytes("{\"a\":[" + string.Join(",", Enumerable.Range(0, 50_000)) + ",}")));
+        Assert.True(reader.Parse("{\"b\":[1]}"u8).Equals(JsonObject.Create(("b", JsonArray.Create(1)))));
     }
 
     [Fact]

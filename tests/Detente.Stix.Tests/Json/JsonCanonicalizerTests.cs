@@ -62,8 +62,8 @@ public sealed class JsonCanonicalizerTests
     [InlineData("4.50", "4.5")]
     [InlineData("2e-3", "0.002")]
     [InlineData("0.000000000000000000000000001", "1e-27")]
-    [InlineData("9007199254740992", "9007199254740992")]
-    [InlineData("-9007199254740992", "-9007199254740992")]
+    [InlineData("9007199254740991", "9007199254740991")]
+    [InlineData("-9007199254740991", "-9007199254740991")]
     [InlineData("123456789012345678901234e0", "1.2345678901234569e+23")]
     public void Number_literals_canonicalize_to_their_shortest_form(string literal, string expected)
     {
@@ -72,6 +72,7 @@ public sealed class JsonCanonicalizerTests
 
     [Theory]
     [InlineData(9007199254740994.0)]
+    [InlineData(9007199254740992.0)]
     [InlineData(1e20)]
     [InlineData(-2460999921521626000.0)]
     public void Integers_beyond_two_to_the_53_have_no_json_number(double value)
@@ -80,7 +81,7 @@ public sealed class JsonCanonicalizerTests
         Assert.False(JsonNumber.HasExactForm(value));
         Assert.Throws<ArgumentOutOfRangeException>(() => new JsonNumber(value));
         Assert.True(JsonNumber.HasExactForm(1e21));
-        Assert.True(JsonNumber.HasExactForm(9007199254740992.5 - 0.5));
+        Assert.True(JsonNumber.HasExactForm(9007199254740991.0));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class ValidatorPropertyTests : ValidationTestBase
         new JsonNumber(-1),
         new JsonNumber(1.5),
         new JsonNumber(1e300),
-        new JsonNumber(9007199254740992),
+        new JsonNumber(9007199254740991),
         new JsonString(string.Empty),
         new JsonString("x"),
         new JsonString("indicator--82e86ebf-5046-4ed4-909d-41936f1b1bb3"),
