@@ -78,7 +78,7 @@ internal static class ExtensionValidator
         }
         else if (!Vocabularies.ExtensionType.Contains(text.Value))
         {
-            ctx.Error(ValidationRules.ExtensionType, "extension_type", $"\"{ObjectValidator.Truncate(text.Value)}\" is not a value of extension-type-enum");
+            ctx.Error(ValidationRules.ExtensionType, "extension_type", $"\"{ObjectValidator.Quote(text.Value)}\" is not a value of extension-type-enum");
         }
         else if (text.Value is "new-sdo" or "new-sco" or "new-sro" && owner.Category != StixCategory.Custom)
         {

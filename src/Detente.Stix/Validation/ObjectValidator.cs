@@ -326,7 +326,7 @@ internal static class ObjectValidator
                 }
                 else if (spec.Format == ValueFormat.SpecVersion && text.Value != "2.1")
                 {
-                    ctx.Error(ValidationRules.SpecVersion, $"must be \"2.1\", not \"{Truncate(text.Value)}\"");
+                    ctx.Error(ValidationRules.SpecVersion, $"must be \"2.1\", not \"{Quote(text.Value)}\"");
                 }
 
                 break;
@@ -496,12 +496,12 @@ internal static class ObjectValidator
         {
             if (vocabulary.IsEnum)
             {
-                ctx.Error(ValidationRules.EnumValue, $"\"{Truncate(text.Value)}\" is not a value of {vocabulary.Name}");
+                ctx.Error(ValidationRules.EnumValue, $"\"{Quote(text.Value)}\" is not a value of {vocabulary.Name}");
             }
             else
             {
                 ctx.Warning(ValidationRules.OpenVocab,
-                    $"\"{Truncate(text.Value)}\" is not in {vocabulary.Name}; values outside it should be lower case with hyphens");
+                    $"\"{Quote(text.Value)}\" is not in {vocabulary.Name}; values outside it should be lower case with hyphens");
             }
         }
     }
@@ -673,8 +673,8 @@ internal static class ObjectValidator
         _ => "null",
     };
 
-    /// <summary>Quotes at most 64 characters of outside input in a message.</summary>
-    public static string Truncate(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
+    /// <summary>Outside input as a message quotes it: at most 64 characters, control characters escaped (<see cref="Printable"/>).</summary>
+    public static string Quote(string value) => Printable.Escape(value, 64);
 
     private static string KindOf(TypeSpec owner) => owner.Category switch
     {

@@ -11,6 +11,9 @@ namespace Detente.Stix.Validation;
 /// </remarks>
 internal sealed class ValidationContext
 {
+    /// <summary>The longest member name a path shows in full; valid property names and keys have at most 250 characters.</summary>
+    private const int MaxSegmentLength = 256;
+
     [ThreadStatic]
     private static ValidationContext? s_cached;
 
@@ -106,19 +109,10 @@ internal sealed class ValidationContext
         }
         else
         {
-            // JSONPath bracket notation for keys such as "SHA-256" or "extension-definition--…".
-            builder.Append("['");
-            foreach (char c in segment.Name)
-            {
-                if (c is '\'' or '\\')
-                {
-                    builder.Append('\\');
-                }
-
-                builder.Append(c);
-            }
-
-            builder.Append("']");
+            // JSONPath bracket notation for keys such as "SHA-256" or "extension-definition--…". The key is outside
+            // input: ' and \ are escaped, control characters written as \uXXXX (a path is printed, and a raw newline
+            // would fake a line), and a key longer than any valid name (250) is cut.
+            builder.Append("['").Append(Printable.Escape(segment.Name, MaxSegmentLength, '\'')).Append("']");
         }
     }
 
