@@ -32,7 +32,7 @@ internal static class CommonRules
     private static void CheckGranularMarkings(JsonObject obj, JsonArray markings, ValidationContext ctx)
     {
         ctx.Push("granular_markings");
-        for (int i = 0; i < markings.Count; i++)
+        for (int i = 0; i < markings.Count && !ctx.IsStopped; i++)
         {
             if (markings[i] is not JsonObject marking)
             {
@@ -52,7 +52,7 @@ internal static class CommonRules
             if (marking["selectors"] is JsonArray selectors)
             {
                 ctx.Push("selectors");
-                for (int j = 0; j < selectors.Count; j++)
+                for (int j = 0; j < selectors.Count && !ctx.IsStopped; j++)
                 {
                     if (selectors[j] is JsonString selector && Resolve(obj, selector.Value) is string problem)
                     {

@@ -23,6 +23,11 @@ internal static class ExtensionValidator
 
         foreach (KeyValuePair<string, JsonValue> extension in extensions)
         {
+            if (ctx.IsStopped)
+            {
+                return;
+            }
+
             string key = extension.Key;
             ctx.Push(key);
             if (extension.Value is not JsonObject body)
