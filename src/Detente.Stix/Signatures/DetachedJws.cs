@@ -132,7 +132,7 @@ internal static class DetachedJws
         {
             if (name is not ("alg" or "kid"))
             {
-                return $"The protected header has a parameter other than 'alg' and 'kid' ('{Printable(name)}').";
+                return $"The protected header has a parameter other than 'alg' and 'kid' ('{Printable.Escape(name, 32, '\'')}').";
             }
         }
 
@@ -163,6 +163,4 @@ internal static class DetachedJws
 
         return true;
     }
-
-    private static string Printable(string name) => name.Length <= 32 && name.All(static c => c is >= ' ' and <= '~') ? name : "…";
 }

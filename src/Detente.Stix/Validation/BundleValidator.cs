@@ -73,7 +73,7 @@ internal static class BundleValidator
         }
 
         ctx.Push("objects");
-        for (int i = 0; i < objects.Count; i++)
+        for (int i = 0; i < objects.Count && !ctx.IsStopped; i++)
         {
             ctx.Push(i);
             if (objects[i] is not JsonObject obj)

@@ -32,7 +32,7 @@ internal static class CommonRules
     private static void CheckGranularMarkings(JsonObject obj, JsonArray markings, ValidationContext ctx)
     {
         ctx.Push("granular_markings");
-        for (int i = 0; i < markings.Count; i++)
+        for (int i = 0; i < markings.Count && !ctx.IsStopped; i++)
         {
             if (markings[i] is not JsonObject marking)
             {
@@ -52,12 +52,12 @@ internal static class CommonRules
             if (marking["selectors"] is JsonArray selectors)
             {
                 ctx.Push("selectors");
-                for (int j = 0; j < selectors.Count; j++)
+                for (int j = 0; j < selectors.Count && !ctx.IsStopped; j++)
                 {
                     if (selectors[j] is JsonString selector && Resolve(obj, selector.Value) is string problem)
                     {
                         ctx.Push(j);
-                        ctx.Error(ValidationRules.GranularMarkingSelector, $"\"{ObjectValidator.Truncate(selector.Value)}\" {problem}");
+                        ctx.Error(ValidationRules.GranularMarkingSelector, $"\"{ObjectValidator.Quote(selector.Value)}\" {problem}");
                         ctx.Pop();
                     }
                 }
@@ -121,7 +121,7 @@ internal static class CommonRules
                 // The selector is outside input; JsonObject looks names up by string, so this allocates once per component.
                 if (!members.TryGetValue(component.ToString(), out JsonValue? next))
                 {
-                    return $"does not select anything on this object: there is no '{ObjectValidator.Truncate(component.ToString())}'";
+                    return $"does not select anything on this object: there is no '{ObjectValidator.Quote(component.ToString())}'";
                 }
 
                 current = next;

@@ -23,6 +23,11 @@ internal static class ExtensionValidator
 
         foreach (KeyValuePair<string, JsonValue> extension in extensions)
         {
+            if (ctx.IsStopped)
+            {
+                return;
+            }
+
             string key = extension.Key;
             ctx.Push(key);
             if (extension.Value is not JsonObject body)
@@ -78,7 +83,7 @@ internal static class ExtensionValidator
         }
         else if (!Vocabularies.ExtensionType.Contains(text.Value))
         {
-            ctx.Error(ValidationRules.ExtensionType, "extension_type", $"\"{ObjectValidator.Truncate(text.Value)}\" is not a value of extension-type-enum");
+            ctx.Error(ValidationRules.ExtensionType, "extension_type", $"\"{ObjectValidator.Quote(text.Value)}\" is not a value of extension-type-enum");
         }
         else if (text.Value is "new-sdo" or "new-sco" or "new-sro" && owner.Category != StixCategory.Custom)
         {

@@ -72,6 +72,11 @@ internal static class ObjectValidator
         bool any = false;
         foreach (KeyValuePair<string, JsonValue> member in obj)
         {
+            if (ctx.IsStopped)
+            {
+                return; // nothing more would be recorded
+            }
+
             if (spec.Properties.TryGet(member.Key, out PropertyEntry entry))
             {
                 seen |= entry.RequiredBit;
@@ -214,6 +219,11 @@ internal static class ObjectValidator
         int seen = 0;
         foreach (KeyValuePair<string, JsonValue> member in obj)
         {
+            if (ctx.IsStopped)
+            {
+                return; // nothing more would be recorded
+            }
+
             if (properties.TryGet(member.Key, out PropertyEntry entry))
             {
                 seen |= entry.RequiredBit;
@@ -297,7 +307,8 @@ internal static class ObjectValidator
                 }
                 else
                 {
-                    for (int i = 0; i < list.Count; i++)
+                    // Stops at the issue limit: a huge list of bad items would otherwise cost a message per item.
+                    for (int i = 0; i < list.Count && !ctx.IsStopped; i++)
                     {
                         ctx.Push(i);
                         ValidateValue(spec, list[i], owner, ctx);
@@ -326,7 +337,7 @@ internal static class ObjectValidator
                 }
                 else if (spec.Format == ValueFormat.SpecVersion && text.Value != "2.1")
                 {
-                    ctx.Error(ValidationRules.SpecVersion, $"must be \"2.1\", not \"{Truncate(text.Value)}\"");
+                    ctx.Error(ValidationRules.SpecVersion, $"must be \"2.1\", not \"{Quote(text.Value)}\"");
                 }
 
                 break;
@@ -496,12 +507,12 @@ internal static class ObjectValidator
         {
             if (vocabulary.IsEnum)
             {
-                ctx.Error(ValidationRules.EnumValue, $"\"{Truncate(text.Value)}\" is not a value of {vocabulary.Name}");
+                ctx.Error(ValidationRules.EnumValue, $"\"{Quote(text.Value)}\" is not a value of {vocabulary.Name}");
             }
             else
             {
                 ctx.Warning(ValidationRules.OpenVocab,
-                    $"\"{Truncate(text.Value)}\" is not in {vocabulary.Name}; values outside it should be lower case with hyphens");
+                    $"\"{Quote(text.Value)}\" is not in {vocabulary.Name}; values outside it should be lower case with hyphens");
             }
         }
     }
@@ -516,6 +527,11 @@ internal static class ObjectValidator
 
         foreach (KeyValuePair<string, JsonValue> hash in hashes)
         {
+            if (ctx.IsStopped)
+            {
+                return;
+            }
+
             if (!Syntax.IsHashKey(hash.Key))
             {
                 ctx.Error(ValidationRules.HashKey, hash.Key, "is not a valid hash algorithm name: 3–250 ASCII letters, digits, hyphens and underscores");
@@ -547,6 +563,11 @@ internal static class ObjectValidator
 
         foreach (KeyValuePair<string, JsonValue> entry in dictionary)
         {
+            if (ctx.IsStopped)
+            {
+                return;
+            }
+
             if (!Syntax.IsDictionaryKey(entry.Key))
             {
                 ctx.Error(ValidationRules.DictionaryKey, entry.Key, "is not a valid dictionary key: at most 250 ASCII letters, digits, hyphens and underscores");
@@ -587,6 +608,11 @@ internal static class ObjectValidator
 
         foreach (KeyValuePair<string, JsonValue> entry in container)
         {
+            if (ctx.IsStopped)
+            {
+                return;
+            }
+
             if (entry.Value is not JsonObject observable || observable["type"] is not JsonString)
             {
                 ctx.Error(ValidationRules.PropertyType, entry.Key, "must be a cyber-observable object with a type");
@@ -673,8 +699,8 @@ internal static class ObjectValidator
         _ => "null",
     };
 
-    /// <summary>Quotes at most 64 characters of outside input in a message.</summary>
-    public static string Truncate(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
+    /// <summary>Outside input as a message quotes it: at most 64 characters, control characters escaped (<see cref="Printable"/>).</summary>
+    public static string Quote(string value) => Printable.Escape(value, 64);
 
     private static string KindOf(TypeSpec owner) => owner.Category switch
     {

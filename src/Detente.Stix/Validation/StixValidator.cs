@@ -35,7 +35,7 @@ public sealed class StixValidator
     public ValidationReport Validate(JsonValue document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        ValidationContext ctx = ValidationContext.Rent("$", _options.PatternValidator);
+        ValidationContext ctx = ValidationContext.Rent("$", _options);
         if (document is not JsonObject obj)
         {
             ctx.Error(ValidationRules.DocumentNotObject, $"must be a JSON object (a bundle or a STIX Object), not {ObjectValidator.Describe(document)}");
@@ -60,7 +60,7 @@ public sealed class StixValidator
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(path);
-        ValidationContext ctx = ValidationContext.Rent(path, _options.PatternValidator);
+        ValidationContext ctx = ValidationContext.Rent(path, _options);
         ObjectValidator.ValidateObject(obj.Json, ctx);
         return ctx.Complete();
     }
@@ -70,7 +70,7 @@ public sealed class StixValidator
     public ValidationReport Validate(StixBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        ValidationContext ctx = ValidationContext.Rent("$", _options.PatternValidator);
+        ValidationContext ctx = ValidationContext.Rent("$", _options);
         BundleValidator.Validate(bundle.Json, ctx);
         return ctx.Complete();
     }

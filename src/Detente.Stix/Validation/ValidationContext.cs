@@ -11,6 +11,9 @@ namespace Detente.Stix.Validation;
 /// </remarks>
 internal sealed class ValidationContext
 {
+    /// <summary>The longest member name a path shows in full; valid property names and keys have at most 250 characters.</summary>
+    private const int MaxSegmentLength = 256;
+
     [ThreadStatic]
     private static ValidationContext? s_cached;
 
@@ -19,6 +22,9 @@ internal sealed class ValidationContext
     private int _depth;
     private List<ValidationIssue>? _errors;
     private List<ValidationIssue>? _warnings;
+    private int _maxIssues = StixValidatorOptions.DefaultMaxIssues;
+    private int _issueCount;
+    private bool _dropped;
 
     private ValidationContext()
     {
@@ -26,24 +32,41 @@ internal sealed class ValidationContext
 
     public IPatternValidator? PatternValidator { get; private set; }
 
+    /// <summary>
+    /// True once an issue was dropped because <see cref="StixValidatorOptions.MaxIssues"/> were already recorded: nothing
+    /// more will be, so loops over outside input stop rather than keep checking. (Reaching the limit exactly is not
+    /// enough: the report says issues were left out only when one was.)
+    /// </summary>
+    public bool IsStopped => _dropped;
+
     /// <summary>Takes this thread's cached context (a new one if it is in use, e.g. by a re-entrant call).</summary>
-    public static ValidationContext Rent(string root, IPatternValidator? patternValidator)
+    public static ValidationContext Rent(string root, StixValidatorOptions options)
     {
         ValidationContext ctx = s_cached ?? new ValidationContext();
         s_cached = null;
         ctx._root = root;
-        ctx.PatternValidator = patternValidator;
+        ctx.PatternValidator = options.PatternValidator;
+        ctx._maxIssues = options.MaxIssues;
         return ctx;
     }
 
     /// <summary>Builds the report and gives the context back to this thread's cache.</summary>
     public ValidationReport Complete()
     {
+        if (_dropped)
+        {
+            // Exactly one, last: the report says it is incomplete, and is never valid, since unchecked content is not.
+            (_errors ??= []).Add(new ValidationIssue(_root, ValidationRules.TooManyIssues,
+                $"validation stopped after {_issueCount} issues (errors and warnings together); further issues were not recorded"));
+        }
+
         ValidationReport report = _errors is null && _warnings is null
             ? ValidationReport.Empty
             : new ValidationReport((IReadOnlyList<ValidationIssue>?)_errors ?? [], (IReadOnlyList<ValidationIssue>?)_warnings ?? []);
         _errors = null;
         _warnings = null;
+        _issueCount = 0;
+        _dropped = false;
         _depth = 0;
         PatternValidator = null;
         s_cached = this;
@@ -67,16 +90,53 @@ internal sealed class ValidationContext
     public void Pop() => _depth--;
 
     /// <summary>Reports an error at the current path.</summary>
-    public void Error(string rule, string message) => (_errors ??= []).Add(new ValidationIssue(PathTo(null), rule, message));
+    public void Error(string rule, string message)
+    {
+        if (Admit())
+        {
+            (_errors ??= []).Add(new ValidationIssue(PathTo(null), rule, message));
+        }
+    }
 
     /// <summary>Reports an error at the member <paramref name="name"/> of the current path.</summary>
-    public void Error(string rule, string name, string message) => (_errors ??= []).Add(new ValidationIssue(PathTo(name), rule, message));
+    public void Error(string rule, string name, string message)
+    {
+        if (Admit())
+        {
+            (_errors ??= []).Add(new ValidationIssue(PathTo(name), rule, message));
+        }
+    }
 
     /// <summary>Reports a warning at the current path.</summary>
-    public void Warning(string rule, string message) => (_warnings ??= []).Add(new ValidationIssue(PathTo(null), rule, message));
+    public void Warning(string rule, string message)
+    {
+        if (Admit())
+        {
+            (_warnings ??= []).Add(new ValidationIssue(PathTo(null), rule, message));
+        }
+    }
 
     /// <summary>Reports a warning at the member <paramref name="name"/> of the current path.</summary>
-    public void Warning(string rule, string name, string message) => (_warnings ??= []).Add(new ValidationIssue(PathTo(name), rule, message));
+    public void Warning(string rule, string name, string message)
+    {
+        if (Admit())
+        {
+            (_warnings ??= []).Add(new ValidationIssue(PathTo(name), rule, message));
+        }
+    }
+
+    /// <summary>Counts one more issue; false (and the issue is dropped, without building its path) past the limit.</summary>
+    private bool Admit()
+    {
+        if (_issueCount >= _maxIssues)
+        {
+            _dropped = true;
+            return false;
+        }
+
+        _issueCount++;
+        return true;
+    }
 
     private string PathTo(string? name)
     {
@@ -106,19 +166,10 @@ internal sealed class ValidationContext
         }
         else
         {
-            // JSONPath bracket notation for keys such as "SHA-256" or "extension-definition--…".
-            builder.Append("['");
-            foreach (char c in segment.Name)
-            {
-                if (c is '\'' or '\\')
-                {
-                    builder.Append('\\');
-                }
-
-                builder.Append(c);
-            }
-
-            builder.Append("']");
+            // JSONPath bracket notation for keys such as "SHA-256" or "extension-definition--…". The key is outside
+            // input: ' and \ are escaped, control characters written as \uXXXX (a path is printed, and a raw newline
+            // would fake a line), and a key longer than any valid name (250) is cut.
+            builder.Append("['").Append(Printable.Escape(segment.Name, MaxSegmentLength, '\'')).Append("']");
         }
     }
 

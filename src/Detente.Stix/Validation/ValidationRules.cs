@@ -9,6 +9,12 @@ public static class ValidationRules
 {
     // Document and bundle
 
+    /// <summary>
+    /// Error: the document has more issues than <see cref="StixValidatorOptions.MaxIssues"/>; the ones past the limit
+    /// were not recorded (not a STIX rule: reported once, last, at the root path, so a huge document cannot exhaust memory).
+    /// </summary>
+    public const string TooManyIssues = "validation.too-many-issues";
+
     /// <summary>Error: the document is not a JSON object (a bundle or a STIX Object).</summary>
     public const string DocumentNotObject = "document.not-object";
 
