@@ -464,7 +464,7 @@ public sealed class StixReader
         return new JsonNumber(value);
     }
 
-    private static string Printable(string name) => name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "…");
+    private static string Printable(string name) => Detente.Stix.Printable.Escape(name, 64);
 
     /// <summary>
     /// Per-thread stacks that hold the members and items of the objects and arrays being read, so that each one
