@@ -62,7 +62,7 @@ internal sealed class ValidationContext
 
         ValidationReport report = _errors is null && _warnings is null
             ? ValidationReport.Empty
-            : new ValidationReport((IReadOnlyList<ValidationIssue>?)_errors ?? [], (IReadOnlyList<ValidationIssue>?)_warnings ?? []);
+            : new ValidationReport(_errors?.ToArray() ?? [], _warnings?.ToArray() ?? []); // arrays the report owns
         _errors = null;
         _warnings = null;
         _issueCount = 0;
