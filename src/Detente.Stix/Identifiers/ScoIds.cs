@@ -64,6 +64,9 @@ public static class ScoIds
         ["x509-certificate"] = List("hashes", "serial_number"),
     };
 
+    /// <summary>The largest buffer kept for the next call on the same thread.</summary>
+    private const int MaxCachedBufferBytes = 64 * 1024;
+
     [ThreadStatic]
     private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
 
@@ -111,14 +114,25 @@ public static class ScoIds
         canonical.ResetWrittenCount();
         try
         {
-            JsonCanonicalizer.Canonicalize(name!, canonical);
-        }
-        catch (ArgumentException e)
-        {
-            return ScoIdResult.Invalid(null, e.Message);
-        }
+            try
+            {
+                JsonCanonicalizer.Canonicalize(name!, canonical);
+            }
+            catch (ArgumentException e)
+            {
+                return ScoIdResult.Invalid(null, e.Message);
+            }
 
-        return ScoIdResult.Computed(new StixId(sco.Type!, NameBasedUuid.Create(Namespace, canonical.WrittenSpan)));
+            return ScoIdResult.Computed(new StixId(sco.Type!, NameBasedUuid.Create(Namespace, canonical.WrittenSpan)));
+        }
+        finally
+        {
+            // One huge object (a 32 MiB artifact payload_bin) must not pin a buffer that large to the thread for good.
+            if (canonical.Capacity > MaxCachedBufferBytes)
+            {
+                t_buffer = null;
+            }
+        }
     }
 
     /// <summary>Builds the JSON object whose JCS form is the UUIDv5 name; returns a failure, or null with <paramref name="name"/> set.</summary>

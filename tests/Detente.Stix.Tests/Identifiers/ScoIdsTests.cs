@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Reflection;
 using System.Text;
 using Detente.Stix.Identifiers;
 using Detente.Stix.Json;
@@ -286,6 +288,27 @@ public sealed class ScoIdsTests
     public void A_name_based_stix_id_refuses_an_invalid_type()
     {
         Assert.Throws<ArgumentException>(() => StixId.NewNameBased("Not A Type", ScoIds.Namespace, "{}"u8));
+    }
+
+    [Fact]
+    public void A_huge_name_does_not_leave_a_huge_buffer_on_the_thread()
+    {
+        FieldInfo field = typeof(ScoIds).GetField("t_buffer", BindingFlags.NonPublic | BindingFlags.Static)!;
+        string small = Compute(Url("https://example.com/")).Id!.Value.ToString();
+        var kept = (ArrayBufferWriter<byte>)field.GetValue(null)!;
+
+        ScoIdResult huge = Compute(Url("https://example.com/" + new string('a', 200_000)));
+
+        Assert.True(huge.IsComputed);
+        Assert.Null(field.GetValue(null));
+        Assert.Equal(small, Compute(Url("https://example.com/")).Id!.Value.ToString());
+        var fresh = (ArrayBufferWriter<byte>)field.GetValue(null)!;
+        Assert.NotSame(kept, fresh);
+        Assert.True(fresh.Capacity <= 64 * 1024);
+        Assert.Same(fresh, field.GetValue(null));
+
+        static string Url(string value) =>
+            "{\"type\":\"url\",\"spec_version\":\"2.1\",\"id\":\"url--c1477287-23ac-5971-a010-5c287877fa60\",\"value\":\"" + value + "\"}";
     }
 
     private static StixObject Read(string json) => new StixReader().ReadObject(Encoding.UTF8.GetBytes(json));
