@@ -290,6 +290,45 @@ public sealed class ScoIdsTests
         Assert.Throws<ArgumentException>(() => StixId.NewNameBased("Not A Type", ScoIds.Namespace, "{}"u8));
     }
 
+    /// <summary>STIX 2.1 OS §6, each SCO's "ID Contributing Properties" (python-stix2's <c>_id_contributing_properties</c>).</summary>
+    public static TheoryData<string, string[]> SpecContributingProperties => new()
+    {
+        { "artifact", ["hashes", "payload_bin"] },
+        { "autonomous-system", ["number"] },
+        { "directory", ["path"] },
+        { "domain-name", ["value"] },
+        { "email-addr", ["value"] },
+        { "email-message", ["from_ref", "subject", "body"] },
+        { "file", ["hashes", "name", "extensions", "parent_directory_ref"] },
+        { "ipv4-addr", ["value"] },
+        { "ipv6-addr", ["value"] },
+        { "mac-addr", ["value"] },
+        { "mutex", ["name"] },
+        { "network-traffic", ["start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions"] },
+        { "process", [] },
+        { "software", ["name", "cpe", "swid", "vendor", "version"] },
+        { "url", ["value"] },
+        { "user-account", ["account_type", "user_id", "account_login"] },
+        { "windows-registry-key", ["key", "values"] },
+        { "x509-certificate", ["hashes", "serial_number"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpecContributingProperties))]
+    public void Every_sco_contributes_the_properties_the_spec_lists(string type, string[] expected)
+    {
+        Assert.Equal(expected, ScoIds.ContributingProperties(type)!);
+    }
+
+    [Fact]
+    public void Known_types_are_the_catalog_scos_in_name_order()
+    {
+        string[] expected = SpecContributingProperties.Select(static row => row.Data.Item1).ToArray();
+
+        Assert.Equal(expected, ScoIds.KnownTypes);
+        Assert.All(ScoIds.KnownTypes, static type => Assert.Equal(Detente.Stix.Schema.StixCategory.Sco, Detente.Stix.Schema.StixCatalog.GetCategory(type)));
+    }
+
     [Fact]
     public void A_huge_name_does_not_leave_a_huge_buffer_on_the_thread()
     {
