@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
 using Detente.Stix.Json;
+using Detente.Stix.Schema;
 
 namespace Detente.Stix.Identifiers;
 
@@ -36,33 +37,17 @@ namespace Detente.Stix.Identifiers;
 /// </para>
 /// <para>
 /// The ID contributing properties are those of STIX 2.1 OS §6 (each SCO's "ID Contributing Properties"), the same
-/// lists as python-stix2's <c>_id_contributing_properties</c>. Note that <c>email-message</c>'s are
-/// <c>from_ref</c>, <c>subject</c> and <c>body</c> (not <c>date</c>).
+/// lists as python-stix2's <c>_id_contributing_properties</c>, read from the catalog that also drives validation.
+/// Note that <c>email-message</c>'s are <c>from_ref</c>, <c>subject</c> and <c>body</c> (not <c>date</c>).
 /// </para>
 /// </remarks>
 public static class ScoIds
 {
-    private static readonly Dictionary<string, ReadOnlyCollection<string>> s_contributing = new(StringComparer.Ordinal)
-    {
-        ["artifact"] = List("hashes", "payload_bin"),
-        ["autonomous-system"] = List("number"),
-        ["directory"] = List("path"),
-        ["domain-name"] = List("value"),
-        ["email-addr"] = List("value"),
-        ["email-message"] = List("from_ref", "subject", "body"),
-        ["file"] = List("hashes", "name", "extensions", "parent_directory_ref"),
-        ["ipv4-addr"] = List("value"),
-        ["ipv6-addr"] = List("value"),
-        ["mac-addr"] = List("value"),
-        ["mutex"] = List("name"),
-        ["network-traffic"] = List("start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions"),
-        ["process"] = List(),
-        ["software"] = List("name", "cpe", "swid", "vendor", "version"),
-        ["url"] = List("value"),
-        ["user-account"] = List("account_type", "user_id", "account_login"),
-        ["windows-registry-key"] = List("key", "values"),
-        ["x509-certificate"] = List("hashes", "serial_number"),
-    };
+    // The lists are those of the catalog the validator walks (Schema/ScoTypes.cs), the one place they are written.
+    private static readonly Dictionary<string, ReadOnlyCollection<string>> s_contributing = BuildContributing();
+
+    /// <summary>The largest buffer kept for the next call on the same thread.</summary>
+    private const int MaxCachedBufferBytes = 64 * 1024;
 
     [ThreadStatic]
     private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
@@ -111,14 +96,25 @@ public static class ScoIds
         canonical.ResetWrittenCount();
         try
         {
-            JsonCanonicalizer.Canonicalize(name!, canonical);
-        }
-        catch (ArgumentException e)
-        {
-            return ScoIdResult.Invalid(null, e.Message);
-        }
+            try
+            {
+                JsonCanonicalizer.Canonicalize(name!, canonical);
+            }
+            catch (ArgumentException e)
+            {
+                return ScoIdResult.Invalid(null, e.Message);
+            }
 
-        return ScoIdResult.Computed(new StixId(sco.Type!, NameBasedUuid.Create(Namespace, canonical.WrittenSpan)));
+            return ScoIdResult.Computed(new StixId(sco.Type!, NameBasedUuid.Create(Namespace, canonical.WrittenSpan)));
+        }
+        finally
+        {
+            // One huge object (a 32 MiB artifact payload_bin) must not pin a buffer that large to the thread for good.
+            if (canonical.Capacity > MaxCachedBufferBytes)
+            {
+                t_buffer = null;
+            }
+        }
     }
 
     /// <summary>Builds the JSON object whose JCS form is the UUIDv5 name; returns a failure, or null with <paramref name="name"/> set.</summary>
@@ -279,5 +275,26 @@ public static class ScoIds
         return null;
     }
 
-    private static ReadOnlyCollection<string> List(params string[] names) => Array.AsReadOnly(names);
+    private static Dictionary<string, ReadOnlyCollection<string>> BuildContributing()
+    {
+        var types = new List<string>();
+        foreach (string type in StixCatalog.Types)
+        {
+            if (StixCatalog.GetCategory(type) == StixCategory.Sco)
+            {
+                types.Add(type);
+            }
+        }
+
+        types.Sort(StringComparer.Ordinal); // KnownTypes lists them in name order
+
+        var contributing = new Dictionary<string, ReadOnlyCollection<string>>(types.Count, StringComparer.Ordinal);
+        foreach (string type in types)
+        {
+            StixCatalog.TryGetType(type, out TypeSpec? spec);
+            contributing.Add(type, Array.AsReadOnly(spec!.IdContributing));
+        }
+
+        return contributing;
+    }
 }

@@ -34,9 +34,15 @@ public static class StixSignatures
     }
 
     /// <summary>Returns a copy of <paramref name="stixObject"/> that carries a signature by <paramref name="key"/> beside any others.</summary>
-    /// <remarks>An earlier signature by the same key is replaced in place; signatures by other keys are kept in order.</remarks>
+    /// <remarks>
+    /// An earlier signature by the same key is replaced in place; signatures by other keys are kept in order. An object
+    /// whose <c>extensions</c> is an empty object is refused: the payload leaves an empty <c>extensions</c> out
+    /// (<see cref="Unsigned"/>), so the signature could not tell <c>{}</c> from no <c>extensions</c>, yet the two give an
+    /// SCO different deterministic ids (STIX 2.1 §2.9), and STIX 2.1 does not allow an empty dictionary there anyway.
+    /// </remarks>
     /// <exception cref="ArgumentException">
-    /// The object's signature extension is malformed, or the object cannot be canonicalized (a string holds an unpaired surrogate).
+    /// The object's <c>extensions</c> is an empty object, its signature extension is malformed, or it cannot be
+    /// canonicalized (a string holds an unpaired surrogate).
     /// </exception>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ObjectDisposedException">The key has been disposed.</exception>
@@ -44,6 +50,12 @@ public static class StixSignatures
     {
         ArgumentNullException.ThrowIfNull(stixObject);
         ArgumentNullException.ThrowIfNull(key);
+        if (stixObject.Json["extensions"] is JsonObject { Count: 0 })
+        {
+            throw new ArgumentException(
+                "The object's 'extensions' is an empty object, which a signature cannot cover (it signs the object without it); remove it first.",
+                nameof(stixObject));
+        }
 
         EntryState state = ReadEntry(stixObject, out JsonArray? existing, out string? problem);
         if (state == EntryState.Malformed)

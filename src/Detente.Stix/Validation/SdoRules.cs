@@ -77,7 +77,7 @@ internal static class SdoRules
         }
 
         // "Product names SHOULD be all lowercase with words separated by a dash".
-        if (obj.GetString("product") is string product && !IsLowerDashed(product))
+        if (obj.GetString("product") is string product && !Syntax.IsLowerHyphenated(product))
         {
             ctx.Warning(ValidationRules.MalwareAnalysisProduct, "product", "should be lower case with words separated by dashes");
         }
@@ -146,19 +146,6 @@ internal static class SdoRules
         foreach (char c in type)
         {
             if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsLowerDashed(string value)
-    {
-        foreach (char c in value)
-        {
-            if (char.IsUpper(c) || char.IsWhiteSpace(c) || c == '_')
             {
                 return false;
             }

@@ -66,25 +66,11 @@ internal static class StructRules
         // §2.11: both names SHOULD be lower case with hyphens as word separators.
         foreach (string name in (ReadOnlySpan<string>)["kill_chain_name", "phase_name"])
         {
-            if (obj.GetString(name) is string value && !IsLowerHyphenated(value))
+            if (obj.GetString(name) is string value && !Syntax.IsLowerHyphenated(value))
             {
                 ctx.Warning(ValidationRules.KillChainPhaseFormat, name, "should be lower case with hyphens instead of spaces or underscores");
             }
         }
-    }
-
-    /// <summary>Lower case, with no spaces or underscores (the SHOULD of §2.11 and §2.14).</summary>
-    internal static bool IsLowerHyphenated(string value)
-    {
-        foreach (char c in value)
-        {
-            if (char.IsUpper(c) || char.IsWhiteSpace(c) || c == '_')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool IsNumbered(string value, string prefix)

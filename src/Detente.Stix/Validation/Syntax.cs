@@ -99,6 +99,23 @@ internal static class Syntax
     /// <summary>A hash algorithm name (§2.7): 3–250 ASCII letters, digits, hyphens and underscores.</summary>
     public static bool IsHashKey(string key) => key.Length is >= 3 and <= 250 && IsKeyCharacters(key);
 
+    /// <summary>
+    /// Lower case with hyphens between words: no upper-case letter, white space or underscore (the SHOULD of §2.11
+    /// for kill chain names, §2.14 for vocabulary values, §4.12 for malware-analysis products).
+    /// </summary>
+    public static bool IsLowerHyphenated(string value)
+    {
+        foreach (char c in value)
+        {
+            if (char.IsUpper(c) || char.IsWhiteSpace(c) || c == '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A custom extension name (§11.3): 3–250 of a–z, 0–9 and hyphens, ending in <c>-ext</c>.</summary>
     public static bool IsCustomExtensionName(string name) =>
         name.EndsWith("-ext", StringComparison.Ordinal) && IsTypeName(name, requireLetterStart: false);

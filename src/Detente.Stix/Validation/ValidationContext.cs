@@ -15,7 +15,7 @@ internal sealed class ValidationContext
     private const int MaxSegmentLength = 256;
 
     [ThreadStatic]
-    private static ValidationContext? s_cached;
+    private static ValidationContext? t_cached;
 
     private string _root = "$";
     private Segment[] _segments = new Segment[16];
@@ -42,8 +42,8 @@ internal sealed class ValidationContext
     /// <summary>Takes this thread's cached context (a new one if it is in use, e.g. by a re-entrant call).</summary>
     public static ValidationContext Rent(string root, StixValidatorOptions options)
     {
-        ValidationContext ctx = s_cached ?? new ValidationContext();
-        s_cached = null;
+        ValidationContext ctx = t_cached ?? new ValidationContext();
+        t_cached = null;
         ctx._root = root;
         ctx.PatternValidator = options.PatternValidator;
         ctx._maxIssues = options.MaxIssues;
@@ -62,14 +62,14 @@ internal sealed class ValidationContext
 
         ValidationReport report = _errors is null && _warnings is null
             ? ValidationReport.Empty
-            : new ValidationReport((IReadOnlyList<ValidationIssue>?)_errors ?? [], (IReadOnlyList<ValidationIssue>?)_warnings ?? []);
+            : new ValidationReport(_errors?.ToArray() ?? [], _warnings?.ToArray() ?? []); // arrays the report owns
         _errors = null;
         _warnings = null;
         _issueCount = 0;
         _dropped = false;
         _depth = 0;
         PatternValidator = null;
-        s_cached = this;
+        t_cached = this;
         return report;
     }
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Reflection;
 using System.Text;
 using Detente.Stix.Identifiers;
 using Detente.Stix.Json;
@@ -286,6 +288,66 @@ public sealed class ScoIdsTests
     public void A_name_based_stix_id_refuses_an_invalid_type()
     {
         Assert.Throws<ArgumentException>(() => StixId.NewNameBased("Not A Type", ScoIds.Namespace, "{}"u8));
+    }
+
+    /// <summary>STIX 2.1 OS §6, each SCO's "ID Contributing Properties" (python-stix2's <c>_id_contributing_properties</c>).</summary>
+    public static TheoryData<string, string[]> SpecContributingProperties => new()
+    {
+        { "artifact", ["hashes", "payload_bin"] },
+        { "autonomous-system", ["number"] },
+        { "directory", ["path"] },
+        { "domain-name", ["value"] },
+        { "email-addr", ["value"] },
+        { "email-message", ["from_ref", "subject", "body"] },
+        { "file", ["hashes", "name", "extensions", "parent_directory_ref"] },
+        { "ipv4-addr", ["value"] },
+        { "ipv6-addr", ["value"] },
+        { "mac-addr", ["value"] },
+        { "mutex", ["name"] },
+        { "network-traffic", ["start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions"] },
+        { "process", [] },
+        { "software", ["name", "cpe", "swid", "vendor", "version"] },
+        { "url", ["value"] },
+        { "user-account", ["account_type", "user_id", "account_login"] },
+        { "windows-registry-key", ["key", "values"] },
+        { "x509-certificate", ["hashes", "serial_number"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpecContributingProperties))]
+    public void Every_sco_contributes_the_properties_the_spec_lists(string type, string[] expected)
+    {
+        Assert.Equal(expected, ScoIds.ContributingProperties(type)!);
+    }
+
+    [Fact]
+    public void Known_types_are_the_catalog_scos_in_name_order()
+    {
+        string[] expected = SpecContributingProperties.Select(static row => row.Data.Item1).ToArray();
+
+        Assert.Equal(expected, ScoIds.KnownTypes);
+        Assert.All(ScoIds.KnownTypes, static type => Assert.Equal(Detente.Stix.Schema.StixCategory.Sco, Detente.Stix.Schema.StixCatalog.GetCategory(type)));
+    }
+
+    [Fact]
+    public void A_huge_name_does_not_leave_a_huge_buffer_on_the_thread()
+    {
+        FieldInfo field = typeof(ScoIds).GetField("t_buffer", BindingFlags.NonPublic | BindingFlags.Static)!;
+        string small = Compute(Url("https://example.com/")).Id!.Value.ToString();
+        var kept = (ArrayBufferWriter<byte>)field.GetValue(null)!;
+
+        ScoIdResult huge = Compute(Url("https://example.com/" + new string('a', 200_000)));
+
+        Assert.True(huge.IsComputed);
+        Assert.Null(field.GetValue(null));
+        Assert.Equal(small, Compute(Url("https://example.com/")).Id!.Value.ToString());
+        var fresh = (ArrayBufferWriter<byte>)field.GetValue(null)!;
+        Assert.NotSame(kept, fresh);
+        Assert.True(fresh.Capacity <= 64 * 1024);
+        Assert.Same(fresh, field.GetValue(null));
+
+        static string Url(string value) =>
+            "{\"type\":\"url\",\"spec_version\":\"2.1\",\"id\":\"url--c1477287-23ac-5971-a010-5c287877fa60\",\"value\":\"" + value + "\"}";
     }
 
     private static StixObject Read(string json) => new StixReader().ReadObject(Encoding.UTF8.GetBytes(json));

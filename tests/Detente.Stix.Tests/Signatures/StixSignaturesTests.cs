@@ -237,14 +237,30 @@ public sealed class StixSignaturesTests : IDisposable
     }
 
     [Fact]
-    public void An_empty_extensions_object_is_not_part_of_the_signed_content()
+    public void An_empty_extensions_object_is_not_part_of_the_signed_content_so_it_cannot_be_signed()
     {
+        // The payload drops an empty extensions, so {} and no extensions would share one signature, though they give
+        // an SCO different deterministic ids: Sign refuses the object rather than sign something else than it holds.
         StixObject withEmpty = Read(Indicator).With("extensions", JsonObject.Empty);
 
-        StixObject signed = StixSignatures.Sign(withEmpty, _origin);
+        ArgumentException refused = Assert.Throws<ArgumentException>(() => StixSignatures.Sign(withEmpty, _origin));
 
-        Assert.Equal(SignatureStatus.Valid, StixSignatures.Verify(signed, _origin.VerificationKey).Status);
+        Assert.Equal("stixObject", refused.ParamName);
         Assert.Null(StixSignatures.Unsigned(withEmpty)["extensions"]);
+        StixObject withoutExtensions = withEmpty.Without("extensions");
+        Assert.Equal(SignatureStatus.Valid, StixSignatures.Verify(StixSignatures.Sign(withoutExtensions, _origin), _origin.VerificationKey).Status);
+    }
+
+    [Fact]
+    public void An_empty_extensions_object_on_an_sco_changes_its_deterministic_id()
+    {
+        StixObject file = new StixReader().ReadObject(Encoding.UTF8.GetBytes(
+            """{"type":"file","spec_version":"2.1","id":"file--fc4e8cb4-a1c9-5cd5-9ff2-d9ce0ce8df12","name":"a.exe"}"""));
+
+        Assert.NotEqual(
+            Detente.Stix.Identifiers.ScoIds.Compute(file).Id,
+            Detente.Stix.Identifiers.ScoIds.Compute(file.With("extensions", JsonObject.Empty)).Id);
+        Assert.Throws<ArgumentException>(() => StixSignatures.Sign(file.With("extensions", JsonObject.Empty), _origin));
     }
 
     [Fact]

@@ -25,6 +25,8 @@ public sealed class ExtensionRuleTests : ValidationTestBase
         ("extension property with a bad name", ExampleWith("indicator", ("extensions", Member(DefinitionId, """{"extension_type": "property-extension", "Sharing-Group": "isac"}"""))), CustomPropertyName, DefinitionPath + "['Sharing-Group']"),
         ("extension value not an object", ExampleWith("indicator", ("extensions", Member(DefinitionId, Q("property-extension")))), PropertyType, DefinitionPath),
         ("empty extensions", ExampleWith("indicator", ("extensions", "{}")), EmptyDictionary, "$.extensions"),
+        // The id check looks at the object without an empty extensions (as signed), so the id that counts {} is flagged too.
+        ("empty extensions on an SCO, whose id it changes", ExampleWith("file", ("extensions", "{}")), $"{EmptyDictionary} {ScoDeterministicId}", "$.extensions"),
         ("extensions not a dictionary", ExampleWith("indicator", ("extensions", """["ntfs-ext"]""")), PropertyType, "$.extensions"));
 
     public static TheoryData<string, string, string, string> ExtensionDefinitionCases => Invalid(
