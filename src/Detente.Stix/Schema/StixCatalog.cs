@@ -52,6 +52,24 @@ public static class StixCatalog
         return category;
     }
 
+    /// <summary>Finds a property of a type STIX 2.1 defines: its own or a common property the type uses (§3.2 table).</summary>
+    /// <param name="type">A <c>type</c> value, e.g. <c>file</c>.</param>
+    /// <param name="name">A property name, e.g. <c>hashes</c>.</param>
+    /// <param name="property">The description, shared and read-only; its members describe nested types and extensions.</param>
+    /// <returns>
+    /// True when the catalog describes the property for the type; false for unknown types, custom properties, and the
+    /// common properties the type does not use (e.g. <c>labels</c> on an SCO, STIX 2.1 §3.2).
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="type"/> or <paramref name="name"/> is null.</exception>
+    public static bool TryGetProperty(string type, string name, [NotNullWhen(true)] out StixPropertyInfo? property)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(name);
+        property = null;
+        return PropertyTable.Properties.TryGetValue(type, out FrozenDictionary<string, StixPropertyInfo>? properties)
+            && properties.TryGetValue(name, out property);
+    }
+
     /// <summary>The description of a type STIX 2.1 defines.</summary>
     internal static bool TryGetType(string type, [NotNullWhen(true)] out TypeSpec? spec) => s_types.TryGetValue(type, out spec);
 
@@ -91,5 +109,23 @@ public static class StixCatalog
         }
 
         return extensions.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>The public property descriptions, built on first use (the validator does not need them).</summary>
+    private static class PropertyTable
+    {
+        public static readonly FrozenDictionary<string, FrozenDictionary<string, StixPropertyInfo>> Properties = Build();
+
+        private static FrozenDictionary<string, FrozenDictionary<string, StixPropertyInfo>> Build()
+        {
+            var structs = new Dictionary<StructSpec, FrozenDictionary<string, StixPropertyInfo>>();
+            var properties = new Dictionary<string, FrozenDictionary<string, StixPropertyInfo>>(StringComparer.Ordinal);
+            foreach (TypeSpec spec in s_types.Values)
+            {
+                properties.Add(spec.Type, StixPropertyInfo.Describe(spec, structs));
+            }
+
+            return properties.ToFrozenDictionary(StringComparer.Ordinal);
+        }
     }
 }

@@ -8,6 +8,6 @@ public interface IPatternValidator
     /// <param name="pattern">The indicator's <c>pattern</c>.</param>
     /// <param name="patternType">The indicator's <c>pattern_type</c>, e.g. <c>stix</c>.</param>
     /// <param name="patternVersion">The indicator's <c>pattern_version</c>, when present.</param>
-    /// <returns>Null when the pattern is valid; otherwise a message saying what is wrong, which must not quote the pattern.</returns>
-    public string? Validate(string pattern, string patternType, string? patternVersion);
+    /// <returns>What is wrong with the pattern (errors) and what is doubtful (warnings); messages must not quote the pattern.</returns>
+    public PatternCheck Validate(string pattern, string patternType, string? patternVersion);
 }

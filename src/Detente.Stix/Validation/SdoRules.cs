@@ -28,10 +28,15 @@ internal static class SdoRules
 
         if (ctx.PatternValidator is IPatternValidator validator && obj.GetString("pattern_type") is "stix")
         {
-            string? problem = validator.Validate(pattern, "stix", obj.GetString("pattern_version"));
-            if (problem is not null)
+            PatternCheck check = validator.Validate(pattern, "stix", obj.GetString("pattern_version"));
+            foreach (string error in check.Errors)
             {
-                ctx.Error(ValidationRules.IndicatorPattern, "pattern", problem);
+                ctx.Error(ValidationRules.IndicatorPattern, "pattern", error);
+            }
+
+            foreach (string warning in check.Warnings)
+            {
+                ctx.Warning(ValidationRules.IndicatorPatternWarning, "pattern", warning);
             }
         }
     }

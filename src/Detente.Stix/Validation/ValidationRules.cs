@@ -200,6 +200,9 @@ public static class ValidationRules
     /// <summary>Error: indicator <c>pattern</c> is empty, or the configured <see cref="IPatternValidator"/> rejects it (§4.7, §9).</summary>
     public const string IndicatorPattern = "indicator.pattern";
 
+    /// <summary>Warning: the configured <see cref="IPatternValidator"/> has a doubt about the pattern, e.g. an object type or property the specification does not define (§9).</summary>
+    public const string IndicatorPatternWarning = "indicator.pattern-warning";
+
     /// <summary>Error: observed-data <c>last_observed</c> is earlier than <c>first_observed</c> (§4.14).</summary>
     public const string ObservedDataWindow = "observed-data.observed-window";
 

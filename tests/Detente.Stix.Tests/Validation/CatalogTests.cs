@@ -94,4 +94,91 @@ public sealed class CatalogTests
         Assert.True(untested.Length == 0, "rules without cases: " + string.Join(", ", untested));
         Assert.Equal(rules.Length, rules.Distinct(StringComparer.Ordinal).Count());
     }
+
+    [Fact]
+    public void Properties_are_described_with_their_types_and_members()
+    {
+        Assert.True(StixCatalog.TryGetProperty("file", "size", out StixPropertyInfo? size));
+        Assert.Equal(StixValueType.Integer, size.ValueType);
+        Assert.False(size.IsList);
+        Assert.False(size.HasMembers);
+
+        Assert.True(StixCatalog.TryGetProperty("file", "hashes", out StixPropertyInfo? hashes));
+        Assert.Equal(StixValueType.Hashes, hashes.ValueType);
+
+        Assert.True(StixCatalog.TryGetProperty("file", "extensions", out StixPropertyInfo? extensions));
+        Assert.Equal(StixValueType.Extensions, extensions.ValueType);
+        Assert.True(extensions.TryGetMember("windows-pebinary-ext", out StixPropertyInfo? pe));
+        Assert.Equal(StixValueType.Object, pe.ValueType);
+        Assert.True(pe.TryGetMember("sections", out StixPropertyInfo? sections));
+        Assert.True(sections.IsList);
+        Assert.Equal(StixValueType.Object, sections.ValueType);
+        Assert.True(sections.TryGetMember("entropy", out StixPropertyInfo? entropy));
+        Assert.Equal(StixValueType.Float, entropy.ValueType);
+        Assert.False(extensions.TryGetMember("http-request-ext", out _)); // network-traffic's, not file's
+
+        Assert.True(StixCatalog.TryGetProperty("network-traffic", "src_ref", out StixPropertyInfo? source));
+        Assert.Equal(StixValueType.Identifier, source.ValueType);
+        Assert.Equal(["domain-name", "ipv4-addr", "ipv6-addr", "mac-addr"], source.ReferenceTypes.Order(StringComparer.Ordinal));
+        Assert.True(StixCatalog.TryGetProperty("network-traffic", "protocols", out StixPropertyInfo? protocols));
+        Assert.True(protocols.IsList);
+        Assert.Equal(StixValueType.String, protocols.ValueType);
+
+        Assert.True(StixCatalog.TryGetProperty("file", "contains_refs", out StixPropertyInfo? contains));
+        Assert.Empty(contains.ReferenceTypes); // any SCO
+        Assert.True(StixCatalog.TryGetProperty("artifact", "payload_bin", out StixPropertyInfo? payload));
+        Assert.Equal(StixValueType.Binary, payload.ValueType);
+        Assert.True(StixCatalog.TryGetProperty("file", "magic_number_hex", out StixPropertyInfo? magic));
+        Assert.Equal(StixValueType.Hex, magic.ValueType);
+        Assert.True(StixCatalog.TryGetProperty("file", "ctime", out StixPropertyInfo? ctime));
+        Assert.Equal(StixValueType.Timestamp, ctime.ValueType);
+        Assert.True(StixCatalog.TryGetProperty("user-account", "account_type", out StixPropertyInfo? accountType));
+        Assert.Equal(StixValueType.String, accountType.ValueType);
+        Assert.Same(size, StixCatalog.TryGetProperty("file", "size", out StixPropertyInfo? again) ? again : null);
+    }
+
+    [Theory]
+    [InlineData("file", "labels")] // a common property SCOs do not use (§3.2)
+    [InlineData("file", "x_custom")]
+    [InlineData("x-acme-asset", "name")]
+    [InlineData("indicator", "defanged")] // prohibited outside SCOs
+    public void Unknown_and_unused_properties_are_not_described(string type, string name)
+    {
+        Assert.False(StixCatalog.TryGetProperty(type, name, out StixPropertyInfo? property));
+        Assert.Null(property);
+    }
+
+    [Fact]
+    public void Property_lookups_refuse_null()
+    {
+        Assert.Throws<ArgumentNullException>(() => StixCatalog.TryGetProperty(null!, "x", out _));
+        Assert.Throws<ArgumentNullException>(() => StixCatalog.TryGetProperty("file", null!, out _));
+        Assert.True(StixCatalog.TryGetProperty("file", "size", out StixPropertyInfo? size));
+        Assert.Throws<ArgumentNullException>(() => size.TryGetMember(null!, out _));
+    }
+
+    [Theory]
+    [InlineData("MD5", "cead3f77f6cda6ec00f57d76c9a6879f", null)]
+    [InlineData("md5", "cead3f77", "32 hexadecimal digits")]
+    [InlineData("SHA-256", "f00", "64 hexadecimal digits")]
+    [InlineData("sha256", "aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f", null)]
+    [InlineData("x-custom", "anything", null)]
+    public void Hash_values_are_checked_against_the_normalized_algorithm(string algorithm, string value, string? expected)
+    {
+        Assert.Equal(expected, StixSyntax.CheckHashValue(algorithm, value));
+    }
+
+    [Theory]
+    [InlineData("198.51.100.3", true, false)]
+    [InlineData("198.51.100.0/24", true, false)]
+    [InlineData("2001:db8::/32", false, true)]
+    [InlineData("2001:0db8:dead:beef:0000:0000:0000:0000/64", false, true)]
+    [InlineData("300.1.2.3", false, false)]
+    [InlineData("10.0.0.1/33", false, false)]
+    [InlineData("example.com", false, false)]
+    public void Ip_values_are_checked_as_the_validator_does(string value, bool ipv4, bool ipv6)
+    {
+        Assert.Equal(ipv4, StixSyntax.IsIpv4Value(value));
+        Assert.Equal(ipv6, StixSyntax.IsIpv6Value(value));
+    }
 }

@@ -169,10 +169,27 @@ public sealed class SdoRuleTests : ValidationTestBase
         AssertClean(json);
     }
 
+    /// <summary>Run with a pattern validator that finds an error in "[error]" and a warning in "[warning]".</summary>
+    public static TheoryData<string, string, string, string> PatternValidatorCases => Invalid(
+        ("pattern error", ExampleWith("indicator", ("pattern", Q("[error]"))), IndicatorPattern, "$.pattern"),
+        ("pattern warning", ExampleWith("indicator", ("pattern", Q("[warning]"))), IndicatorPatternWarning, "$.pattern"),
+        ("pattern error and warning", ExampleWith("indicator", ("pattern", Q("[error] [warning]"))), IndicatorPattern + " " + IndicatorPatternWarning, "$.pattern"));
+
+    [Theory]
+    [MemberData(nameof(PatternValidatorCases))]
+    public void The_pattern_validator_s_errors_and_warnings_are_reported(string name, string json, string rules, string path)
+    {
+        _ = name;
+        var patterns = new RecordingPatternValidator(static pattern => new PatternCheck(
+            pattern.Contains("[error]", StringComparison.Ordinal) ? ["the comparison is missing its closing bracket"] : [],
+            pattern.Contains("[warning]", StringComparison.Ordinal) ? ["an unknown property"] : []));
+        AssertIssues(json, rules, path, new StixValidator(new StixValidatorOptions { PatternValidator = patterns }));
+    }
+
     [Fact]
     public void A_stix_pattern_is_checked_by_the_configured_pattern_validator()
     {
-        var patterns = new RecordingPatternValidator("the comparison is missing its closing bracket");
+        var patterns = new RecordingPatternValidator(static _ => PatternCheck.Invalid("the comparison is missing its closing bracket"));
         var validator = new StixValidator(new StixValidatorOptions { PatternValidator = patterns });
 
         AssertIssues(ExampleWith("indicator", ("pattern", Q("[domain-name:value = 'x'"))), IndicatorPattern, "$.pattern", validator);
@@ -186,9 +203,22 @@ public sealed class SdoRuleTests : ValidationTestBase
     }
 
     [Fact]
+    public void Pattern_warnings_leave_the_indicator_valid()
+    {
+        var patterns = new RecordingPatternValidator(static _ => new PatternCheck([], ["an unknown property", "another doubt"]));
+        var validator = new StixValidator(new StixValidatorOptions { PatternValidator = patterns });
+
+        ValidationReport report = validator.Validate(Parse(Example("indicator")));
+
+        Assert.True(report.IsValid);
+        Assert.Equal(["$.pattern: an unknown property", "$.pattern: another doubt"], report.Warnings.Select(static w => w.ToString()));
+        Assert.All(report.Warnings, static w => Assert.Equal(IndicatorPatternWarning, w.Rule));
+    }
+
+    [Fact]
     public void Only_stix_patterns_go_to_the_pattern_validator()
     {
-        var patterns = new RecordingPatternValidator("never valid");
+        var patterns = new RecordingPatternValidator(static _ => PatternCheck.Invalid("never valid"));
         var validator = new StixValidator(new StixValidatorOptions { PatternValidator = patterns });
 
         AssertClean(ExampleWith("indicator", ("pattern_type", Q("snort")), ("pattern", Q("alert tcp any any -> any 80 (msg:\"x\";)")), ("pattern_version", null)), validator);
@@ -199,21 +229,35 @@ public sealed class SdoRuleTests : ValidationTestBase
     [Fact]
     public void A_pattern_the_pattern_validator_accepts_is_valid()
     {
-        var patterns = new RecordingPatternValidator(null);
+        var patterns = new RecordingPatternValidator(static _ => PatternCheck.Valid);
         var validator = new StixValidator(new StixValidatorOptions { PatternValidator = patterns });
 
         AssertClean(Example("indicator"), validator);
         Assert.Single(patterns.Calls);
     }
 
-    private sealed class RecordingPatternValidator(string? answer) : IPatternValidator
+    [Fact]
+    public void A_pattern_check_owns_copies_of_its_messages()
+    {
+        var errors = new List<string> { "one" };
+        var check = new PatternCheck(errors, []);
+        errors.Add("two");
+
+        Assert.Equal(["one"], check.Errors);
+        Assert.False(check.IsValid);
+        Assert.True(PatternCheck.Valid.IsValid);
+        Assert.Throws<ArgumentNullException>(() => new PatternCheck(["x", null!], []));
+        Assert.Throws<ArgumentNullException>(() => PatternCheck.Invalid(null!));
+    }
+
+    private sealed class RecordingPatternValidator(Func<string, PatternCheck> answer) : IPatternValidator
     {
         public List<(string Pattern, string Type, string? Version)> Calls { get; } = [];
 
-        public string? Validate(string pattern, string patternType, string? patternVersion)
+        public PatternCheck Validate(string pattern, string patternType, string? patternVersion)
         {
             Calls.Add((pattern, patternType, patternVersion));
-            return answer;
+            return answer(pattern);
         }
     }
 }

@@ -36,6 +36,7 @@ public abstract class ValidationTestBase
         ValidationRules.NetworkTrafficPorts,
         ValidationRules.ExtensionDefinitionToplevel,
         ValidationRules.ExtensionDefinitionDescription,
+        ValidationRules.IndicatorPatternWarning,
     };
 
     private static readonly StixReader s_reader = new();
