@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Detente.Patterns;
+using Detente.Patterns.Validation;
 using Detente.Stix;
 using Detente.Stix.Json;
 
@@ -17,6 +19,7 @@ public static class FuzzTargets
         ["reader"] = StixReaderTarget,
         ["timestamp"] = TimestampTarget,
         ["id"] = IdTarget,
+        ["pattern"] = PatternTarget,
     };
 
     // Created on first use, inside a target: under AFL++ no instrumented (Detente.Stix) code may run before
@@ -94,6 +97,61 @@ public static class FuzzTargets
         if (StixId.TryParse(text, out StixId id) && id.ToString() != text)
         {
             throw new FuzzFailure("A parsed identifier does not print back as written.");
+        }
+    }
+
+    /// <summary>
+    /// Pattern.Parse, both grammars: refuses with PatternSyntaxException only; an accepted pattern prints a canonical
+    /// form that parses back to an equal pattern and prints the same again, and validates without throwing.
+    /// </summary>
+    public static void PatternTarget(ReadOnlySpan<byte> input)
+    {
+        string text = Encoding.UTF8.GetString(input);
+        foreach (PatternVersion version in (ReadOnlySpan<PatternVersion>)[PatternVersion.V21, PatternVersion.V20])
+        {
+            Pattern pattern;
+            try
+            {
+                pattern = Pattern.Parse(text, version);
+            }
+            catch (PatternSyntaxException e)
+            {
+                if (e.Position < 0 || e.Position > text.Length || e.Expected.Length == 0 || e.Found.Length == 0)
+                {
+                    throw new FuzzFailure($"A syntax error without a position in the text or a reason: {e.Message}");
+                }
+
+                continue;
+            }
+
+            // Oracle 1: the canonical form reads back to an equal pattern (hash included) and is a fixed point.
+            string canonical = pattern.ToString();
+            Pattern again;
+            try
+            {
+                again = Pattern.Parse(canonical, version);
+            }
+            catch (PatternSyntaxException e)
+            {
+                throw new FuzzFailure($"The canonical form of an accepted pattern does not parse: {e.Message}");
+            }
+
+            if (!again.Equals(pattern) || again.GetHashCode() != pattern.GetHashCode())
+            {
+                throw new FuzzFailure("The canonical form parses to a different pattern.");
+            }
+
+            if (again.ToString() != canonical)
+            {
+                throw new FuzzFailure("Printing is not idempotent.");
+            }
+
+            // Oracle 2: validation never throws, and a valid pattern's canonical form is valid too.
+            bool valid = PatternValidator.Validate(pattern).IsValid;
+            if (PatternValidator.Validate(again).IsValid != valid)
+            {
+                throw new FuzzFailure("The canonical form validates differently.");
+            }
         }
     }
 
