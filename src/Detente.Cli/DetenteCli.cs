@@ -17,8 +17,21 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             CanonCommand(),
             IdCommand(),
             ValidateCommand(),
+            PatternCommand(),
         };
         ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // A usage error is exit code 2, as unusable input is; 1 means "read and found invalid".
+            foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors)
+            {
+                await _stderr.WriteLineAsync($"detente: {error.Message}");
+            }
+
+            await _stderr.WriteLineAsync("Run 'detente --help' for usage.");
+            return ExitCodes.Unusable;
+        }
+
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = _stdout, Error = _stderr }, cancellationToken);

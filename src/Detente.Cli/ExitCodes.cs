@@ -9,6 +9,6 @@ internal static class ExitCodes
     /// <summary>The input was read but is invalid (validation errors).</summary>
     public const int Invalid = 1;
 
-    /// <summary>The input could not be used: missing file, unreadable JSON, a limit exceeded.</summary>
+    /// <summary>The input could not be used (missing file, unreadable JSON, a limit exceeded), or the command line is wrong.</summary>
     public const int Unusable = 2;
 }

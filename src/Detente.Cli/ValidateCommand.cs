@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Detente.Patterns.Validation;
 using Detente.Stix.Json;
 using Detente.Stix.Validation;
 
@@ -18,7 +19,7 @@ internal sealed partial class DetenteCli
             Description = "Print one JSON document: {\"issues\":[{severity,line,path,rule,message}…],\"documents\",\"objects\",\"errors\",\"warnings\",\"valid\"}.",
         };
         var command = new Command("validate", "Validate a STIX 2.1 bundle or object (JSON or JSON lines): errors (MUST rules) and warnings (SHOULD rules) "
-            + "with their JSON paths. Exit code 0 valid, 1 invalid, 2 unusable input.")
+            + "with their JSON paths; indicator patterns included. Exit code 0 valid, 1 invalid, 2 unusable input.")
         {
             file,
             json,
@@ -29,7 +30,8 @@ internal sealed partial class DetenteCli
 
     private async Task<int> ValidateAsync(string path, bool json, CancellationToken cancellationToken)
     {
-        var validator = new StixValidator();
+        // Indicator patterns (pattern_type stix) are checked by the patterning library: grammar and §9 rules.
+        var validator = new StixValidator(new StixValidatorOptions { PatternValidator = new StixPatternValidator() });
         var output = new IssueOutput(_stdout, json);
         long documents = 0;
         long objects = 0;

@@ -94,4 +94,23 @@ public sealed class ValidateCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("error: $: Input holds no JSON value.", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Indicator_patterns_are_checked_by_the_patterning_library()
+    {
+        const string Indicator = """{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","pattern":"PATTERN","pattern_type":"stix","valid_from":"2016-01-01T00:00:00Z"}""";
+
+        (int bad, string badOutput, _) = await CliRunner.RunAsync(Indicator.Replace("PATTERN", "[ipv4-addr:value = '198.51.100.3'", StringComparison.Ordinal), "validate", "-");
+        (int doubtful, string doubtfulOutput, _) = await CliRunner.RunAsync(Indicator.Replace("PATTERN", "[process:name = 'x']", StringComparison.Ordinal), "validate", "-");
+        (int old, _, _) = await CliRunner.RunAsync(
+            Indicator.Replace("PATTERN", "[file:name = 'a'] START '2016-06-01T00:00:00Z' STOP '2016-07-01T00:00:00Z'\",\"pattern_version\":\"2.0", StringComparison.Ordinal),
+            "validate", "-");
+
+        Assert.Equal(1, bad);
+        Assert.Contains("error: $.pattern: at position 33: expected AND, OR or ']', found end of pattern (pattern.syntax) [indicator.pattern]", badOutput, StringComparison.Ordinal);
+        Assert.Equal(0, doubtful);
+        Assert.Contains("warning: $.pattern: at position 1: ", doubtfulOutput, StringComparison.Ordinal);
+        Assert.Contains("(pattern.property-unknown) [indicator.pattern-warning]", doubtfulOutput, StringComparison.Ordinal);
+        Assert.Equal(0, old);
+    }
 }

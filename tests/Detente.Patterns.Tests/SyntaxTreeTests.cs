@@ -1,46 +1,12 @@
 using System.Collections.Immutable;
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using Detente.Stix;
 
 namespace Detente.Patterns.Tests;
 
-/// <summary>The syntax tree's public types: immutable, structurally equal, and refusing trees the grammar cannot write.</summary>
+/// <summary>The syntax tree's public types: structurally equal, and refusing trees the grammar cannot write (immutability: Detente.Architecture.Tests).</summary>
 public sealed class SyntaxTreeTests
 {
     private static readonly ObjectPath s_path = new("file", PathComponent.OfProperty("size"));
-
-    [Fact]
-    public void Every_public_type_is_immutable()
-    {
-        var mutable = new List<string>();
-        foreach (Type type in typeof(Pattern).Assembly.GetExportedTypes())
-        {
-            if (typeof(Exception).IsAssignableFrom(type) || type.IsInterface || type.IsEnum)
-            {
-                continue;
-            }
-
-            foreach (PropertyInfo p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            {
-                if (p.SetMethod is { IsPublic: true } setter
-                    && !setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit)))
-                {
-                    mutable.Add($"{type.Name}.{p.Name}");
-                }
-            }
-
-            foreach (FieldInfo f in type.GetFields(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            {
-                if (!f.IsInitOnly && !f.IsLiteral)
-                {
-                    mutable.Add($"{type.Name}.{f.Name}");
-                }
-            }
-        }
-
-        Assert.Empty(mutable);
-    }
 
     [Fact]
     public void Equality_is_structural_and_ignores_positions()
