@@ -450,7 +450,7 @@ internal ref struct PatternParser
                 constant = new IntegerConstant(ParseInteger()) { Position = start };
                 break;
             case TokenKind.Float:
-                constant = new FloatConstant(ParseFloat()) { Position = start };
+                constant = new FloatConstant(ParseDouble()) { Position = start };
                 break;
             case TokenKind.Timestamp:
                 constant = new TimestampConstant(_timestamp) { Position = start };
@@ -565,17 +565,7 @@ internal ref struct PatternParser
         return value;
     }
 
-    private readonly double ParseFloat()
-    {
-        double value = ParseDouble();
-        if (!double.IsFinite(value))
-        {
-            throw Error(_start, "a float within the range of a 64-bit floating-point number", "a float out of that range");
-        }
-
-        return value;
-    }
-
+    /// <summary>A float constant or a WITHIN value: finite (STIX 2.1 §2.6).</summary>
     private readonly double ParseDouble()
     {
         // The lexer allowed only [+-]?[0-9]*(\.[0-9]+)?, which parses; huge values give infinity, not an exception.

@@ -106,6 +106,18 @@ public sealed class SyntaxErrorTests
         { "WITHIN 5 SECONDS", 0, "'[' or '('", "'WITHIN'" },
     };
 
+    [Fact]
+    public void Numbers_beyond_a_double_are_syntax_errors()
+    {
+        string huge = "1" + new string('0', 400);
+
+        PatternSyntaxException within = Assert.Throws<PatternSyntaxException>(() => Pattern.Parse($"[x-a:p = 1] WITHIN {huge} SECONDS"));
+        PatternSyntaxException constant = Assert.Throws<PatternSyntaxException>(() => Pattern.Parse($"[x-a:p = {huge}.5]"));
+
+        Assert.Equal((19, "a number within the range of a 64-bit floating-point number"), (within.Position, within.Expected));
+        Assert.Equal((9, "a number within the range of a 64-bit floating-point number"), (constant.Position, constant.Expected));
+    }
+
     [Theory]
     [MemberData(nameof(Errors21))]
     public void Syntax_errors_say_where_what_was_expected_and_what_was_found(string text, int position, string expected, string found)
