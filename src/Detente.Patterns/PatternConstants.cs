@@ -82,11 +82,12 @@ public sealed class FloatConstant : PatternConstant
     /// <summary>The value (the nearest double to the decimal written).</summary>
     public double Value { get; }
 
-    /// <summary>Equal when the values are equal; 0.0 and -0.0 are equal.</summary>
-    public override bool Equals(PatternNode? other) => ReferenceEquals(this, other) || (other is FloatConstant o && Value == o.Value);
+    /// <summary>Equal when the values are the same double, bit for bit: 0.0 and -0.0 differ, as their texts do.</summary>
+    public override bool Equals(PatternNode? other) =>
+        ReferenceEquals(this, other) || (other is FloatConstant o && BitConverter.DoubleToInt64Bits(Value) == BitConverter.DoubleToInt64Bits(o.Value));
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(13, Value == 0 ? 0.0 : Value);
+    public override int GetHashCode() => HashCode.Combine(13, BitConverter.DoubleToInt64Bits(Value));
 }
 
 /// <summary>A Boolean constant: <c>true</c> or <c>false</c>.</summary>
@@ -119,14 +120,16 @@ public sealed class TimestampConstant : PatternConstant
         Value = value;
     }
 
-    /// <summary>The timestamp; printed as written, compared as an instant.</summary>
+    /// <summary>The timestamp, with its precision as written (compare instants with <see cref="StixTimestamp"/>'s operators).</summary>
     public StixTimestamp Value { get; }
 
-    /// <summary>Equal when both denote the same instant (the precision written does not matter, as for <see cref="StixTimestamp"/>).</summary>
-    public override bool Equals(PatternNode? other) => ReferenceEquals(this, other) || (other is TimestampConstant o && Value == o.Value);
+    /// <summary>Equal when written the same: <c>t'…00Z'</c> and <c>t'…00.000Z'</c> are the same instant but different
+    /// constants, so that equal trees always print the same text.</summary>
+    public override bool Equals(PatternNode? other) =>
+        ReferenceEquals(this, other) || (other is TimestampConstant o && string.Equals(Value.ToString(), o.Value.ToString(), StringComparison.Ordinal));
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(15, Value);
+    public override int GetHashCode() => HashCode.Combine(15, StringComparer.Ordinal.GetHashCode(Value.ToString()));
 }
 
 /// <summary>How a <see cref="BinaryConstant"/> is written.</summary>

@@ -4,9 +4,9 @@ namespace Detente.Patterns;
 
 /// <summary>A node of a STIX pattern's syntax tree: an observation or comparison expression, an object path, a constant or a qualifier.</summary>
 /// <remarks>
-/// Nodes are immutable and compare structurally: two nodes are equal when they print the same canonical text, whatever
-/// their <see cref="Position"/> (which only says where a parsed node came from). <see cref="object.ToString"/> prints the
-/// node's canonical STIX 2.1 text.
+/// Nodes are immutable and compare structurally: two nodes are equal exactly when they print the same canonical text,
+/// whatever their <see cref="Position"/> (which only says where a parsed node came from). <see cref="object.ToString"/>
+/// prints the node's canonical STIX 2.1 text.
 /// </remarks>
 public abstract class PatternNode : IEquatable<PatternNode>
 {

@@ -78,10 +78,13 @@ public sealed class StartStopQualifier : PatternQualifier
     /// <summary>The first instant excluded.</summary>
     public StixTimestamp Stop { get; }
 
-    /// <inheritdoc/>
+    /// <summary>Equal when both times are written the same (as for <see cref="TimestampConstant"/>).</summary>
     public override bool Equals(PatternNode? other) =>
-        ReferenceEquals(this, other) || (other is StartStopQualifier o && Start == o.Start && Stop == o.Stop);
+        ReferenceEquals(this, other)
+        || (other is StartStopQualifier o && string.Equals(Start.ToString(), o.Start.ToString(), StringComparison.Ordinal)
+            && string.Equals(Stop.ToString(), o.Stop.ToString(), StringComparison.Ordinal));
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(23, Start, Stop);
+    public override int GetHashCode() =>
+        HashCode.Combine(23, StringComparer.Ordinal.GetHashCode(Start.ToString()), StringComparer.Ordinal.GetHashCode(Stop.ToString()));
 }

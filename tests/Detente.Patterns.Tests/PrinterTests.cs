@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CsCheck;
 using Detente.Patterns.Parsing;
 using Detente.Testing;
 
@@ -76,6 +77,20 @@ public sealed class PrinterTests
             Assert.Equal(pattern.GetHashCode(), again.GetHashCode());
             Assert.Equal(text, again.ToString());
         }, iterations: 1000, print: static p => $"{p.Version}: {p}");
+    }
+
+    [Fact]
+    public void Equal_patterns_print_the_same_text_and_different_ones_differ()
+    {
+        Property.ForAll(Gen.Select(PatternGenerators.Pattern, PatternGenerators.Pattern), static pair =>
+        {
+            (Pattern a, Pattern b) = pair;
+            Assert.Equal(a.Equals(b), a.ToString() == b.ToString() && a.Version == b.Version);
+            Assert.True(a.Equals(a) && a.ToString() == a.ToString());
+        }, iterations: 300);
+        Assert.NotEqual(Pattern.Parse("[x-a:p = -0.0]").ToString(), Pattern.Parse("[x-a:p = 0.0]").ToString());
+        Assert.NotEqual(Pattern.Parse("[x-a:p = -0.0]"), Pattern.Parse("[x-a:p = 0.0]"));
+        Assert.NotEqual(Pattern.Parse("[x-a:p = t'2020-01-01T00:00:00Z']"), Pattern.Parse("[x-a:p = t'2020-01-01T00:00:00.0Z']"));
     }
 
     [Fact]
