@@ -65,6 +65,15 @@ public sealed class TaxiiEnvelope : ITaxiiResource
         return new TaxiiEnvelope(items, more, next);
     }
 
+    /// <summary>An envelope of objects taken from other envelopes, each keeping its exact JSON (e.g. to forward them).</summary>
+    /// <exception cref="ArgumentException">An object is null, or <paramref name="next"/> is given without <paramref name="more"/>, or is empty.</exception>
+    public static TaxiiEnvelope Create(IEnumerable<TaxiiEnvelopeObject> objects, bool more = false, string? next = null)
+    {
+        TaxiiEnvelopeObject[] list = Guard.Copy(objects, nameof(objects));
+        CheckNext(more, next);
+        return new TaxiiEnvelope(list, more, next);
+    }
+
     /// <summary>Writes the envelope; each object's <see cref="TaxiiEnvelopeObject.Json"/> is copied as it is.</summary>
     public void Serialize(IBufferWriter<byte> output)
     {
