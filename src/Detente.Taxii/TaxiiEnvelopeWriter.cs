@@ -12,7 +12,8 @@ namespace Detente.Taxii;
 /// <remarks>
 /// <para>TAXII 2.1 §3.7. The members come in the order <c>objects</c>, <c>more</c>, <c>next</c> (JSON member order
 /// carries no meaning), so a server can write objects as it reads them from its store and decide <c>more</c> at the
-/// end. <c>more</c> is written whenever the envelope holds objects or is true; an envelope with neither is <c>{}</c>.</para>
+/// end. <c>more</c> is written only when true (absent means false, as in the spec's examples); an empty last
+/// page is <c>{}</c>.</para>
 /// <para>Per object the writer only copies: no parsing, no allocation. The bytes must be one complete JSON object in
 /// UTF-8 (as stored); only their first and last bytes are checked. Bench: Taxii/TaxiiBenchmarks.WriteEnvelope</para>
 /// </remarks>
@@ -96,19 +97,17 @@ public sealed class TaxiiEnvelopeWriter
         TaxiiEnvelope.CheckNext(more, next);
         ThrowIfCompleted();
         _completed = true;
-        bool members = _count > 0;
-        if (members)
+        if (_count > 0)
         {
             Write("]"u8);
         }
 
-        if (members || more)
+        if (more)
         {
-            Write(members ? ",\"more\":"u8 : "\"more\":"u8);
-            Write(more ? "true"u8 : "false"u8);
+            Write(_count > 0 ? ",\"more\":true"u8 : "\"more\":true"u8);
         }
 
-        if (next is not null)
+        if (next is not null) // only with more, so a member precedes it
         {
             Write(",\"next\":"u8);
             // Once per envelope; the relaxed encoder escapes only what JSON requires.

@@ -87,9 +87,9 @@ public sealed class TaxiiManifest : ITaxiiResource
     {
         using var writer = new Utf8JsonWriter(output, TaxiiJson.WriterOptions);
         writer.WriteStartObject();
-        if (More || Objects.Count > 0)
+        if (More)
         {
-            writer.WriteBoolean("more", More);
+            writer.WriteBoolean("more", true); // absent means false (TAXII 2.1 §5.3.1)
         }
 
         if (Objects.Count > 0)

@@ -29,9 +29,9 @@ public sealed class TaxiiVersions : ITaxiiResource
     {
         using var writer = new Utf8JsonWriter(output, TaxiiJson.WriterOptions);
         writer.WriteStartObject();
-        if (More || Versions.Count > 0)
+        if (More)
         {
-            writer.WriteBoolean("more", More);
+            writer.WriteBoolean("more", true); // absent means false (TAXII 2.1 §5.8.1)
         }
 
         TaxiiJson.WriteStrings(writer, "versions", Versions);

@@ -3,14 +3,17 @@ using System.Runtime.CompilerServices;
 
 namespace Detente.Architecture.Tests;
 
-/// <summary>Public STIX types are immutable: no public setters (init is fine), no public writable fields.</summary>
+/// <summary>Public STIX and TAXII types are immutable: no public setters (init is fine), no public writable fields.</summary>
 public sealed class ImmutabilityRules
 {
-    [Fact]
-    public void Public_stix_types_are_immutable()
+    public static TheoryData<string> Assemblies => new("Detente.Stix", "Detente.Taxii");
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Public_types_of_the_model_libraries_are_immutable(string assembly)
     {
         var mutable = new List<string>();
-        foreach (Type type in typeof(Detente.Stix.StixObject).Assembly.GetExportedTypes())
+        foreach (Type type in Assembly.Load(new AssemblyName(assembly)).GetExportedTypes())
         {
             if (typeof(Exception).IsAssignableFrom(type) || type.IsInterface || type.IsEnum)
             {

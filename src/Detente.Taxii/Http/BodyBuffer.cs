@@ -52,37 +52,36 @@ internal sealed class BodyBuffer : IDisposable
             return new BodyBuffer(exact, exact.Length, pooled: false);
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(FirstChunk, maxBytes + 1));
+        // Never read more than one byte past the limit: that byte is how "over the limit" is seen. Pooled arrays
+        // may be larger than asked for, so every read is cut at the cap, not at the array's end.
+        int cap = (int)Math.Min(maxBytes + 1, Array.MaxLength);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(FirstChunk, cap));
         int length = 0;
         try
         {
             while (true)
             {
+                if (length == cap)
+                {
+                    throw TooLong(maxBytes);
+                }
+
                 if (length == buffer.Length)
                 {
-                    if (length > maxBytes)
-                    {
-                        throw TooLong(maxBytes);
-                    }
-
-                    long size = Math.Min(Math.Min((long)buffer.Length * 2, maxBytes + 1), Array.MaxLength);
-                    byte[] larger = ArrayPool<byte>.Shared.Rent((int)size);
+                    byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, cap));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
 
-                int read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                int window = Math.Min(buffer.Length, cap) - length;
+                int read = await stream.ReadAsync(buffer.AsMemory(length, window), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
 
                 length += read;
-                if (length > maxBytes)
-                {
-                    throw TooLong(maxBytes);
-                }
             }
 
             var result = new BodyBuffer(buffer, length, pooled: true);

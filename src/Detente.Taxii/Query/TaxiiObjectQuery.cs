@@ -53,15 +53,15 @@ public sealed record TaxiiObjectQuery
     }
 
     /// <summary><c>next</c>: the server's opaque token from the previous page's envelope.</summary>
-    /// <exception cref="ArgumentException">The value is empty.</exception>
+    /// <exception cref="ArgumentException">The value is empty or not valid UTF-16 (an unpaired surrogate).</exception>
     public string? Next
     {
         get;
         init
         {
-            if (value is { Length: 0 })
+            if (value is not null && (value.Length == 0 || !IsValidUtf16(value)))
             {
-                throw new ArgumentException("'next' must not be empty.", nameof(Next));
+                throw new ArgumentException("'next' must be a non-empty string of Unicode text.", nameof(Next));
             }
 
             field = value;
@@ -268,6 +268,23 @@ public sealed record TaxiiObjectQuery
         };
 
     private static bool IsId(string value) => StixId.TryParse(value, out _);
+
+    private static bool IsValidUtf16(string value)
+    {
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsSpecVersion(string value)
     {
