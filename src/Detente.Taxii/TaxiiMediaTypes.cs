@@ -53,7 +53,9 @@ public static class TaxiiMediaTypes
     /// </list>
     /// </remarks>
     public static int Taxii21Quality(string? accept) =>
-        accept is null ? MediaTypeSyntax.FullQuality : MediaTypeSyntax.Quality(accept, s_taxii21);
+        accept is null || accept == Taxii21 // what TAXII clients send, answered without parsing. Bench: Taxii/TaxiiBenchmarks.AcceptTypical
+            ? MediaTypeSyntax.FullQuality
+            : MediaTypeSyntax.Quality(accept, s_taxii21);
 
     /// <summary>The quality, in thousandths (0–1000), that an Accept header gives to <see cref="Stix21"/>.</summary>
     /// <param name="accept">The Accept header; null when absent.</param>
@@ -72,7 +74,7 @@ public static class TaxiiMediaTypes
     /// parameter, a repeated parameter, a list, wildcards, and anything malformed.
     /// </remarks>
     public static bool IsTaxii21ContentType(string? contentType) =>
-        contentType is not null && MediaTypeSyntax.IsContentType(contentType, s_taxii21);
+        contentType == Taxii21 || (contentType is not null && MediaTypeSyntax.IsContentType(contentType, s_taxii21));
 
     /// <summary>True when <paramref name="mediaType"/> is exactly TAXII 2.1 with its version written (an API root's <c>versions</c> entry).</summary>
     internal static bool IsExplicitTaxii21(string mediaType) =>

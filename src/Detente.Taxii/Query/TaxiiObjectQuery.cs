@@ -190,14 +190,13 @@ public sealed record TaxiiObjectQuery
 
             int eq = pair.IndexOf('=');
             ReadOnlySpan<char> rawKey = eq < 0 ? pair : pair[..eq];
-            string shownKey = Printable.Escape(rawKey.ToString(), 64);
             if (!TryDecode(rawKey, out string? key))
             {
-                error = new TaxiiQueryError(shownKey, "The parameter name is not valid percent-encoded UTF-8.");
+                error = new TaxiiQueryError(Printable.Escape(rawKey.ToString(), 64), "The parameter name is not valid percent-encoded UTF-8.");
                 return false;
             }
 
-            shownKey = Printable.Escape(key, 64);
+            string shownKey = Printable.Escape(key, 64); // the key itself when it needs no escape: no allocation
             QueryParameters parameter = Identify(key);
             if (parameter == QueryParameters.None)
             {
