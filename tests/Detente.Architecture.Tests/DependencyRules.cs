@@ -10,10 +10,11 @@ public sealed class DependencyRules
     {
         ["Detente.Stix"] = [],
         ["Detente.Patterns"] = ["Detente.Stix"],
+        ["Detente.Taxii"] = ["Detente.Stix"],
         ["detente"] = ["Detente.Stix", "Detente.Patterns"],
     };
 
-    private static readonly string[] s_core = ["Detente.Stix", "Detente.Patterns"];
+    private static readonly string[] s_core = ["Detente.Stix", "Detente.Patterns", "Detente.Taxii"];
 
     public static TheoryData<string> Assemblies => new(s_allowed.Keys);
 

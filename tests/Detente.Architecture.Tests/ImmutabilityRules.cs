@@ -3,14 +3,14 @@ using System.Runtime.CompilerServices;
 
 namespace Detente.Architecture.Tests;
 
-/// <summary>Public STIX and pattern types are immutable: no public setters (init is fine), no public writable fields.</summary>
+/// <summary>Public STIX, pattern and TAXII types are immutable: no public setters (init is fine), no public writable fields.</summary>
 public sealed class ImmutabilityRules
 {
-    public static TheoryData<string> Assemblies => new("Detente.Stix", "Detente.Patterns");
+    public static TheoryData<string> Assemblies => new("Detente.Stix", "Detente.Patterns", "Detente.Taxii");
 
     [Theory]
     [MemberData(nameof(Assemblies))]
-    public void Public_types_are_immutable(string assembly)
+    public void Public_types_of_the_model_libraries_are_immutable(string assembly)
     {
         var mutable = new List<string>();
         foreach (Type type in Assembly.Load(new AssemblyName(assembly)).GetExportedTypes())

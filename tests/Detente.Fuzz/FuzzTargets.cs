@@ -4,6 +4,8 @@ using Detente.Patterns;
 using Detente.Patterns.Validation;
 using Detente.Stix;
 using Detente.Stix.Json;
+using Detente.Taxii;
+using Detente.Taxii.Query;
 
 namespace Detente.Fuzz;
 
@@ -20,6 +22,10 @@ public static class FuzzTargets
         ["timestamp"] = TimestampTarget,
         ["id"] = IdTarget,
         ["pattern"] = PatternTarget,
+        ["taxii-envelope"] = TaxiiEnvelopeTarget,
+        ["taxii-status"] = TaxiiStatusTarget,
+        ["accept"] = AcceptTarget,
+        ["taxii-query"] = TaxiiQueryTarget,
     };
 
     // Created on first use, inside a target: under AFL++ no instrumented (Detente.Stix) code may run before
@@ -27,6 +33,109 @@ public static class FuzzTargets
     private static class Reader
     {
         public static readonly StixReader Instance = new(new StixReaderLimits { MaxBytes = 1 << 20, MaxDepth = 32, MaxStringBytes = 4096 });
+    }
+
+    private static class Taxii
+    {
+        public static readonly TaxiiReader Instance = new(new StixReaderLimits { MaxBytes = 1 << 20, MaxDepth = 32, MaxStringBytes = 4096 });
+    }
+
+    /// <summary>
+    /// TaxiiReader.ReadEnvelope: refuses with TaxiiFormatException only; in what it accepts, each object's bytes are
+    /// one JSON object that reads to the parsed object, and the envelope writes, reads and writes the same bytes.
+    /// </summary>
+    public static void TaxiiEnvelopeTarget(ReadOnlySpan<byte> input)
+    {
+        TaxiiEnvelope envelope;
+        try
+        {
+            envelope = Taxii.Instance.ReadEnvelope(input.ToArray());
+        }
+        catch (TaxiiFormatException)
+        {
+            return;
+        }
+
+        foreach (TaxiiEnvelopeObject item in envelope.Objects)
+        {
+            if (!Reader.Instance.Parse(item.Json.Span).Equals(item.Object.Json))
+            {
+                throw new FuzzFailure("An envelope object's bytes do not read to the object parsed with the envelope.");
+            }
+        }
+
+        if (envelope.Next is not null && !envelope.More)
+        {
+            throw new FuzzFailure("An envelope has 'next' without 'more'.");
+        }
+
+        byte[] written = envelope.Serialize();
+        if (!Taxii.Instance.ReadEnvelope(written).Serialize().AsSpan().SequenceEqual(written))
+        {
+            throw new FuzzFailure("An envelope does not write, read and write the same bytes.");
+        }
+    }
+
+    /// <summary>TaxiiReader.ReadStatus: refuses with TaxiiFormatException only; what it accepts writes, reads and writes the same bytes.</summary>
+    public static void TaxiiStatusTarget(ReadOnlySpan<byte> input)
+    {
+        TaxiiStatus status;
+        try
+        {
+            status = Taxii.Instance.ReadStatus(input);
+        }
+        catch (TaxiiFormatException)
+        {
+            return;
+        }
+
+        if (status.TotalCount < 0 || status.SuccessCount < 0 || status.FailureCount < 0 || status.PendingCount < 0)
+        {
+            throw new FuzzFailure("A status with a negative count was accepted.");
+        }
+
+        byte[] written = status.Serialize();
+        if (!Taxii.Instance.ReadStatus(written).Serialize().AsSpan().SequenceEqual(written))
+        {
+            throw new FuzzFailure("A status does not write, read and write the same bytes.");
+        }
+    }
+
+    /// <summary>
+    /// The Accept and Content-Type checks never throw; a quality is within 0–1000; and a Content-Type accepted as
+    /// TAXII 2.1 is, read as an Accept header, fully acceptable.
+    /// </summary>
+    public static void AcceptTarget(ReadOnlySpan<byte> input)
+    {
+        string header = Encoding.Latin1.GetString(input);
+        int quality = TaxiiMediaTypes.Taxii21Quality(header);
+        if (quality is < 0 or > 1000 || TaxiiMediaTypes.Stix21Quality(header) is < 0 or > 1000)
+        {
+            throw new FuzzFailure($"A quality of {quality} is out of range.");
+        }
+
+        if (TaxiiMediaTypes.IsTaxii21ContentType(header) && quality != 1000)
+        {
+            throw new FuzzFailure("A TAXII 2.1 Content-Type is not fully acceptable as an Accept header.");
+        }
+    }
+
+    /// <summary>TaxiiObjectQuery.TryParse never throws; what it accepts formats to a query string that parses to the same query.</summary>
+    public static void TaxiiQueryTarget(ReadOnlySpan<byte> input)
+    {
+        string text = Encoding.UTF8.GetString(input);
+        foreach (TaxiiQueryEndpoint endpoint in Enum.GetValues<TaxiiQueryEndpoint>())
+        {
+            if (!TaxiiObjectQuery.TryParse(text, endpoint, out TaxiiObjectQuery? query, out _))
+            {
+                continue;
+            }
+
+            if (!TaxiiObjectQuery.TryParse(query.ToQueryString(), endpoint, out TaxiiObjectQuery? again, out TaxiiQueryError? error) || !again.Equals(query))
+            {
+                throw new FuzzFailure($"A parsed query does not format and parse back to itself ({error}).");
+            }
+        }
     }
 
     /// <summary>StixReader.Parse: refuses with StixFormatException only; accepted input is valid JSON with unique names that round-trips through JCS.</summary>

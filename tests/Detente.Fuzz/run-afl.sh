@@ -3,19 +3,17 @@
 #   tests/Detente.Fuzz/run-afl.sh reader [SECONDS]
 # Needs: apt-get install -y afl++ ; dotnet tool install --global SharpFuzz.CommandLine
 set -euo pipefail
-target=${1:?target: reader|timestamp|id|pattern}
+target=${1:?target: reader|timestamp|id|pattern|taxii-envelope|taxii-status|accept|taxii-query}
 seconds=${2:-600}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d /tmp/detente-fuzz-XXXX)
 dotnet publish "$here/Detente.Fuzz.csproj" -c Release -o "$out/bin" >/dev/null
 sharpfuzz "$out/bin/Detente.Stix.dll"
+sharpfuzz "$out/bin/Detente.Taxii.dll"
+sharpfuzz "$out/bin/Detente.Patterns.dll"
 mkdir -p "$out/in"
-if [ "$target" = pattern ]; then
-    sharpfuzz "$out/bin/Detente.Patterns.dll"
-    cp "$here"/Corpus/pattern-*.txt "$out/in/"
-else
-    cp "$here"/Corpus/*.json "$out/in/"
-fi
-export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1
+# Every target starts from the whole corpus: seeds of another format are quickly discarded by AFL++.
+cp "$here"/Corpus/* "$out/in/"
+export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 # shared machines: every core may be bound already
 timeout "$seconds" afl-fuzz -i "$out/in" -o "$out/findings" -t 5000 -m none -- "$out/bin/Detente.Fuzz" "$target" || true
 echo "findings in $out/findings (crashes: $(ls "$out/findings/default/crashes" 2>/dev/null | grep -vc README || true))"
