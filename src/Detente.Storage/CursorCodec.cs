@@ -82,7 +82,9 @@ public sealed class CursorCodec
         }
 
         Span<byte> raw = stackalloc byte[RawSize + 3];
-        if (!Base64Url.TryDecodeFromChars(cursor, raw, out int written) || written != RawSize)
+        // Only the canonical spelling is accepted: no padding, no whitespace, unused low bits zero.
+        if (Base64Url.DecodeFromChars(cursor, raw, out _, out int written) != OperationStatus.Done || written != RawSize
+            || !string.Equals(Base64Url.EncodeToString(raw[..RawSize]), cursor, StringComparison.Ordinal))
         {
             return CursorStatus.Malformed;
         }
