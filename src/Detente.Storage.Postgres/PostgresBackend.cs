@@ -29,6 +29,8 @@ internal sealed class PostgresBackend : SqlBackend
 
     public override IReadOnlyList<string> MigrationPreamble { get; }
 
+    public override int MaxRowsPerInsert => 64;
+
     // The row lock orders the writers of one collection: each computes date_added after the previous one committed.
     public override string LockCollectionSql => "SELECT last_date_added FROM collections WHERE collection_key = @c FOR UPDATE";
 

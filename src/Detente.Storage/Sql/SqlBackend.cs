@@ -34,6 +34,13 @@ internal abstract class SqlBackend : IAsyncDisposable
     /// </summary>
     public abstract string LockCollectionSql { get; }
 
+    /// <summary>
+    /// The most rows one <c>INSERT</c> writes. Where a statement costs a network round trip, many; where it does not,
+    /// one, because binding parameters by name costs time that grows with the square of their number (SQLite looks
+    /// each name up in a list). Bench: Storage/StoreIngestBenchmarks.
+    /// </summary>
+    public abstract int MaxRowsPerInsert { get; }
+
     /// <summary>A session for reading (no transaction), from the pool.</summary>
     public abstract ValueTask<SqlSession> OpenReadAsync(CancellationToken cancellationToken);
 

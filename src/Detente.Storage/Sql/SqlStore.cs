@@ -380,11 +380,16 @@ internal sealed class SqlStore : IStore
                 await session.Command(_backend.LockCollectionSql).Set("@c", key).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false),
                 System.Globalization.CultureInfo.InvariantCulture);
             long now = Micros.From(_time.GetUtcNow());
-            bool added = false;
+
+            // The versions the collection holds of the batch's objects, read in a few queries rather than one per object.
+            Dictionary<string, List<VersionRow>> byId = await ReadVersionRowsAsync(session, key,
+                objects.Select(o => o.Id).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
+            var inserts = new List<VersionRow>();
+            var updates = new HashSet<VersionRow>();
             for (int i = 0; i < objects.Count; i++)
             {
                 ObjectToAdd o = objects[i];
-                List<VersionRow> rows = await ReadVersionRowsAsync(session, key, o.Id, cancellationToken).ConfigureAwait(false);
+                List<VersionRow> rows = byId[o.Id];
                 VersionRow? present = FindPresent(rows, o.Version);
                 if (present is not null)
                 {
@@ -403,31 +408,24 @@ internal sealed class SqlStore : IStore
                     SpecKey = VersionKey.SpecKey(o.SpecVersion),
                     Version = version.ToString(),
                     VersionKey = VersionKey.Of(version),
+                    Source = o,
                 };
                 rows.Add(row);
-                List<VersionRow> changed = VersionRows.RecomputeFlags(rows);
-                await session.Command(
-                        "INSERT INTO objects (collection_key, date_added, object_id, type, spec_version, spec_key, version, version_key, "
-                        + "spec_latest, v_first, v_last, json) VALUES (@c, @d, @id, @type, @spec, @speckey, @v, @vkey, @sl, @vf, @vl, @json)")
-                    .Set("@c", key)
-                    .Set("@d", dateAdded)
-                    .Set("@id", o.Id)
-                    .Set("@type", o.Type)
-                    .Set("@spec", o.SpecVersion)
-                    .Set("@speckey", row.SpecKey)
-                    .Set("@v", row.Version)
-                    .Set("@vkey", row.VersionKey)
-                    .Set("@sl", row.SpecLatest ? 1 : 0)
-                    .Set("@vf", row.First ? 1 : 0)
-                    .Set("@vl", row.Last ? 1 : 0)
-                    .Set("@json", Bytes(o.Json))
-                    .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await UpdateFlagsAsync(session, key, changed, row, cancellationToken).ConfigureAwait(false);
+                inserts.Add(row);
+                foreach (VersionRow changed in VersionRows.RecomputeFlags(rows))
+                {
+                    if (changed.Source is null)
+                    {
+                        updates.Add(changed); // a stored version whose flags changed; new ones are inserted with their final flags
+                    }
+                }
+
                 results[i] = new AddedObject(o.Id, version, Micros.ToDateTimeOffset(dateAdded), false);
-                added = true;
             }
 
-            if (added)
+            await InsertVersionsAsync(session, key, inserts, _backend.MaxRowsPerInsert, cancellationToken).ConfigureAwait(false);
+            await UpdateFlagsAsync(session, key, updates, cancellationToken).ConfigureAwait(false);
+            if (inserts.Count > 0)
             {
                 await session.Command("UPDATE collections SET last_date_added = @d WHERE collection_key = @c")
                     .Set("@d", last).Set("@c", key)
@@ -541,7 +539,7 @@ internal sealed class SqlStore : IStore
         }
 
         List<VersionRow> remaining = rows.Except(doomed).ToList();
-        await UpdateFlagsAsync(session, key, VersionRows.RecomputeFlags(remaining), null, cancellationToken).ConfigureAwait(false);
+        await UpdateFlagsAsync(session, key, VersionRows.RecomputeFlags(remaining), cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
         Log.ObjectDeleted(_logger, doomed.Count, objectId, collectionId);
         return doomed.Count;
@@ -564,45 +562,83 @@ internal sealed class SqlStore : IStore
         return rows.Find(r => string.Equals(r.VersionKey, key, StringComparison.Ordinal));
     }
 
-    private static async Task<List<VersionRow>> ReadVersionRowsAsync(SqlSession session, long key, string objectId, CancellationToken cancellationToken)
+    private static async Task<List<VersionRow>> ReadVersionRowsAsync(SqlSession session, long key, string objectId, CancellationToken cancellationToken) =>
+        (await ReadVersionRowsAsync(session, key, [objectId], cancellationToken).ConfigureAwait(false))[objectId];
+
+    /// <summary>The stored versions of each of <paramref name="objectIds"/> (an empty list for an unknown one).</summary>
+    private static async Task<Dictionary<string, List<VersionRow>>> ReadVersionRowsAsync(SqlSession session, long key,
+        string[] objectIds, CancellationToken cancellationToken)
     {
-        DbCommand command = session.Command(
-                "SELECT date_added, spec_version, spec_key, version, version_key, spec_latest, v_first, v_last FROM objects "
-                + "WHERE collection_key = @c AND object_id = @id")
-            .Set("@c", key).Set("@id", objectId);
-        var rows = new List<VersionRow>();
-        DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        var byId = objectIds.ToDictionary(id => id, _ => new List<VersionRow>(), StringComparer.Ordinal);
+        for (int start = 0; start < objectIds.Length; start += SqlText.MaxInList)
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            int count = Math.Min(SqlText.MaxInList, objectIds.Length - start);
+            // The list is padded (repeating its last id) to one of a few sizes, so that few statement texts exist.
+            int size = SqlText.PaddedSize(count);
+            DbCommand command = session.Command(SqlText.SelectVersions(size)).Set("@c", key);
+            for (int i = 0; i < size; i++)
             {
-                rows.Add(new VersionRow
+                command.Set(SqlText.Name("@i", i), objectIds[start + Math.Min(i, count - 1)]);
+            }
+
+            DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    DateAdded = reader.GetInt64(0),
-                    SpecVersion = reader.GetString(1),
-                    SpecKey = reader.GetInt32(2),
-                    Version = reader.GetString(3),
-                    VersionKey = reader.GetString(4),
-                    SpecLatest = reader.GetInt32(5) != 0,
-                    First = reader.GetInt32(6) != 0,
-                    Last = reader.GetInt32(7) != 0,
-                });
+                    byId[reader.GetString(0)].Add(new VersionRow
+                    {
+                        DateAdded = reader.GetInt64(1),
+                        SpecVersion = reader.GetString(2),
+                        SpecKey = reader.GetInt32(3),
+                        Version = reader.GetString(4),
+                        VersionKey = reader.GetString(5),
+                        SpecLatest = reader.GetInt32(6) != 0,
+                        First = reader.GetInt32(7) != 0,
+                        Last = reader.GetInt32(8) != 0,
+                    });
+                }
             }
         }
 
-        return rows;
+        return byId;
     }
 
-    private static async Task UpdateFlagsAsync(SqlSession session, long key, List<VersionRow> changed, VersionRow? skip,
+    /// <summary>Inserts new versions, several rows per statement.</summary>
+    private static async Task InsertVersionsAsync(SqlSession session, long key, List<VersionRow> rows, int maxRows,
         CancellationToken cancellationToken)
+    {
+        int done = 0;
+        while (done < rows.Count)
+        {
+            int size = SqlText.InsertSize(rows.Count - done, maxRows);
+            DbCommand command = session.Command(SqlText.InsertVersions(size)).Set("@c", key);
+            for (int i = 0; i < size; i++)
+            {
+                VersionRow row = rows[done + i];
+                ObjectToAdd o = row.Source!;
+                command.Set(SqlText.Name("@d", i), row.DateAdded)
+                    .Set(SqlText.Name("@id", i), o.Id)
+                    .Set(SqlText.Name("@type", i), o.Type)
+                    .Set(SqlText.Name("@spec", i), o.SpecVersion)
+                    .Set(SqlText.Name("@speckey", i), row.SpecKey)
+                    .Set(SqlText.Name("@v", i), row.Version)
+                    .Set(SqlText.Name("@vkey", i), row.VersionKey)
+                    .Set(SqlText.Name("@sl", i), row.SpecLatest ? 1 : 0)
+                    .Set(SqlText.Name("@vf", i), row.First ? 1 : 0)
+                    .Set(SqlText.Name("@vl", i), row.Last ? 1 : 0)
+                    .Set(SqlText.Name("@json", i), Bytes(o.Json));
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            done += size;
+        }
+    }
+
+    private static async Task UpdateFlagsAsync(SqlSession session, long key, IEnumerable<VersionRow> changed, CancellationToken cancellationToken)
     {
         foreach (VersionRow row in changed)
         {
-            if (ReferenceEquals(row, skip))
-            {
-                continue;
-            }
-
             await session.Command("UPDATE objects SET spec_latest = @sl, v_first = @vf, v_last = @vl WHERE collection_key = @c AND date_added = @d")
                 .Set("@sl", row.SpecLatest ? 1 : 0)
                 .Set("@vf", row.First ? 1 : 0)

@@ -18,6 +18,9 @@ internal sealed class VersionRow
     public bool First { get; set; }
 
     public bool Last { get; set; }
+
+    /// <summary>The object a new version comes from; null for a version already stored.</summary>
+    public ObjectToAdd? Source { get; init; }
 }
 
 /// <summary>The per-version flags that make TAXII's default selection an index range scan, and the delete selection.</summary>
