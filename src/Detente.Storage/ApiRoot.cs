@@ -1,7 +1,7 @@
 namespace Detente.Storage;
 
 /// <summary>A TAXII API root: a group of collections under one URL path segment.</summary>
-/// <remarks>TAXII 2.1 §4.2: an API root has a title, an optional description and a <c>max_content_length</c>.</remarks>
+/// <remarks>TAXII 2.1 §4.1.1: an API root has a title, an optional description and a <c>max_content_length</c>.</remarks>
 public sealed record ApiRoot
 {
     /// <summary>The URL path segment that names the API root (1–64 characters of <c>A–Z a–z 0–9 - . _ ~</c>).</summary>
