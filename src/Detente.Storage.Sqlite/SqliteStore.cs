@@ -6,7 +6,8 @@ namespace Detente.Storage.Sqlite;
 /// <summary>Opens the embedded store: one SQLite database file in the node's data folder.</summary>
 /// <remarks>
 /// The file is <see cref="FileName"/> in the data folder, in WAL mode with <c>synchronous=FULL</c> (a committed batch
-/// survives a crash of the process or of the machine), foreign keys on and a busy timeout of 5 s. One connection
+/// survives a crash of the process or of the machine), foreign keys on and a busy timeout of 5 s; the WAL is
+/// checkpointed every 64 MiB. One connection
 /// writes, one write at a time (writes queue in the process); readers come from a pool and never wait for the
 /// writer. One process opens a data folder at a time.
 /// </remarks>

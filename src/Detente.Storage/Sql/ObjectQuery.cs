@@ -14,9 +14,12 @@ namespace Detente.Storage.Sql;
 /// </remarks>
 internal sealed class ObjectQuery
 {
-    public const string Columns = "o.date_added, o.object_id, o.type, o.spec_version, o.version, o.json";
+    // The type is the id's prefix, and nearly every version is STIX 2.1: reading neither as text saves a third of
+    // the per-row cost of a page. Bench: Storage/StoreReadBenchmarks.PageOf100
+    public const string Columns = "o.date_added, o.object_id, CASE WHEN o.spec_version = '2.1' THEN NULL ELSE o.spec_version END, o.version, o.json";
 
     private readonly List<(string Name, object Value)> _values = [];
+    private readonly Dictionary<string, string> _types = new(StringComparer.Ordinal);
 
     private ObjectQuery(string sql, long addedAfter)
     {
@@ -128,17 +131,30 @@ internal sealed class ObjectQuery
         }
     }
 
-    public static StoredObject Read(DbDataReader reader)
+    public StoredObject Read(DbDataReader reader)
     {
         long dateAdded = reader.GetInt64(0);
-        string version = reader.GetString(4);
+        string id = reader.GetString(1);
         return new StoredObject(
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            StixTimestamp.Parse(version),
+            id,
+            TypeOf(id),
+            reader.IsDBNull(2) ? "2.1" : reader.GetString(2),
+            StixTimestamp.Parse(reader.GetString(3)),
             Micros.ToDateTimeOffset(dateAdded),
-            reader.GetFieldValue<byte[]>(5));
+            reader.GetFieldValue<byte[]>(4));
+    }
+
+    private string TypeOf(string id)
+    {
+        ReadOnlySpan<char> type = id.AsSpan(0, id.IndexOf("--", StringComparison.Ordinal));
+        Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> types = _types.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!types.TryGetValue(type, out string? known))
+        {
+            known = type.ToString();
+            types[type] = known;
+        }
+
+        return known;
     }
 
     private static void Check(IReadOnlyList<string> list, string name)

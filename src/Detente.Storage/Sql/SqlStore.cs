@@ -475,7 +475,7 @@ internal sealed class SqlStore : IStore
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        buffer.Add(ObjectQuery.Read(reader));
+                        buffer.Add(query.Read(reader));
                     }
                 }
             }
