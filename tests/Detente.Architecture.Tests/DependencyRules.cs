@@ -11,10 +11,25 @@ public sealed class DependencyRules
         ["Detente.Stix"] = [],
         ["Detente.Patterns"] = ["Detente.Stix"],
         ["Detente.Taxii"] = ["Detente.Stix"],
+        ["Detente.Storage"] = ["Detente.Stix"],
+        ["Detente.Storage.Sqlite"] = ["Detente.Stix", "Detente.Storage"],
+        ["Detente.Storage.Postgres"] = ["Detente.Stix", "Detente.Storage"],
         ["detente"] = ["Detente.Stix", "Detente.Patterns"],
     };
 
-    private static readonly string[] s_core = ["Detente.Stix", "Detente.Patterns", "Detente.Taxii"];
+    private static readonly string[] s_core =
+        ["Detente.Stix", "Detente.Patterns", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"];
+
+    // Besides the base library, a core library references logging abstractions and the packages of its own concern.
+    private static readonly Dictionary<string, string[]> s_packages = new(StringComparer.Ordinal)
+    {
+        ["Detente.Stix"] = ["Microsoft.Extensions.Logging.Abstractions", "NSec.Cryptography"],
+        ["Detente.Patterns"] = ["Microsoft.Extensions.Logging.Abstractions"],
+        ["Detente.Taxii"] = ["Microsoft.Extensions.Logging.Abstractions"],
+        ["Detente.Storage"] = ["Microsoft.Extensions.Logging.Abstractions"],
+        ["Detente.Storage.Sqlite"] = ["Microsoft.Extensions.Logging.Abstractions", "Microsoft.Data.Sqlite"],
+        ["Detente.Storage.Postgres"] = ["Microsoft.Extensions.Logging.Abstractions", "Npgsql"],
+    };
 
     public static TheoryData<string> Assemblies => new(s_allowed.Keys);
 
@@ -38,6 +53,20 @@ public sealed class DependencyRules
         {
             Assert.DoesNotContain(Load(core).GetReferencedAssemblies(),
                 a => a.Name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Core_libraries_reference_only_the_packages_of_their_concern()
+    {
+        foreach (string core in s_core)
+        {
+            string[] packages = Load(core).GetReferencedAssemblies()
+                .Select(a => a.Name!)
+                .Where(n => !n.StartsWith("System", StringComparison.Ordinal) && !n.StartsWith("Detente", StringComparison.Ordinal)
+                    && n is not ("netstandard" or "mscorlib"))
+                .ToArray();
+            Assert.All(packages, p => Assert.Contains(p, s_packages[core]));
         }
     }
 

@@ -40,6 +40,55 @@ public static class Property
         }
     }
 
+    /// <summary>Checks the asynchronous <paramref name="assert"/> on <paramref name="iterations"/> values drawn from
+    /// <paramref name="gen"/>, one after the other, with the seeds and replay of <see cref="ForAll{T}"/>.</summary>
+    /// <exception cref="PropertyFailedException">The assertion failed for some value; the message holds its seed.</exception>
+    public static async Task ForAllAsync<T>(Gen<T> gen, Func<T, Task> assert, int iterations = 100, Func<T, string>? print = null)
+    {
+        ArgumentNullException.ThrowIfNull(gen);
+        ArgumentNullException.ThrowIfNull(assert);
+        string? replay = Environment.GetEnvironmentVariable("DETENTE_PROPERTY_SEED");
+        if (!string.IsNullOrEmpty(replay))
+        {
+            await RunOneAsync(gen, assert, PCG.Parse(replay), print);
+            return;
+        }
+
+        if (int.TryParse(Environment.GetEnvironmentVariable("DETENTE_PROPERTY_ITERATIONS"), out int scaled) && scaled > 0)
+        {
+            iterations = scaled;
+        }
+
+        ulong baseSeed = Environment.GetEnvironmentVariable("DETENTE_PROPERTY_RANDOM") == "1"
+            ? (ulong)Random.Shared.NextInt64()
+            : FixedSeed;
+        var seeds = new PCG(1, baseSeed);
+        for (int i = 0; i < iterations; i++)
+        {
+            await RunOneAsync(gen, assert, new PCG(1, seeds.Next64()), print);
+        }
+    }
+
+    private static async Task RunOneAsync<T>(Gen<T> gen, Func<T, Task> assert, PCG pcg, Func<T, string>? print)
+    {
+        string seed = pcg.ToString();
+        T value = gen.Generate(pcg, null, out _);
+        try
+        {
+            await assert(value);
+        }
+        catch (Exception e)
+        {
+            throw new PropertyFailedException($"Property failed; replay with DETENTE_PROPERTY_SEED={seed}\nValue: {Shown(value, print)}\n{e.Message}", e);
+        }
+    }
+
+    private static string Shown<T>(T value, Func<T, string>? print)
+    {
+        string shown = print is null ? value?.ToString() ?? "null" : print(value);
+        return shown.Length > 2000 ? string.Concat(shown.AsSpan(0, 2000), "…") : shown;
+    }
+
     private static void RunOne<T>(Gen<T> gen, Action<T> assert, PCG pcg, Func<T, string>? print)
     {
         string seed = pcg.ToString();
@@ -50,13 +99,7 @@ public static class Property
         }
         catch (Exception e)
         {
-            string shown = print is null ? value?.ToString() ?? "null" : print(value);
-            if (shown.Length > 2000)
-            {
-                shown = string.Concat(shown.AsSpan(0, 2000), "…");
-            }
-
-            throw new PropertyFailedException($"Property failed; replay with DETENTE_PROPERTY_SEED={seed}\nValue: {shown}\n{e.Message}", e);
+            throw new PropertyFailedException($"Property failed; replay with DETENTE_PROPERTY_SEED={seed}\nValue: {Shown(value, print)}\n{e.Message}", e);
         }
     }
 }

@@ -1,0 +1,83 @@
+using Detente.Storage.Sql;
+
+namespace Detente.Storage.Sqlite;
+
+/// <summary>The SQLite schema, as migrations. Never edit a released migration: add the next one.</summary>
+internal static class SqliteSchema
+{
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "api roots, collections, grants, objects, statuses, tokens", """
+            CREATE TABLE store_meta (
+                name TEXT PRIMARY KEY,
+                value BLOB NOT NULL
+            );
+            CREATE TABLE api_roots (
+                name TEXT PRIMARY KEY,
+                title TEXT NOT NULL,
+                description TEXT,
+                max_content_length INTEGER NOT NULL
+            );
+            CREATE TABLE collections (
+                collection_key INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                api_root TEXT NOT NULL REFERENCES api_roots (name),
+                title TEXT NOT NULL,
+                description TEXT,
+                alias TEXT,
+                media_types TEXT NOT NULL,
+                default_marking TEXT NOT NULL,
+                last_date_added INTEGER NOT NULL,
+                UNIQUE (api_root, alias)
+            );
+            CREATE TABLE grants (
+                collection_key INTEGER NOT NULL REFERENCES collections (collection_key),
+                principal TEXT NOT NULL,
+                can_read INTEGER NOT NULL,
+                can_write INTEGER NOT NULL,
+                PRIMARY KEY (collection_key, principal)
+            );
+            CREATE TABLE objects (
+                collection_key INTEGER NOT NULL REFERENCES collections (collection_key),
+                date_added INTEGER NOT NULL,
+                object_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                spec_version TEXT NOT NULL,
+                spec_key INTEGER NOT NULL,
+                version TEXT NOT NULL,
+                version_key TEXT NOT NULL,
+                spec_latest INTEGER NOT NULL,
+                v_first INTEGER NOT NULL,
+                v_last INTEGER NOT NULL,
+                json BLOB NOT NULL,
+                PRIMARY KEY (collection_key, date_added)
+            );
+            CREATE UNIQUE INDEX objects_version ON objects (collection_key, object_id, version_key);
+            CREATE INDEX objects_latest ON objects (collection_key, date_added) WHERE spec_latest = 1 AND v_last = 1;
+            CREATE TABLE statuses (
+                id TEXT PRIMARY KEY,
+                api_root TEXT NOT NULL,
+                principal TEXT NOT NULL,
+                request_timestamp INTEGER NOT NULL
+            );
+            CREATE TABLE status_details (
+                status_id TEXT NOT NULL REFERENCES statuses (id),
+                idx INTEGER NOT NULL,
+                object_id TEXT NOT NULL,
+                version TEXT NOT NULL,
+                outcome INTEGER NOT NULL,
+                message TEXT,
+                PRIMARY KEY (status_id, idx)
+            );
+            CREATE TABLE tokens (
+                token_id TEXT PRIMARY KEY,
+                principal TEXT NOT NULL,
+                role TEXT NOT NULL,
+                secret_hash BLOB NOT NULL UNIQUE,
+                created INTEGER NOT NULL,
+                expires INTEGER,
+                revoked INTEGER
+            );
+            """),
+    ];
+}

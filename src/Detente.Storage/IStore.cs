@@ -1,0 +1,157 @@
+namespace Detente.Storage;
+
+/// <summary>
+/// The node's store: API roots, collections and grants, object versions, TAXII status resources and API tokens.
+/// </summary>
+/// <remarks>
+/// <para>Open one with <c>SqliteStore.OpenAsync</c> (Detente.Storage.Sqlite) or <c>PostgresStore.OpenAsync</c>
+/// (Detente.Storage.Postgres); both behave identically (one contract test suite runs on both). A store is safe for
+/// concurrent use by many requests; dispose it once, at shutdown.</para>
+/// <para>Errors: a null or malformed argument is an <see cref="ArgumentException"/>; an unknown collection where one is
+/// required is a <see cref="StoreException"/> with <see cref="StoreError.CollectionNotFound"/>; a database failure is
+/// the provider's <see cref="System.Data.Common.DbException"/>. None of them changes anything.</para>
+/// <para>Reads are for the node's egress path: <see cref="ReadObjectsAsync"/> streams versions in <c>date_added</c>
+/// order so that the policy can decide on each before the node cuts a page; the page's <c>next</c> comes from
+/// <see cref="Cursors"/>.</para>
+/// </remarks>
+public interface IStore : IAsyncDisposable
+{
+    /// <summary>Makes and reads the opaque paging cursors of this store (TAXII <c>next</c>).</summary>
+    public CursorCodec Cursors { get; }
+
+    // ---- API roots ----
+
+    /// <summary>Creates an API root.</summary>
+    /// <returns><see cref="CreateResult.Created"/>, or <see cref="CreateResult.AlreadyExists"/> when the name is taken.</returns>
+    /// <exception cref="ArgumentException">The name is not 1–64 URL-safe characters, or the title is empty.</exception>
+    public Task<CreateResult> CreateApiRootAsync(ApiRoot apiRoot, CancellationToken cancellationToken = default);
+
+    /// <summary>The API root named <paramref name="name"/>, or null.</summary>
+    public Task<ApiRoot?> GetApiRootAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Every API root, by name.</summary>
+    public Task<IReadOnlyList<ApiRoot>> ListApiRootsAsync(CancellationToken cancellationToken = default);
+
+    // ---- Collections and grants ----
+
+    /// <summary>Creates a collection in an existing API root, with no grants (no one may read or write it yet).</summary>
+    /// <returns><see cref="CreateResult.Created"/>, or why nothing was created.</returns>
+    /// <exception cref="ArgumentException">The id is not a version-4 UUID, the title is empty, the alias is empty, or
+    /// there are no media types.</exception>
+    public Task<CreateResult> CreateCollectionAsync(Collection collection, CancellationToken cancellationToken = default);
+
+    /// <summary>The collection with id <paramref name="collectionId"/>, or null.</summary>
+    public Task<Collection?> GetCollectionAsync(Guid collectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The collection of API root <paramref name="apiRoot"/> whose alias is <paramref name="alias"/>, or null.</summary>
+    public Task<Collection?> GetCollectionByAliasAsync(string apiRoot, string alias, CancellationToken cancellationToken = default);
+
+    /// <summary>Every collection of an API root, by title then id (empty for an unknown API root).</summary>
+    public Task<IReadOnlyList<Collection>> ListCollectionsAsync(string apiRoot, CancellationToken cancellationToken = default);
+
+    /// <summary>The collections of an API root that <paramref name="principal"/> may read or write, with its access.</summary>
+    public Task<IReadOnlyList<CollectionWithAccess>> ListCollectionsForAsync(string apiRoot, string principal,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>What <paramref name="principal"/> may do with a collection (<see cref="CollectionAccess.None"/> for an
+    /// unknown collection or principal).</summary>
+    public Task<CollectionAccess> GetAccessAsync(Guid collectionId, string principal, CancellationToken cancellationToken = default);
+
+    /// <summary>Every grant of a collection, by principal (empty for an unknown collection).</summary>
+    public Task<IReadOnlyList<CollectionGrant>> ListGrantsAsync(Guid collectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets what <paramref name="principal"/> may do with a collection; <see cref="CollectionAccess.None"/> revokes.</summary>
+    /// <returns>False when the collection does not exist.</returns>
+    public Task<bool> GrantAsync(Guid collectionId, string principal, CollectionAccess access, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes <paramref name="principal"/>'s grant on a collection.</summary>
+    /// <returns>False when there was no such grant.</returns>
+    public Task<bool> RevokeAsync(Guid collectionId, string principal, CancellationToken cancellationToken = default);
+
+    // ---- Objects ----
+
+    /// <summary>Adds a batch of object versions to a collection in one transaction: all of them, or none.</summary>
+    /// <remarks>
+    /// Each new version gets a <c>date_added</c> of microsecond precision, later than every other in the collection
+    /// (also under concurrent writers), and the versions of one batch are added in input order. A version the
+    /// collection already holds (same id and version, also earlier in the same batch) is reported as
+    /// <see cref="AddedObject.AlreadyPresent"/> and keeps its original bytes and <c>date_added</c>; so does an object
+    /// without a version whose id the collection already holds.
+    /// </remarks>
+    /// <exception cref="StoreException">The collection does not exist (<see cref="StoreError.CollectionNotFound"/>).</exception>
+    public Task<AddObjectsResult> AddObjectsAsync(Guid collectionId, IReadOnlyList<ObjectToAdd> objects, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams the versions of a collection that <paramref name="filter"/> selects, oldest <c>date_added</c> first,
+    /// starting after position <paramref name="after"/>.
+    /// </summary>
+    /// <remarks>
+    /// The stream has no end of its own besides the collection's: the node applies its egress policy to each version,
+    /// stops after <c>limit</c> visible ones plus one more (which says <c>more</c>), and builds <c>next</c> with
+    /// <see cref="CursorCodec.Encode"/> from the <see cref="StoredObject.DateAdded"/> of the last one returned. The
+    /// store reads in batches (the first of <paramref name="pageSizeHint"/> + 1 versions, then growing) and holds no
+    /// connection or transaction while the caller works. Versions added while a client pages appear after the
+    /// versions already there: paging never skips nor repeats a version.
+    /// Manifests (<see cref="StoredObject.ToManifestRecord"/>), an object's versions (<see cref="ObjectFilter.VersionsOf"/>)
+    /// and a single object (<see cref="ObjectFilter.Ids"/>) are read the same way.
+    /// </remarks>
+    /// <param name="collectionId">The collection.</param>
+    /// <param name="filter">The TAXII filters.</param>
+    /// <param name="after">Read after this position (a cursor's, or a <see cref="StoredObject.DateAdded"/>); null reads from the start.</param>
+    /// <param name="pageSizeHint">How many versions the caller expects to need (its page size); 0 for the default (100).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="StoreException">The collection does not exist (thrown when enumeration starts).</exception>
+    /// <exception cref="ArgumentException">The filter has more than <see cref="ObjectFilter.MaxValues"/> values in a list, or
+    /// selects no version at all.</exception>
+    public IAsyncEnumerable<StoredObject> ReadObjectsAsync(Guid collectionId, ObjectFilter filter, DateTimeOffset? after = null,
+        int pageSizeHint = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>True when the collection holds any version of the object (to tell "no such object" from "nothing matched").</summary>
+    public Task<bool> ContainsObjectAsync(Guid collectionId, string objectId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an object's versions from a collection: all of them, or those the filters select (TAXII 2.1 §5.7).</summary>
+    /// <remarks>
+    /// Without filters every version goes. With <paramref name="specVersions"/>, only versions in those spec versions are
+    /// candidates; <paramref name="versions"/> then selects among the candidates (<c>first</c> and <c>last</c> are the
+    /// earliest and latest candidate).
+    /// </remarks>
+    /// <returns>How many versions were deleted (0 when none matched or the object is unknown).</returns>
+    /// <exception cref="StoreException">The collection does not exist.</exception>
+    public Task<int> DeleteObjectAsync(Guid collectionId, string objectId, VersionFilter? versions = null,
+        IReadOnlyList<string>? specVersions = null, CancellationToken cancellationToken = default);
+
+    // ---- Status resources ----
+
+    /// <summary>Records a new status resource.</summary>
+    /// <returns>False when a status with that id exists (nothing changed).</returns>
+    public Task<bool> CreateStatusAsync(NewStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the outcome of some objects of a status, in one transaction.</summary>
+    /// <returns>False when there is no such status.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the status's objects (nothing changed).</exception>
+    public Task<bool> UpdateStatusAsync(Guid statusId, IReadOnlyList<StatusUpdate> updates, CancellationToken cancellationToken = default);
+
+    /// <summary>The status resource with id <paramref name="statusId"/>, or null.</summary>
+    public Task<StatusResource?> GetStatusAsync(Guid statusId, CancellationToken cancellationToken = default);
+
+    // ---- API tokens ----
+
+    /// <summary>Stores a token (its hash, never its secret).</summary>
+    /// <returns>False when a token with that id or that hash exists (nothing changed).</returns>
+    /// <exception cref="ArgumentException">The hash is not <see cref="TokenHash.Size"/> bytes, or the id or principal is empty.</exception>
+    public Task<bool> AddTokenAsync(ApiToken token, CancellationToken cancellationToken = default);
+
+    /// <summary>The token whose secret hashes to <paramref name="secretHash"/>, revoked and expired ones included, or null.</summary>
+    /// <remarks>The lookup goes through an index on the hash; the node checks <see cref="ApiToken.IsActiveAt"/>.</remarks>
+    public Task<ApiToken?> FindTokenByHashAsync(ReadOnlyMemory<byte> secretHash, CancellationToken cancellationToken = default);
+
+    /// <summary>The token with id <paramref name="tokenId"/>, or null.</summary>
+    public Task<ApiToken?> GetTokenAsync(string tokenId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every token, oldest first.</summary>
+    public Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a token now (the store's clock).</summary>
+    /// <returns>False when there is no such token or it was already revoked.</returns>
+    public Task<bool> RevokeTokenAsync(string tokenId, CancellationToken cancellationToken = default);
+}

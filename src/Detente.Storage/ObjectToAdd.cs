@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Detente.Stix;
+
+namespace Detente.Storage;
+
+/// <summary>One STIX object version to add to a collection: its exact UTF-8 JSON and the fields the store indexes.</summary>
+/// <remarks>
+/// The store keeps <see cref="Json"/> byte for byte and serves exactly those bytes, so a signature over the object
+/// stays valid. The version is TAXII's (TAXII 2.1 §3.4.1, <c>match[version]</c>): the object's <c>modified</c>; for an
+/// object that is not versioned, its <c>created</c>; for an object with neither, null, and the store then uses the
+/// <c>date_added</c> of its first addition, which does not change afterwards.
+/// </remarks>
+public sealed record ObjectToAdd
+{
+    /// <summary>Describes an object version.</summary>
+    /// <param name="id">The object's STIX id (<c>type--uuid</c>); its type part is the object's type.</param>
+    /// <param name="specVersion">The STIX version of the object (<c>2.1</c>); 1–16 characters.</param>
+    /// <param name="version">The object's <c>modified</c>, else its <c>created</c>, else null.</param>
+    /// <param name="json">The object's exact UTF-8 JSON: one JSON object, nothing around it.</param>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is not a STIX id, <paramref name="specVersion"/> is empty or
+    /// too long, or <paramref name="json"/> is empty.</exception>
+    public ObjectToAdd(string id, string specVersion, StixTimestamp? version, ReadOnlyMemory<byte> json)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(specVersion);
+        if (!StixId.TryParse(id, out StixId parsed))
+        {
+            throw new ArgumentException("The id is not a STIX identifier (type--uuid).", nameof(id));
+        }
+
+        if (specVersion.Length is 0 or > 16)
+        {
+            throw new ArgumentException("The spec_version must be 1–16 characters.", nameof(specVersion));
+        }
+
+        if (json.IsEmpty)
+        {
+            throw new ArgumentException("The object's JSON is empty.", nameof(json));
+        }
+
+        // Bytes that are not one JSON object are the caller's bug; checking costs a full scan, so only debug builds do.
+        Debug.Assert(IsOneJsonObject(json.Span), "ObjectToAdd.Json must be one UTF-8 JSON object.");
+        Id = id;
+        Type = parsed.Type;
+        SpecVersion = specVersion;
+        Version = version;
+        Json = json;
+    }
+
+    /// <summary>The object's STIX id.</summary>
+    public string Id { get; }
+
+    /// <summary>The object's type: the type part of <see cref="Id"/>.</summary>
+    public string Type { get; }
+
+    /// <summary>The object's STIX version, e.g. <c>2.1</c>.</summary>
+    public string SpecVersion { get; }
+
+    /// <summary>The object's version timestamp, or null when it has neither <c>modified</c> nor <c>created</c>.</summary>
+    public StixTimestamp? Version { get; }
+
+    /// <summary>The object's exact UTF-8 JSON.</summary>
+    public ReadOnlyMemory<byte> Json { get; }
+
+    /// <summary>Describes <paramref name="stixObject"/>, whose exact JSON is <paramref name="json"/>.</summary>
+    /// <remarks>
+    /// <c>spec_version</c> defaults to <c>2.1</c> when absent (STIX 2.1 §3.2 lets SCOs omit it); the version is
+    /// <c>modified</c>, else <c>created</c>, else null.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The object has no valid id, or <paramref name="json"/> is empty.</exception>
+    public static ObjectToAdd From(StixObject stixObject, ReadOnlyMemory<byte> json)
+    {
+        ArgumentNullException.ThrowIfNull(stixObject);
+        string id = stixObject.Id ?? throw new ArgumentException("The object has no id.", nameof(stixObject));
+        return new ObjectToAdd(id, stixObject.SpecVersion ?? "2.1", stixObject.Modified ?? stixObject.Created, json);
+    }
+
+    private static bool IsOneJsonObject(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 1024 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Detente.Stix;
+
+namespace Detente.Storage;
+
+/// <summary>One object version as a collection holds it.</summary>
+/// <param name="Id">The object's STIX id.</param>
+/// <param name="Type">The object's type.</param>
+/// <param name="SpecVersion">The object's STIX version.</param>
+/// <param name="Version">The version (TAXII's: <c>modified</c>, else <c>created</c>, else the first <c>date_added</c>), as written.</param>
+/// <param name="DateAdded">When the collection received this version: microsecond precision, unique and increasing
+/// within the collection. This is also the version's position for paging.</param>
+/// <param name="Json">The object's UTF-8 JSON exactly as it was added.</param>
+public sealed record StoredObject(string Id, string Type, string SpecVersion, StixTimestamp Version, DateTimeOffset DateAdded,
+    ReadOnlyMemory<byte> Json)
+{
+    /// <summary>The version's media type, <c>application/stix+json;version=</c> and the spec version.</summary>
+    public string MediaType => "application/stix+json;version=" + SpecVersion;
+
+    /// <summary>The version's manifest record (TAXII 2.1 §5.3).</summary>
+    public ManifestRecord ToManifestRecord() => new(Id, DateAdded, Version, MediaType);
+}
+
+/// <summary>A TAXII manifest record: an object version without its content.</summary>
+/// <remarks>TAXII 2.1 §5.3.1. The node formats <paramref name="DateAdded"/> with six fraction digits
+/// (<c>StixTimestamp.FromDateTimeOffset(dateAdded, 6)</c>).</remarks>
+/// <param name="Id">The object's id.</param>
+/// <param name="DateAdded">When the collection received this version.</param>
+/// <param name="Version">The version.</param>
+/// <param name="MediaType">The version's media type.</param>
+public sealed record ManifestRecord(string Id, DateTimeOffset DateAdded, StixTimestamp Version, string MediaType);

@@ -1,0 +1,87 @@
+using Detente.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Detente.Storage.Tests;
+
+/// <summary>The store contract on SQLite: each test in a fresh temporary data folder.</summary>
+public sealed class SqliteStoreTests : StoreContractTests
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "detente-store-" + Guid.NewGuid().ToString("N"));
+
+    private string DatabasePath => Path.Combine(_folder, SqliteStore.FileName);
+
+    protected override Task<IStore> OpenStoreAsync(TimeProvider time) => SqliteStore.OpenAsync(_folder, time);
+
+    protected override Task InjectInsertFailureAsync(string objectId) => ExecuteAsync(
+        $"CREATE TRIGGER refuse_{Guid.NewGuid():N} BEFORE INSERT ON objects WHEN NEW.object_id = '{objectId}' "
+        + "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+
+    protected override async Task<IReadOnlyList<long>> ReadSchemaVersionsAsync()
+    {
+        await using SqliteConnection connection = await ConnectAsync();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM schema_migrations ORDER BY version";
+        var versions = new List<long>();
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            versions.Add(reader.GetInt64(0));
+        }
+
+        return versions;
+    }
+
+    protected override Task RecordSchemaVersionAsync(int version) =>
+        ExecuteAsync($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, 'from a newer Detente', 0)");
+
+    protected override Task DeleteStoreAsync()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_database_is_one_file_in_wal_mode_with_foreign_keys()
+    {
+        await using SqliteConnection connection = await ConnectAsync();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(cancellationToken: Ct));
+        Assert.True(File.Exists(DatabasePath));
+        Assert.DoesNotContain(Directory.GetFiles(_folder), f => !Path.GetFileName(f).StartsWith(SqliteStore.FileName, StringComparison.Ordinal));
+
+        // The store's own connections enforce foreign keys: a grant for a collection that does not exist is refused.
+        Assert.False(await Store.GrantAsync(Guid.NewGuid(), "alice", CollectionAccess.Read, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Reads_do_not_wait_for_a_write_in_progress()
+    {
+        Guid collection = await NewCollectionAsync();
+        await Store.AddObjectsAsync(collection, [TestObjects.Version(TestObjects.NewId(), TestObjects.At(1))], cancellationToken: Ct);
+
+        // Another connection holds the database's write lock; the store's readers still read the committed data.
+        await using SqliteConnection other = await ConnectAsync();
+        await using SqliteTransaction transaction = other.BeginTransaction(deferred: false);
+        Assert.Single(await ReadAllAsync(collection));
+    }
+
+    private async Task<SqliteConnection> ConnectAsync()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using SqliteConnection connection = await ConnectAsync();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}

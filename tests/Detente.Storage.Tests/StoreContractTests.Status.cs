@@ -1,0 +1,67 @@
+namespace Detente.Storage.Tests;
+
+public abstract partial class StoreContractTests
+{
+    private NewStatus PendingStatus(int objects) => new()
+    {
+        Id = Guid.NewGuid(),
+        ApiRoot = Root,
+        Principal = "alice",
+        RequestTimestamp = new DateTimeOffset(2026, 2, 3, 4, 5, 6, TimeSpan.Zero).AddTicks(1230),
+        Details = Enumerable.Range(0, objects).Select(i => new StatusDetail(TestObjects.NewId(), TestObjects.At(i), StatusOutcome.Pending)).ToArray(),
+    };
+
+    [Fact]
+    public async Task A_status_goes_from_pending_to_complete_as_objects_are_decided()
+    {
+        NewStatus created = PendingStatus(3);
+        Assert.True(await Store.CreateStatusAsync(created, cancellationToken: Ct));
+
+        StatusResource pending = (await Store.GetStatusAsync(created.Id, cancellationToken: Ct))!;
+        Assert.Equal("pending", pending.Status);
+        Assert.Equal((3, 0, 0, 3), (pending.TotalCount, pending.SuccessCount, pending.FailureCount, pending.PendingCount));
+        Assert.Equal("alice", pending.Principal);
+        Assert.Equal(Root, pending.ApiRoot);
+        Assert.Equal(created.RequestTimestamp, pending.RequestTimestamp);
+        Assert.Equal(created.Details, pending.Details);
+
+        Assert.True(await Store.UpdateStatusAsync(created.Id, [new StatusUpdate(0, StatusOutcome.Success), new StatusUpdate(2, StatusOutcome.Failure, "not valid STIX")], cancellationToken: Ct));
+        StatusResource partial = (await Store.GetStatusAsync(created.Id, cancellationToken: Ct))!;
+        Assert.Equal("pending", partial.Status);
+        Assert.Equal((1, 1, 1), (partial.SuccessCount, partial.FailureCount, partial.PendingCount));
+        Assert.Equal("not valid STIX", Assert.Single(partial.Failures).Message);
+        Assert.Equal(created.Details[1].Id, Assert.Single(partial.Pendings).Id);
+
+        Assert.True(await Store.UpdateStatusAsync(created.Id, [new StatusUpdate(1, StatusOutcome.Success, "already present")], cancellationToken: Ct));
+        StatusResource complete = (await Store.GetStatusAsync(created.Id, cancellationToken: Ct))!;
+        Assert.Equal("complete", complete.Status);
+        Assert.Equal([created.Details[0].Id, created.Details[1].Id], complete.Successes.Select(d => d.Id));
+        Assert.Equal("already present", complete.Details[1].Message);
+    }
+
+    [Fact]
+    public async Task A_status_created_complete_stays_complete_and_ids_are_unique()
+    {
+        NewStatus created = PendingStatus(2) with { Details = [new StatusDetail(TestObjects.NewId(), TestObjects.At(1), StatusOutcome.Success)] };
+        Assert.True(await Store.CreateStatusAsync(created, cancellationToken: Ct));
+        Assert.False(await Store.CreateStatusAsync(created with { Principal = "mallory" }, cancellationToken: Ct));
+
+        StatusResource found = (await Store.GetStatusAsync(created.Id, cancellationToken: Ct))!;
+        Assert.Equal("complete", found.Status);
+        Assert.Equal("alice", found.Principal);
+        Assert.Null(await Store.GetStatusAsync(Guid.NewGuid(), cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Updating_an_unknown_status_or_object_changes_nothing()
+    {
+        NewStatus created = PendingStatus(2);
+        await Store.CreateStatusAsync(created, cancellationToken: Ct);
+
+        Assert.False(await Store.UpdateStatusAsync(Guid.NewGuid(), [new StatusUpdate(0, StatusOutcome.Success)], cancellationToken: Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            Store.UpdateStatusAsync(created.Id, [new StatusUpdate(0, StatusOutcome.Success), new StatusUpdate(2, StatusOutcome.Success)], cancellationToken: Ct));
+
+        Assert.Equal(2, (await Store.GetStatusAsync(created.Id, cancellationToken: Ct))!.PendingCount);
+    }
+}
