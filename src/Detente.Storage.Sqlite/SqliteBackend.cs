@@ -18,8 +18,11 @@ internal sealed class SqliteBackend : SqlBackend
     private CachedConnection? _writer;
     private int _disposed;
 
-    public SqliteBackend(string path)
+    private readonly string _synchronous;
+
+    public SqliteBackend(string path, SqliteStoreOptions options)
     {
+        _synchronous = options.Durability == SqliteDurability.ProcessCrash ? "NORMAL" : "FULL";
         Location = path;
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -110,7 +113,7 @@ internal sealed class SqliteBackend : SqlBackend
             // the object-id index each; SQLite's default checkpoint (1,000 pages) ran on almost every commit.
             // Bench: Storage/StoreIngestBenchmarks.
             pragmas.CommandText = writer
-                ? $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds};"
+                ? $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {_synchronous}; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds};"
                 : $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA query_only = ON;";
             await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return new CachedConnection(connection);

@@ -70,6 +70,21 @@ public sealed class SqliteStoreTests : StoreContractTests
         Assert.Single(await ReadAllAsync(collection));
     }
 
+    [Fact]
+    public async Task A_store_that_survives_process_crashes_only_keeps_its_data_across_reopening()
+    {
+        Guid collection = await NewCollectionAsync();
+        ObjectToAdd version = TestObjects.Version(TestObjects.NewId(), TestObjects.At(1));
+        await Store.DisposeAsync();
+        Store = await SqliteStore.OpenAsync(_folder, new SqliteStoreOptions { Durability = SqliteDurability.ProcessCrash }, Clock, cancellationToken: Ct);
+        await Store.AddObjectsAsync(collection, [version], Ct);
+
+        await ReopenAsync();
+
+        Assert.Equal(version.Json.ToArray(), Assert.Single(await ReadAllAsync(collection)).Json.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteStoreOptions { Durability = (SqliteDurability)7 });
+    }
+
     private async Task<SqliteConnection> ConnectAsync()
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());

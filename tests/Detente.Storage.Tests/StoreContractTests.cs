@@ -13,7 +13,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
     protected ManualTimeProvider Clock { get; } = new();
 
-    protected IStore Store { get; private set; } = null!;
+    protected IStore Store { get; set; } = null!;
 
     /// <summary>The running test's cancellation token.</summary>
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -15,6 +15,9 @@ public static class StoreBench
     public static IEnumerable<string> Backends =>
         string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DETENTE_BENCH_POSTGRES")) ? ["sqlite"] : ["sqlite", "postgres"];
 
+    /// <summary><see cref="Backends"/> and SQLite with <see cref="SqliteDurability.ProcessCrash"/>.</summary>
+    public static IEnumerable<string> WriteBackends => Backends.Append("sqlite-process-crash");
+
     /// <summary>The store a benchmark runs on: SQLite in a temporary folder, or PostgreSQL (in a schema of its own)
     /// from <c>DETENTE_BENCH_POSTGRES</c>.</summary>
     public static async Task<(IStore Store, Func<Task> Cleanup)> OpenAsync(string backend)
@@ -36,7 +39,11 @@ public static class StoreBench
         }
 
         string folder = Path.Combine(Path.GetTempPath(), "detente-bench-" + Guid.NewGuid().ToString("N"));
-        IStore sqlite = await SqliteStore.OpenAsync(folder);
+        var options = new SqliteStoreOptions
+        {
+            Durability = backend == "sqlite-process-crash" ? SqliteDurability.ProcessCrash : SqliteDurability.PowerLoss,
+        };
+        IStore sqlite = await SqliteStore.OpenAsync(folder, options);
         return (sqlite, async () =>
         {
             await sqlite.DisposeAsync();
@@ -73,6 +80,7 @@ public static class StoreBench
 /// (the node's <c>next</c>), with the default filter (latest versions) and with a type filter. Target: well under 1 ms.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class StoreReadBenchmarks
 {
     private IStore _store = null!;
@@ -152,6 +160,7 @@ public class StoreReadBenchmarks
 /// Target: ≥ 20,000 objects/s on SQLite.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [IterationCount(10)]
 [InvocationCount(8, 1)]
 public class StoreIngestBenchmarks
@@ -163,7 +172,7 @@ public class StoreIngestBenchmarks
     private int _seed = 1_000;
     private int _next;
 
-    [ParamsSource(typeof(StoreBench), nameof(StoreBench.Backends))]
+    [ParamsSource(typeof(StoreBench), nameof(StoreBench.WriteBackends))]
     public string Backend { get; set; } = "sqlite";
 
     [GlobalSetup]
