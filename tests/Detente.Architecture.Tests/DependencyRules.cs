@@ -9,10 +9,11 @@ public sealed class DependencyRules
     private static readonly Dictionary<string, string[]> s_allowed = new(StringComparer.Ordinal)
     {
         ["Detente.Stix"] = [],
+        ["Detente.Patterns"] = ["Detente.Stix"],
         ["detente"] = ["Detente.Stix"],
     };
 
-    private static readonly string[] s_core = ["Detente.Stix"];
+    private static readonly string[] s_core = ["Detente.Stix", "Detente.Patterns"];
 
     public static TheoryData<string> Assemblies => new(s_allowed.Keys);
 

@@ -1,0 +1,209 @@
+namespace Detente.Patterns.Indexing;
+
+/// <summary>Hashing and equality of one key type, resolved at compile time (no virtual calls in probes).</summary>
+internal interface IKeyHasher<TKey>
+    where TKey : struct
+{
+    public static abstract uint Hash(TKey key, ulong seed);
+
+    public static abstract bool Equal(TKey a, TKey b);
+}
+
+/// <summary>
+/// An open-addressing hash table from fixed-size keys to <see cref="Postings"/> payloads: linear probing, at most
+/// three quarters full, backward-shift deletion (no tombstones, so lookups never slow down after removals).
+/// </summary>
+/// <remarks>One array of (key, payload) slots: a probe touches one or two cache lines. Bench: Patterns/IndexBenchmarks.</remarks>
+internal sealed class OpenTable<TKey, THasher>
+    where TKey : struct
+    where THasher : IKeyHasher<TKey>
+{
+    private readonly ulong _seed = KeyHash.NewSeed();
+    private Slot[] _slots = new Slot[8];
+    private int _mask = 7;
+
+    /// <summary>The number of keys.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The bytes of the slot array.</summary>
+    public long MemoryBytes => 24 + ((long)_slots.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<Slot>());
+
+    /// <summary>The payload of <paramref name="key"/>, or 0 when it is absent.</summary>
+    public int Find(TKey key)
+    {
+        Slot[] slots = _slots;
+        int mask = _mask;
+        int i = (int)(THasher.Hash(key, _seed) & (uint)mask);
+        while (true)
+        {
+            ref Slot slot = ref slots[i];
+            if (slot.Payload == 0)
+            {
+                return 0;
+            }
+
+            if (THasher.Equal(slot.Key, key))
+            {
+                return slot.Payload;
+            }
+
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// <summary>Adds <paramref name="value"/> under <paramref name="key"/>; false when that pair is already there.</summary>
+    public bool Add(TKey key, int value, PostingPool pool)
+    {
+        if ((Count + 1) * 4L > _slots.Length * 3L)
+        {
+            Resize(_slots.Length * 2);
+        }
+
+        int i = (int)(THasher.Hash(key, _seed) & (uint)_mask);
+        while (true)
+        {
+            ref Slot slot = ref _slots[i];
+            if (slot.Payload == 0)
+            {
+                slot.Key = key;
+                slot.Payload = value + 1;
+                Count++;
+                return true;
+            }
+
+            if (THasher.Equal(slot.Key, key))
+            {
+                return Postings.Add(ref slot.Payload, value, pool);
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>Removes <paramref name="value"/> from <paramref name="key"/>; false when that pair is absent.</summary>
+    public bool Remove(TKey key, int value, PostingPool pool)
+    {
+        int i = (int)(THasher.Hash(key, _seed) & (uint)_mask);
+        while (true)
+        {
+            ref Slot slot = ref _slots[i];
+            if (slot.Payload == 0)
+            {
+                return false;
+            }
+
+            if (THasher.Equal(slot.Key, key))
+            {
+                if (!Postings.Remove(ref slot.Payload, value, pool))
+                {
+                    return false;
+                }
+
+                if (slot.Payload == 0)
+                {
+                    Delete(i);
+                }
+
+                return true;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>Every key with its payload, for rebuilding and tests.</summary>
+    public IEnumerable<(TKey Key, int Payload)> Entries()
+    {
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].Payload != 0)
+            {
+                yield return (_slots[i].Key, _slots[i].Payload);
+            }
+        }
+    }
+
+    private void Delete(int hole)
+    {
+        Count--;
+        int i = hole;
+        while (true)
+        {
+            i = (i + 1) & _mask;
+            ref Slot slot = ref _slots[i];
+            if (slot.Payload == 0)
+            {
+                break;
+            }
+
+            int home = (int)(THasher.Hash(slot.Key, _seed) & (uint)_mask);
+            // Move the slot back into the hole unless its home lies cyclically in (hole, i].
+            if (((i - home) & _mask) >= ((i - hole) & _mask))
+            {
+                _slots[hole] = slot;
+                hole = i;
+            }
+        }
+
+        _slots[hole] = default;
+
+        // Shrink a table that emptied out, keeping it at most a quarter full afterwards.
+        if (_slots.Length > 8 && Count * 8L < _slots.Length)
+        {
+            Resize(_slots.Length / 2);
+        }
+    }
+
+    private void Resize(int capacity)
+    {
+        Slot[] old = _slots;
+        _slots = new Slot[capacity];
+        _mask = capacity - 1;
+        foreach (Slot slot in old)
+        {
+            if (slot.Payload != 0)
+            {
+                int i = (int)(THasher.Hash(slot.Key, _seed) & (uint)_mask);
+                while (_slots[i].Payload != 0)
+                {
+                    i = (i + 1) & _mask;
+                }
+
+                _slots[i] = slot;
+            }
+        }
+    }
+
+    private struct Slot
+    {
+        public TKey Key;
+        public int Payload;
+    }
+}
+
+/// <summary>Hashes 32-bit keys.</summary>
+internal readonly struct UInt32Hasher : IKeyHasher<uint>
+{
+    public static uint Hash(uint key, ulong seed) => KeyHash.Hash(key, seed);
+
+    public static bool Equal(uint a, uint b) => a == b;
+}
+
+/// <summary>Hashes 64-bit keys.</summary>
+internal readonly struct Int64Hasher : IKeyHasher<long>
+{
+    public static uint Hash(long key, ulong seed) => KeyHash.Hash(unchecked((ulong)key), seed);
+
+    public static bool Equal(long a, long b) => a == b;
+}
+
+/// <summary>A 128-bit key as two words (24-byte slots rather than the 32 a 16-byte-aligned <see cref="UInt128"/> takes).</summary>
+internal readonly record struct Key128(ulong High, ulong Low);
+
+/// <summary>Hashes 128-bit keys.</summary>
+internal readonly struct Key128Hasher : IKeyHasher<Key128>
+{
+    public static uint Hash(Key128 key, ulong seed) => KeyHash.Hash(key.High, key.Low, seed);
+
+    public static bool Equal(Key128 a, Key128 b) => a.High == b.High && a.Low == b.Low;
+}
