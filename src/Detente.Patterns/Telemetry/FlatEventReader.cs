@@ -285,14 +285,27 @@ public sealed class FlatEventReader
             }
 
             WalkObject(ref reader, 0, ref emitter);
+        }
+        catch (JsonException e)
+        {
+            return $"The line is not valid JSON (at byte {e.BytePositionInLine ?? reader.BytesConsumed}).";
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader reports an escaped unpaired surrogate this way when a string is unescaped.
+            return $"The line holds an escaped string that is not valid Unicode (at byte {reader.TokenStartIndex}).";
+        }
+
+        try
+        {
             if (reader.Read())
             {
                 return "The line continues after its JSON object.";
             }
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            return $"The line is not valid JSON (at byte {e.BytePositionInLine ?? reader.BytesConsumed}).";
+            return "The line continues after its JSON object.";
         }
 
         if (_invalidUtf8)

@@ -36,8 +36,9 @@ internal static class FlatTimestamp
         fractionDigits = 0;
         int dot = text.IndexOf((byte)'.');
         ReadOnlySpan<byte> whole = dot < 0 ? text : text[..dot];
-        if (whole.Length is 0 or > 12 || !AllDigits(whole))
+        if (whole.Length is 0 or > 12 || !AllDigits(whole) || text.IndexOfAny((byte)'e', (byte)'E') >= 0)
         {
+            fractionDigits = 6;
             return TryParseEpochDouble(text, out value);
         }
 
