@@ -17,6 +17,7 @@ public static class FuzzTargets
         ["reader"] = StixReaderTarget,
         ["timestamp"] = TimestampTarget,
         ["id"] = IdTarget,
+        ["flat"] = FlatLineTarget.Fuzz,
     };
 
     // Created on first use, inside a target: under AFL++ no instrumented (Detente.Stix) code may run before

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs one fuzz target under AFL++ for a while (not part of the test suite).
-#   tests/Detente.Fuzz/run-afl.sh reader [SECONDS]
+#   tests/Detente.Fuzz/run-afl.sh reader|timestamp|id|flat [SECONDS]
 # Needs: apt-get install -y afl++ ; dotnet tool install --global SharpFuzz.CommandLine
 set -euo pipefail
-target=${1:?target: reader|timestamp|id}
+target=${1:?target: reader|timestamp|id|flat}
 seconds=${2:-600}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d /tmp/detente-fuzz-XXXX)
 dotnet publish "$here/Detente.Fuzz.csproj" -c Release -o "$out/bin" >/dev/null
 sharpfuzz "$out/bin/Detente.Stix.dll"
+sharpfuzz "$out/bin/Detente.Patterns.dll"
 mkdir -p "$out/in"
 cp "$here"/Corpus/*.json "$out/in/"
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1
