@@ -80,7 +80,7 @@ public sealed class FlatEventReader
             foreach (MappingTarget target in mapping.Targets[f])
             {
                 var compiled = new CompiledTarget(target, keys.Intern(target.ObjectType, target.Path));
-                builder.Nodes[node].Targets.Add(targets.Count);
+                builder.Nodes[node].Targets = [.. builder.Nodes[node].Targets, targets.Count];
                 targets.Add(compiled);
                 emitted.UnionWith(target.Kind switch
                 {
@@ -102,8 +102,10 @@ public sealed class FlatEventReader
         for (int u = 0; u < _urls.Length; u++)
         {
             FlatUrlMapping url = mapping.Urls[u];
-            builder.Nodes[builder.NodeFor(url.Host)].UrlRoles.Add((u, true));
-            builder.Nodes[builder.NodeFor(url.Path)].UrlRoles.Add((u, false));
+            Node hostNode = builder.Nodes[builder.NodeFor(url.Host)];
+            hostNode.UrlRoles = [.. hostNode.UrlRoles, (u, true)];
+            Node pathNode = builder.Nodes[builder.NodeFor(url.Path)];
+            pathNode.UrlRoles = [.. pathNode.UrlRoles, (u, false)];
             _urls[u] = new CompiledUrl(Encoding.ASCII.GetBytes(url.Scheme + "://"), urlKey);
             emitted.Add(urlKey);
         }
@@ -785,12 +787,12 @@ public sealed class FlatEventReader
         }
     }
 
-    /// <summary>A node of the field tree: a field path prefix.</summary>
+    /// <summary>A node of the field tree: a field path prefix. Lists are arrays once built (no enumerator per value).</summary>
     private sealed class Node
     {
-        public List<int> Targets { get; } = [];
+        public int[] Targets { get; set; } = [];
 
-        public List<(int Url, bool IsHost)> UrlRoles { get; } = [];
+        public (int Url, bool IsHost)[] UrlRoles { get; set; } = [];
 
         public int ArrayChild { get; set; } = -1;
 
