@@ -138,6 +138,7 @@ public class IndexPrefilterBenchmarks
     private SubstringPrefilter _prefilter = null!;
     private byte[][] _values = [];
     private LikePattern[] _patterns = [];
+    private StixRegex _regex = null!;
     private readonly HitBuffer _hits = new(64);
 
     [Params(1_000, 10_000, 100_000)]
@@ -153,6 +154,7 @@ public class IndexPrefilterBenchmarks
         _prefilter = Build();
         long bytes = GC.GetTotalMemory(forceFullCollection: true) - before;
         Console.WriteLine($"// prefilter bytes/entry at {Size}: {bytes / (double)_patterns.Length:F1} (MemoryBytes {_prefilter.MemoryBytes / (double)_patterns.Length:F1})");
+        _regex = StixRegex.Create("^https?://[a-z0-9.-]+\\.(ru|cn|biz)/[a-z/]*\\.(exe|php)");
         _values = Enumerable.Range(0, Probes)
             .Select(i => Encoding.UTF8.GetBytes(i % 2 == 0 ? generator.Urls[random.Next(generator.Urls.Count)] : $"http://unknown{i}.example.com/index.html?q={i}"))
             .ToArray();
@@ -181,6 +183,19 @@ public class IndexPrefilterBenchmarks
         for (int i = 0; i < _values.Length; i++)
         {
             matches += _patterns[i % _patterns.Length].IsMatch(_values[i]) ? 1 : 0;
+        }
+
+        return matches;
+    }
+
+    /// <summary>One MATCHES check (linear-time engine) of one value.</summary>
+    [Benchmark(OperationsPerInvoke = Probes)]
+    public int RegexMatch()
+    {
+        int matches = 0;
+        foreach (byte[] value in _values)
+        {
+            matches += _regex.Match(value) == RegexOutcome.Match ? 1 : 0;
         }
 
         return matches;

@@ -17,7 +17,7 @@ internal interface IPatternReporter
 /// once); every other state keeps its transitions as a sorted run of (byte, target) in two flat arrays, numbered in
 /// breadth-first order, so a state's children are contiguous. A state costs about 21 bytes. Failure links move to
 /// the longest proper suffix in the trie; dictionary links skip straight to the next suffix that ends a pattern.
-/// Bench: Patterns/IndexBenchmarks.PrefilterCandidates.</para>
+/// Bench: Patterns/IndexPrefilterBenchmarks.PrefilterCandidates.</para>
 /// </remarks>
 internal sealed class AhoCorasick
 {

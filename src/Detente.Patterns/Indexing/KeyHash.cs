@@ -23,6 +23,9 @@ internal static class KeyHash
         return BinaryPrimitives.ReadUInt64LittleEndian(bytes) | 1;
     }
 
+    /// <summary>The one-byte tag of a hash: seven of its high bits and a set top bit (0 marks an empty slot).</summary>
+    public static byte Tag(uint hash) => (byte)((hash >> 25) | 0x80);
+
     public static uint Hash(ulong value, ulong seed) => (uint)(Mix(value ^ seed) >> 32);
 
     public static uint Hash(ulong high, ulong low, ulong seed) =>

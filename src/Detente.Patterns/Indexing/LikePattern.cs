@@ -64,7 +64,7 @@ public sealed class LikePattern
     }
 
     /// <summary>True when the UTF-8 <paramref name="utf8Value"/> matches the pattern.</summary>
-    /// <remarks>Allocation-free for ASCII values and values already in NFC. Bench: Patterns/IndexBenchmarks.LikeMatch.</remarks>
+    /// <remarks>Allocation-free for ASCII values and values already in NFC. Bench: Patterns/IndexPrefilterBenchmarks.LikeMatch.</remarks>
     public bool IsMatch(ReadOnlySpan<byte> utf8Value) => Match(_utf8, TextNormalization.ToNfc(utf8Value));
 
     /// <summary>The pattern text.</summary>

@@ -13,38 +13,45 @@ internal interface IKeyHasher<TKey>
 /// An open-addressing hash table from fixed-size keys to <see cref="Postings"/> payloads: linear probing, at most
 /// three quarters full, backward-shift deletion (no tombstones, so lookups never slow down after removals).
 /// </summary>
-/// <remarks>One array of (key, payload) slots: a probe touches one or two cache lines. Bench: Patterns/IndexBenchmarks.</remarks>
+/// <remarks>
+/// Beside the (key, payload) slots, a one-byte tag per slot (0 for empty, else seven bits of the hash) is probed
+/// first: a lookup that misses, the common case for telemetry, reads only the tag array, which is a twelfth to a
+/// twenty-fourth the size of the slots and stays in cache far longer. Bench: Patterns/IndexBenchmarks.
+/// </remarks>
 internal sealed class OpenTable<TKey, THasher>
     where TKey : struct
     where THasher : IKeyHasher<TKey>
 {
     private readonly ulong _seed = KeyHash.NewSeed();
     private Slot[] _slots = new Slot[8];
+    private byte[] _tags = new byte[8];
     private int _mask = 7;
 
     /// <summary>The number of keys.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The bytes of the slot array.</summary>
-    public long MemoryBytes => 24 + ((long)_slots.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<Slot>());
+    /// <summary>The bytes of the slot and tag arrays.</summary>
+    public long MemoryBytes => 48 + ((long)_slots.Length * (System.Runtime.CompilerServices.Unsafe.SizeOf<Slot>() + 1));
 
     /// <summary>The payload of <paramref name="key"/>, or 0 when it is absent.</summary>
     public int Find(TKey key)
     {
-        Slot[] slots = _slots;
+        uint hash = THasher.Hash(key, _seed);
+        byte tag = KeyHash.Tag(hash);
+        byte[] tags = _tags;
         int mask = _mask;
-        int i = (int)(THasher.Hash(key, _seed) & (uint)mask);
+        int i = (int)(hash & (uint)mask);
         while (true)
         {
-            ref Slot slot = ref slots[i];
-            if (slot.Payload == 0)
+            byte t = tags[i];
+            if (t == 0)
             {
                 return 0;
             }
 
-            if (THasher.Equal(slot.Key, key))
+            if (t == tag && THasher.Equal(_slots[i].Key, key))
             {
-                return slot.Payload;
+                return _slots[i].Payload;
             }
 
             i = (i + 1) & mask;
@@ -59,21 +66,23 @@ internal sealed class OpenTable<TKey, THasher>
             Resize(_slots.Length * 2);
         }
 
-        int i = (int)(THasher.Hash(key, _seed) & (uint)_mask);
+        uint hash = THasher.Hash(key, _seed);
+        byte tag = KeyHash.Tag(hash);
+        int i = (int)(hash & (uint)_mask);
         while (true)
         {
-            ref Slot slot = ref _slots[i];
-            if (slot.Payload == 0)
+            byte t = _tags[i];
+            if (t == 0)
             {
-                slot.Key = key;
-                slot.Payload = value + 1;
+                _tags[i] = tag;
+                _slots[i] = new Slot { Key = key, Payload = value + 1 };
                 Count++;
                 return true;
             }
 
-            if (THasher.Equal(slot.Key, key))
+            if (t == tag && THasher.Equal(_slots[i].Key, key))
             {
-                return Postings.Add(ref slot.Payload, value, pool);
+                return Postings.Add(ref _slots[i].Payload, value, pool);
             }
 
             i = (i + 1) & _mask;
@@ -83,23 +92,25 @@ internal sealed class OpenTable<TKey, THasher>
     /// <summary>Removes <paramref name="value"/> from <paramref name="key"/>; false when that pair is absent.</summary>
     public bool Remove(TKey key, int value, PostingPool pool)
     {
-        int i = (int)(THasher.Hash(key, _seed) & (uint)_mask);
+        uint hash = THasher.Hash(key, _seed);
+        byte tag = KeyHash.Tag(hash);
+        int i = (int)(hash & (uint)_mask);
         while (true)
         {
-            ref Slot slot = ref _slots[i];
-            if (slot.Payload == 0)
+            byte t = _tags[i];
+            if (t == 0)
             {
                 return false;
             }
 
-            if (THasher.Equal(slot.Key, key))
+            if (t == tag && THasher.Equal(_slots[i].Key, key))
             {
-                if (!Postings.Remove(ref slot.Payload, value, pool))
+                if (!Postings.Remove(ref _slots[i].Payload, value, pool))
                 {
                     return false;
                 }
 
-                if (slot.Payload == 0)
+                if (_slots[i].Payload == 0)
                 {
                     Delete(i);
                 }
@@ -116,7 +127,7 @@ internal sealed class OpenTable<TKey, THasher>
     {
         for (int i = 0; i < _slots.Length; i++)
         {
-            if (_slots[i].Payload != 0)
+            if (_tags[i] != 0)
             {
                 yield return (_slots[i].Key, _slots[i].Payload);
             }
@@ -130,22 +141,23 @@ internal sealed class OpenTable<TKey, THasher>
         while (true)
         {
             i = (i + 1) & _mask;
-            ref Slot slot = ref _slots[i];
-            if (slot.Payload == 0)
+            if (_tags[i] == 0)
             {
                 break;
             }
 
-            int home = (int)(THasher.Hash(slot.Key, _seed) & (uint)_mask);
+            int home = (int)(THasher.Hash(_slots[i].Key, _seed) & (uint)_mask);
             // Move the slot back into the hole unless its home lies cyclically in (hole, i].
             if (((i - home) & _mask) >= ((i - hole) & _mask))
             {
-                _slots[hole] = slot;
+                _slots[hole] = _slots[i];
+                _tags[hole] = _tags[i];
                 hole = i;
             }
         }
 
         _slots[hole] = default;
+        _tags[hole] = 0;
 
         // Shrink a table that emptied out, keeping it at most a quarter full afterwards.
         if (_slots.Length > 8 && Count * 8L < _slots.Length)
@@ -157,19 +169,22 @@ internal sealed class OpenTable<TKey, THasher>
     private void Resize(int capacity)
     {
         Slot[] old = _slots;
+        byte[] oldTags = _tags;
         _slots = new Slot[capacity];
+        _tags = new byte[capacity];
         _mask = capacity - 1;
-        foreach (Slot slot in old)
+        for (int j = 0; j < old.Length; j++)
         {
-            if (slot.Payload != 0)
+            if (oldTags[j] != 0)
             {
-                int i = (int)(THasher.Hash(slot.Key, _seed) & (uint)_mask);
-                while (_slots[i].Payload != 0)
+                int i = (int)(THasher.Hash(old[j].Key, _seed) & (uint)_mask);
+                while (_tags[i] != 0)
                 {
                     i = (i + 1) & _mask;
                 }
 
-                _slots[i] = slot;
+                _slots[i] = old[j];
+                _tags[i] = oldTags[j];
             }
         }
     }

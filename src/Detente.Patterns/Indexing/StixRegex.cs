@@ -158,7 +158,7 @@ public sealed class StixRegex
     }
 
     /// <summary>Runs the expression on the UTF-8 <paramref name="utf8Value"/> (put in NFC first).</summary>
-    /// <remarks>Allocation-free for values in NFC up to 1,024 characters. Bench: Patterns/IndexBenchmarks.RegexMatch.</remarks>
+    /// <remarks>Allocation-free for values in NFC up to 1,024 characters. Bench: Patterns/IndexPrefilterBenchmarks.RegexMatch.</remarks>
     public RegexOutcome Match(ReadOnlySpan<byte> utf8Value)
     {
         ReadOnlySpan<byte> nfc = TextNormalization.ToNfc(utf8Value);

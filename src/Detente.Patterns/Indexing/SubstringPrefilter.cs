@@ -19,7 +19,7 @@ namespace Detente.Patterns.Indexing;
 /// main tier (rebuilt). A removal only forgets the entry; automata are rebuilt without removed entries once those make
 /// up a third of the tiers. Each entry is rebuilt a bounded number of times on average, so additions and removals
 /// cost amortized time proportional to the literal, never a full rebuild per change.
-/// Bench: Patterns/IndexBenchmarks.PrefilterCandidates.</para>
+/// Bench: Patterns/IndexPrefilterBenchmarks.PrefilterCandidates.</para>
 /// <para>Lookups are read-only and may run in parallel while nothing is added or removed.</para>
 /// </remarks>
 public sealed class SubstringPrefilter
@@ -166,7 +166,7 @@ public sealed class SubstringPrefilter
     /// <summary>Appends to <paramref name="candidates"/> every entry that may match <paramref name="utf8Value"/>, each once.</summary>
     /// <remarks>
     /// Always-check entries first, then the rest in ascending id order. Allocation-free for values in NFC (ASCII
-    /// always is). Bench: Patterns/IndexBenchmarks.PrefilterCandidates.
+    /// always is). Bench: Patterns/IndexPrefilterBenchmarks.PrefilterCandidates.
     /// </remarks>
     public void Candidates(ReadOnlySpan<byte> utf8Value, HitBuffer candidates)
     {

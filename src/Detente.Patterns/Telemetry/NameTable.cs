@@ -6,7 +6,7 @@ namespace Detente.Patterns.Telemetry;
 /// <summary>
 /// The edges of a mapping's field tree: (parent node, member name as UTF-8) to child node, in one open-addressing
 /// table. Built once; a lookup hashes the name and compares bytes, without allocating.
-/// Bench: Patterns/TelemetryBenchmarks.ZeekConn.
+/// Bench: Patterns/TelemetryBenchmarks.FlatReadMap.
 /// </summary>
 internal sealed class NameTable
 {
