@@ -14,8 +14,9 @@ internal interface IPatternReporter
 /// <para>Built once from a set of distinct, non-empty byte strings (rebuilt, never edited: see
 /// <see cref="SubstringPrefilter"/> for how additions and removals are batched).</para>
 /// <para>Layout for cache use: the root's 256 transitions are a dense row (most bytes of a text leave the root at
-/// once); every other state keeps its transitions as a sorted run of (byte, target) in two flat arrays, numbered in
-/// breadth-first order, so a state's children are contiguous. A state costs about 21 bytes. Failure links move to
+/// once); every other state is a 16-byte record (edges, failure, output, dictionary link) with its transitions as a
+/// sorted run of 8-byte (target, byte) pairs, numbered in breadth-first order so that a state's children are
+/// contiguous: a step reads one record and one run. A state costs about 24 bytes. Failure links move to
 /// the longest proper suffix in the trie; dictionary links skip straight to the next suffix that ends a pattern.
 /// Bench: Patterns/IndexPrefilterBenchmarks.PrefilterCandidates.</para>
 /// </remarks>
@@ -24,21 +25,13 @@ internal sealed class AhoCorasick
     private static readonly byte[] s_fold = BuildFold();
 
     private readonly int[] _root = new int[256];
-    private readonly int[] _edgeStart;   // per state; the edges of state s are [_edgeStart[s], _edgeStart[s + 1])
-    private readonly byte[] _edgeByte;
-    private readonly int[] _edgeTarget;
-    private readonly int[] _fail;
-    private readonly int[] _output;      // the pattern that ends at the state, or -1
-    private readonly int[] _dictionary;  // the nearest state on the failure chain that ends a pattern, or -1
+    private readonly State[] _states;    // one more than the states: the edges of s are [_states[s].EdgeStart, _states[s + 1].EdgeStart)
+    private readonly Edge[] _edges;
 
     private AhoCorasick(int states, int edges)
     {
-        _edgeStart = new int[states + 1];
-        _edgeByte = new byte[edges];
-        _edgeTarget = new int[edges];
-        _fail = new int[states];
-        _output = new int[states];
-        _dictionary = new int[states];
+        _states = new State[states + 1];
+        _edges = new Edge[edges];
         StateCount = states;
     }
 
@@ -46,14 +39,12 @@ internal sealed class AhoCorasick
     public int StateCount { get; }
 
     /// <summary>The bytes the automaton holds.</summary>
-    public long MemoryBytes => (_root.Length * 4L) + (StateCount * 17L) + (_edgeByte.Length * 5L) + 200;
+    public long MemoryBytes => (_root.Length * 4L) + (_states.Length * 16L) + (_edges.Length * 8L) + 200;
 
     /// <summary>Builds the automaton of <paramref name="patterns"/>; pattern <c>i</c> is reported as <c>i</c>.</summary>
     /// <exception cref="ArgumentException">A pattern is empty or appears twice.</exception>
     public static AhoCorasick Build(IReadOnlyList<byte[]> patterns)
     {
-        // 1. A trie, inserting the patterns in sorted order so that each shares the path of the one before it and
-        //    every state's children are created in increasing byte order.
         int[] order = new int[patterns.Count];
         for (int i = 0; i < order.Length; i++)
         {
@@ -61,6 +52,26 @@ internal sealed class AhoCorasick
         }
 
         Array.Sort(order, (a, b) => patterns[a].AsSpan().SequenceCompareTo(patterns[b]));
+        return Build(patterns, order);
+    }
+
+    /// <summary>Builds the automaton of <paramref name="patterns"/>, already sorted (ordinal), distinct and non-empty.</summary>
+    /// <exception cref="ArgumentException">A pattern is empty, appears twice, or is out of order.</exception>
+    public static AhoCorasick BuildSorted(IReadOnlyList<byte[]> patterns)
+    {
+        int[] order = new int[patterns.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        return Build(patterns, order);
+    }
+
+    private static AhoCorasick Build(IReadOnlyList<byte[]> patterns, int[] order)
+    {
+        // 1. A trie, inserting the patterns in sorted order so that each shares the path of the one before it and
+        //    every state's children are created in increasing byte order.
         var trie = new Trie(1 + patterns.Sum(static p => p.Length));
         int[] path = new int[1 + patterns.Max(static p => (int?)p.Length) ?? 1];
         byte[] previous = [];
@@ -76,6 +87,11 @@ internal sealed class AhoCorasick
             if (shared == pattern.Length && shared == previous.Length)
             {
                 throw new ArgumentException("A pattern appears twice.", nameof(patterns));
+            }
+
+            if (pattern.AsSpan().SequenceCompareTo(previous) < 0)
+            {
+                throw new ArgumentException("The patterns are not sorted.", nameof(patterns));
             }
 
             for (int depth = shared; depth < pattern.Length; depth++)
@@ -98,36 +114,36 @@ internal sealed class AhoCorasick
         {
             int old = queue[head];
             int state = head++;
-            automaton._edgeStart[state] = edge;
-            automaton._output[state] = trie.Output[old];
+            automaton._states[state].EdgeStart = edge;
+            automaton._states[state].Output = trie.Output[old];
             for (int child = trie.FirstChild[old]; child != 0; child = trie.NextSibling[child])
             {
                 newId[child] = tail;
                 queue[tail++] = child;
-                automaton._edgeByte[edge] = trie.Byte[child];
-                automaton._edgeTarget[edge] = newId[child];
+                automaton._edges[edge] = new Edge(newId[child], trie.Byte[child]);
                 edge++;
             }
         }
 
-        automaton._edgeStart[trie.Count] = edge;
-        for (int e = automaton._edgeStart[0]; e < automaton._edgeStart[1]; e++)
+        automaton._states[trie.Count].EdgeStart = edge;
+        for (int e = automaton._states[0].EdgeStart; e < automaton._states[1].EdgeStart; e++)
         {
-            automaton._root[automaton._edgeByte[e]] = automaton._edgeTarget[e];
+            automaton._root[automaton._edges[e].Byte] = automaton._edges[e].Target;
         }
 
         // 3. Failure and dictionary links, in breadth-first order (a state's links only use shallower states).
-        automaton._dictionary[0] = -1;
+        State[] states = automaton._states;
+        states[0].Dictionary = -1;
         for (int state = 0; state < trie.Count; state++)
         {
-            for (int e = automaton._edgeStart[state]; e < automaton._edgeStart[state + 1]; e++)
+            for (int e = states[state].EdgeStart; e < states[state + 1].EdgeStart; e++)
             {
-                int child = automaton._edgeTarget[e];
+                int child = automaton._edges[e].Target;
                 int fail = 0;
                 if (state != 0)
                 {
-                    int f = automaton._fail[state];
-                    byte b = automaton._edgeByte[e];
+                    int f = states[state].Fail;
+                    byte b = automaton._edges[e].Byte;
                     while (true)
                     {
                         if (f == 0)
@@ -143,12 +159,12 @@ internal sealed class AhoCorasick
                             break;
                         }
 
-                        f = automaton._fail[f];
+                        f = states[f].Fail;
                     }
                 }
 
-                automaton._fail[child] = fail;
-                automaton._dictionary[child] = automaton._output[fail] >= 0 ? fail : automaton._dictionary[fail];
+                states[child].Fail = fail;
+                states[child].Dictionary = states[fail].Output >= 0 ? fail : states[fail].Dictionary;
             }
         }
 
@@ -164,9 +180,7 @@ internal sealed class AhoCorasick
     {
         int state = 0;
         int[] root = _root;
-        int[] fail = _fail;
-        int[] output = _output;
-        int[] dictionary = _dictionary;
+        State[] states = _states;
         byte[] fold = s_fold;
         foreach (byte raw in text)
         {
@@ -186,27 +200,29 @@ internal sealed class AhoCorasick
                     break;
                 }
 
-                state = fail[state];
+                state = states[state].Fail;
             }
 
-            for (int s = output[state] >= 0 ? state : dictionary[state]; s > 0; s = dictionary[s])
+            ref State current = ref states[state];
+            for (int s = current.Output >= 0 ? state : current.Dictionary; s > 0; s = states[s].Dictionary)
             {
-                reporter.Report(output[s]);
+                reporter.Report(states[s].Output);
             }
         }
     }
 
     private int Next(int state, byte b)
     {
-        int lo = _edgeStart[state];
-        int hi = _edgeStart[state + 1];
+        int lo = _states[state].EdgeStart;
+        int hi = _states[state + 1].EdgeStart;
+        Edge[] edges = _edges;
         if (hi - lo <= 8)
         {
             for (int e = lo; e < hi; e++)
             {
-                if (_edgeByte[e] == b)
+                if (edges[e].Byte == b)
                 {
-                    return _edgeTarget[e];
+                    return edges[e].Target;
                 }
             }
 
@@ -217,10 +233,10 @@ internal sealed class AhoCorasick
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            byte m = _edgeByte[mid];
+            byte m = edges[mid].Byte;
             if (m == b)
             {
-                return _edgeTarget[mid];
+                return edges[mid].Target;
             }
 
             if (m < b)
@@ -246,6 +262,18 @@ internal sealed class AhoCorasick
 
         return fold;
     }
+
+    /// <summary>One state, 16 bytes: what a step needs sits in one cache line.</summary>
+    private struct State
+    {
+        public int EdgeStart;
+        public int Fail;
+        public int Output;      // the pattern that ends at the state, or -1
+        public int Dictionary;  // the nearest state on the failure chain that ends a pattern, or -1
+    }
+
+    /// <summary>A transition: 8 bytes, eight to a cache line.</summary>
+    private readonly record struct Edge(int Target, byte Byte);
 
     /// <summary>The trie before numbering: first-child / next-sibling lists.</summary>
     private sealed class Trie

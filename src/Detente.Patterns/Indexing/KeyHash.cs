@@ -35,22 +35,29 @@ internal static class KeyHash
     {
         unchecked // hashing wraps by design
         {
-            ulong h = seed ^ ((ulong)bytes.Length * K);
-            while (bytes.Length >= 8)
+            int length = bytes.Length;
+            ulong h = seed ^ ((ulong)length * K);
+            if (length >= 8)
             {
-                h = BitOperations.RotateLeft(h ^ (BinaryPrimitives.ReadUInt64LittleEndian(bytes) * C1), 29) * K;
-                bytes = bytes[8..];
-            }
-
-            if (bytes.Length > 0)
-            {
-                ulong tail = 0;
-                for (int i = bytes.Length - 1; i >= 0; i--)
+                // Whole words, then the last eight bytes (overlapping the previous word): no byte loop for the tail.
+                ulong last = BinaryPrimitives.ReadUInt64LittleEndian(bytes[^8..]);
+                while (bytes.Length > 8)
                 {
-                    tail = (tail << 8) | bytes[i];
+                    h = BitOperations.RotateLeft(h ^ (BinaryPrimitives.ReadUInt64LittleEndian(bytes) * C1), 29) * K;
+                    bytes = bytes[8..];
                 }
 
-                h = BitOperations.RotateLeft(h ^ (tail * C1), 29) * K;
+                h = BitOperations.RotateLeft(h ^ (last * C1), 29) * K;
+            }
+            else if (length >= 4)
+            {
+                ulong word = ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(bytes) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]);
+                h = BitOperations.RotateLeft(h ^ (word * C1), 29) * K;
+            }
+            else if (length > 0)
+            {
+                ulong word = bytes[0] | ((ulong)bytes[length / 2] << 8) | ((ulong)bytes[length - 1] << 16);
+                h = BitOperations.RotateLeft(h ^ (word * C1), 29) * K;
             }
 
             return (uint)(Mix(h) >> 32);

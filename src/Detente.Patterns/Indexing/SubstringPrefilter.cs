@@ -14,26 +14,27 @@ namespace Detente.Patterns.Indexing;
 /// case-insensitive entry a candidate, because .NET's case-insensitive matching also pairs some non-ASCII characters
 /// with ASCII letters (K and U+212A KELVIN SIGN).</para>
 /// <para>Structure: the literals live in Aho–Corasick automata (one pass over the value finds all of them, whatever
-/// their number) in two tiers, plus a short list searched directly. An addition goes to the list; a full list is
-/// merged into the recent tier (rebuilt), and a recent tier larger than a quarter of the main one is merged into the
-/// main tier (rebuilt). A removal only forgets the entry; automata are rebuilt without removed entries once those make
-/// up a third of the tiers. Each entry is rebuilt a bounded number of times on average, so additions and removals
-/// cost amortized time proportional to the literal, never a full rebuild per change.
+/// their number) arranged as levels of geometrically decreasing size, plus a short list searched directly. An addition
+/// goes to the list; a full list becomes the newest level, and the two newest levels are merged (rebuilt) while the
+/// newer is over a quarter of the older. A removal only forgets the entry; the automata are rebuilt without removed
+/// entries once those make up a third of them. So there are O(log n) levels, each entry takes part in O(log n)
+/// rebuilds in all, and no change costs a full rebuild except that purge, amortized over a third of the entries.
 /// Bench: Patterns/IndexPrefilterBenchmarks.PrefilterCandidates.</para>
 /// <para>Lookups are read-only and may run in parallel while nothing is added or removed.</para>
 /// </remarks>
 public sealed class SubstringPrefilter
 {
     private const int TailLimit = 32;
-    private const int RecentMinimum = 256;
+    private const int LevelRatio = 4;
+    private const int RebuildMinimum = 256;
 
     private readonly Dictionary<int, EntryInfo> _entries = [];
     private readonly List<int> _alwaysCheck = [];
     private readonly List<TierItem> _tail = [];
-    private Tier _main = Tier.Empty;
-    private Tier _recent = Tier.Empty;
+    private readonly List<Tier> _levels = []; // oldest (largest) first; each at most a quarter of the one before
     private int _version;
     private int _deadInTiers;
+    private int _deferring;
 
     /// <summary>Creates a prefilter.</summary>
     /// <param name="minLiteralBytes">Literals shorter than this (in UTF-8 bytes) are not worth searching for: such entries are always checked. Default 3.</param>
@@ -58,7 +59,7 @@ public sealed class SubstringPrefilter
     {
         get
         {
-            long bytes = _main.MemoryBytes + _recent.MemoryBytes + (_alwaysCheck.Capacity * 4L);
+            long bytes = _levels.Sum(static l => l.MemoryBytes) + (_alwaysCheck.Capacity * 4L);
             foreach (EntryInfo info in _entries.Values)
             {
                 bytes += 48 + (info.Literal?.Length ?? 0);
@@ -116,12 +117,23 @@ public sealed class SubstringPrefilter
 
         _entries.Add(entry, new EntryInfo(stored, ignoreAsciiCase, version, -1));
         _tail.Add(new TierItem(stored, ignoreAsciiCase, entry, version));
-        if (_tail.Count > TailLimit)
+        if (_tail.Count > TailLimit && _deferring == 0)
         {
             MergeTail();
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Defers merging until the returned scope is disposed, so that a batch of additions (the compile step's initial
+    /// load) builds its automaton once instead of level by level.
+    /// </summary>
+    /// <remarks>Lookups during the batch stay correct, but search the batch's literals one by one. Scopes nest.</remarks>
+    public IDisposable DeferMerges()
+    {
+        _deferring++;
+        return new DeferScope(this);
     }
 
     /// <summary>Removes an entry.</summary>
@@ -155,7 +167,7 @@ public sealed class SubstringPrefilter
         }
 
         _deadInTiers++;
-        if (_deadInTiers > RecentMinimum && _deadInTiers * 3L > _main.ItemCount + _recent.ItemCount)
+        if (_deadInTiers > RebuildMinimum && _deadInTiers * 3L > _levels.Sum(static l => (long)l.ItemCount))
         {
             RebuildAll();
         }
@@ -175,8 +187,10 @@ public sealed class SubstringPrefilter
         int start = candidates.Count;
         ReadOnlySpan<byte> value = TextNormalization.ToNfc(utf8Value);
         bool ascii = Ascii.IsValid(value);
-        _main.Scan(value, ascii, _entries, candidates);
-        _recent.Scan(value, ascii, _entries, candidates);
+        foreach (Tier level in _levels)
+        {
+            level.Scan(value, ascii, _entries, candidates);
+        }
         foreach (TierItem item in _tail)
         {
             bool found = !item.IgnoreCase
@@ -207,19 +221,25 @@ public sealed class SubstringPrefilter
         return false;
     }
 
+    /// <summary>
+    /// Turns the full list into the newest level, then merges the two newest levels while the newer one has grown
+    /// past a quarter of the older: levels shrink geometrically, so there are O(log n) of them and each entry is
+    /// rebuilt O(log n) times in all.
+    /// </summary>
     private void MergeTail()
     {
-        List<TierItem> recent = _recent.LiveItems(_entries);
-        if (recent.Count + _tail.Count > Math.Max(RecentMinimum, _main.ItemCount / 4))
-        {
-            RebuildAll();
-            return;
-        }
-
-        _deadInTiers -= _recent.ItemCount - recent.Count; // the removed entries the old recent tier still held
-        recent.AddRange(_tail);
+        _levels.Add(Tier.Build(_tail));
         _tail.Clear();
-        _recent = Tier.Build(recent);
+        while (_levels.Count >= 2 && (long)_levels[^1].ItemCount * LevelRatio >= _levels[^2].ItemCount)
+        {
+            Tier newer = _levels[^1];
+            Tier older = _levels[^2];
+            List<TierItem> items = older.LiveItems(_entries);
+            items.AddRange(newer.LiveItems(_entries));
+            _deadInTiers -= older.ItemCount + newer.ItemCount - items.Count; // the removed entries they still held
+            _levels.RemoveAt(_levels.Count - 1);
+            _levels[^1] = Tier.Build(items);
+        }
     }
 
     private void RebuildAll()
@@ -233,10 +253,33 @@ public sealed class SubstringPrefilter
             }
         }
 
-        _main = Tier.Build(items);
-        _recent = Tier.Empty;
+        _levels.Clear();
+        if (items.Count > 0)
+        {
+            _levels.Add(Tier.Build(items));
+        }
+
         _tail.Clear();
         _deadInTiers = 0;
+    }
+
+    private void EndDeferring()
+    {
+        if (--_deferring == 0 && _tail.Count > TailLimit)
+        {
+            MergeTail();
+        }
+    }
+
+    private sealed class DeferScope(SubstringPrefilter owner) : IDisposable
+    {
+        private SubstringPrefilter? _owner = owner;
+
+        public void Dispose()
+        {
+            _owner?.EndDeferring();
+            _owner = null;
+        }
     }
 
     private readonly record struct EntryInfo(byte[]? Literal, bool IgnoreCase, int Version, int AlwaysCheckIndex);
@@ -277,44 +320,36 @@ public sealed class SubstringPrefilter
                 return Empty;
             }
 
-            // Group items by (case mode, literal); exact literals get the lower pattern numbers.
-            var exact = new Dictionary<byte[], List<TierItem>>(ByteArrayComparer.Instance);
-            var folded = new Dictionary<byte[], List<TierItem>>(ByteArrayComparer.Instance);
-            foreach (TierItem item in items)
+            // Sort by (case mode, literal): exact literals first, equal literals adjacent, each group already in
+            // the order the automaton is built in.
+            TierItem[] sorted = items.ToArray();
+            Array.Sort(sorted, static (a, b) => a.IgnoreCase != b.IgnoreCase
+                ? a.IgnoreCase.CompareTo(b.IgnoreCase)
+                : a.Literal.AsSpan().SequenceCompareTo(b.Literal));
+            var literals = new List<byte[]>();
+            var start = new List<int>();
+            int[] entries = new int[sorted.Length];
+            int[] versions = new int[sorted.Length];
+            int exactCount = 0;
+            for (int i = 0; i < sorted.Length; i++)
             {
-                Dictionary<byte[], List<TierItem>> group = item.IgnoreCase ? folded : exact;
-                if (!group.TryGetValue(item.Literal, out List<TierItem>? list))
+                TierItem item = sorted[i];
+                if (i == 0 || item.IgnoreCase != sorted[i - 1].IgnoreCase || !item.Literal.AsSpan().SequenceEqual(sorted[i - 1].Literal))
                 {
-                    group[item.Literal] = list = [];
+                    start.Add(i);
+                    literals.Add(item.Literal);
+                    exactCount += item.IgnoreCase ? 0 : 1;
                 }
 
-                list.Add(item);
+                entries[i] = item.Entry;
+                versions[i] = item.Version;
             }
 
-            var literals = new List<byte[]>(exact.Count + folded.Count);
-            int[] start = new int[exact.Count + folded.Count + 1];
-            int[] entries = new int[items.Count];
-            int[] versions = new int[items.Count];
-            int next = 0;
-            foreach (Dictionary<byte[], List<TierItem>> group in (Dictionary<byte[], List<TierItem>>[])[exact, folded])
-            {
-                foreach (KeyValuePair<byte[], List<TierItem>> pair in group)
-                {
-                    start[literals.Count] = next;
-                    literals.Add(pair.Key);
-                    foreach (TierItem item in pair.Value)
-                    {
-                        entries[next] = item.Entry;
-                        versions[next] = item.Version;
-                        next++;
-                    }
-                }
-            }
-
-            start[literals.Count] = next;
-            AhoCorasick? exactAutomaton = exact.Count > 0 ? AhoCorasick.Build(literals.GetRange(0, exact.Count)) : null;
-            AhoCorasick? foldedAutomaton = folded.Count > 0 ? AhoCorasick.Build(literals.GetRange(exact.Count, folded.Count)) : null;
-            return new Tier(exactAutomaton, foldedAutomaton, start, entries, versions, exact.Count);
+            start.Add(sorted.Length);
+            int foldedCount = literals.Count - exactCount;
+            AhoCorasick? exact = exactCount > 0 ? AhoCorasick.BuildSorted(literals.GetRange(0, exactCount)) : null;
+            AhoCorasick? folded = foldedCount > 0 ? AhoCorasick.BuildSorted(literals.GetRange(exactCount, foldedCount)) : null;
+            return new Tier(exact, folded, start.ToArray(), entries, versions, exactCount);
         }
 
         public List<TierItem> LiveItems(Dictionary<int, EntryInfo> entries)
@@ -384,20 +419,6 @@ public sealed class SubstringPrefilter
                     tier.ReportPattern(pattern + offset, entries, hits);
                 }
             }
-        }
-    }
-
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
-    {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(obj);
-            return hash.ToHashCode();
         }
     }
 }

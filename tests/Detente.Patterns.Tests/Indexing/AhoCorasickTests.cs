@@ -41,6 +41,7 @@ public sealed class AhoCorasickTests
     {
         Assert.Throws<ArgumentException>(() => AhoCorasick.Build([[]]));
         Assert.Throws<ArgumentException>(() => AhoCorasick.Build(["ab"u8.ToArray(), "ab"u8.ToArray()]));
+        Assert.Throws<ArgumentException>(() => AhoCorasick.BuildSorted(["b"u8.ToArray(), "a"u8.ToArray()]));
     }
 
     private struct Collect : IPatternReporter

@@ -100,6 +100,28 @@ public sealed class SubstringPrefilterTests
     }
 
     [Fact]
+    public void A_deferred_batch_is_searched_before_and_after_it_is_merged()
+    {
+        var prefilter = new SubstringPrefilter();
+        IDisposable batch = prefilter.DeferMerges();
+        using (prefilter.DeferMerges())
+        {
+            for (int i = 0; i < 1_000; i++)
+            {
+                prefilter.Add(i, LikePattern.Create($"%batch{i:D4}.example%"));
+            }
+        }
+
+        Assert.Equal([417], Candidates(prefilter, "http://batch0417.example/"));
+        batch.Dispose();
+        batch.Dispose();
+        Assert.Equal([417], Candidates(prefilter, "http://batch0417.example/"));
+        Assert.True(prefilter.Remove(417));
+        Assert.Empty(Candidates(prefilter, "http://batch0417.example/"));
+        Assert.Equal([418], Candidates(prefilter, "http://batch0418.example/"));
+    }
+
+    [Fact]
     public void Candidates_always_include_the_entries_that_match()
     {
         Gen<string> likeAtom = Gen.OneOf<string>("a", "b", "ab", "é", "%", "_", "ba", "😀");
