@@ -26,6 +26,7 @@ public static class FuzzTargets
         ["taxii-status"] = TaxiiStatusTarget,
         ["accept"] = AcceptTarget,
         ["taxii-query"] = TaxiiQueryTarget,
+        ["flat"] = FlatLineTarget.Fuzz,
     };
 
     // Created on first use, inside a target: under AFL++ no instrumented (Detente.Stix) code may run before

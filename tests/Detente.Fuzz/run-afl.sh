@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs one fuzz target under AFL++ for a while (not part of the test suite).
-#   tests/Detente.Fuzz/run-afl.sh reader [SECONDS]
+#   tests/Detente.Fuzz/run-afl.sh reader|timestamp|id|flat [SECONDS]
 # Needs: apt-get install -y afl++ ; dotnet tool install --global SharpFuzz.CommandLine
 set -euo pipefail
-target=${1:?target: reader|timestamp|id|pattern|taxii-envelope|taxii-status|accept|taxii-query}
+target=${1:?target: reader|timestamp|id|pattern|flat|taxii-envelope|taxii-status|accept|taxii-query}
 seconds=${2:-600}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d /tmp/detente-fuzz-XXXX)
