@@ -340,7 +340,9 @@ public sealed class StixSignaturesTests : IDisposable
             header + "==.." + signature,
             header + ".." + signature + "==",
             header + ".." + trailingBits,
-            header + ".." + signature.Replace('-', '+').Replace('_', '/'),
+            // Standard-alphabet characters; a plain Replace of '-' and '_' would be a no-op for signatures without them.
+            header + "..+" + signature[1..],
+            header + "../" + signature[1..],
             header + ".. " + signature,
             header + "..\n" + signature,
             header + "." + Base64UrlEncode(StixSignatures.SigningPayload(signed)) + "." + signature,
