@@ -1,0 +1,48 @@
+using Detente.Storage;
+
+namespace Detente.Node;
+
+/// <summary>Builds the node's web application on an opened store.</summary>
+public static class DetenteNode
+{
+    /// <summary>
+    /// Builds the node: TAXII 2.1 under <c>/taxii2/</c>, <c>/healthz</c> and <c>/readyz</c>, every error a TAXII error,
+    /// every other path authenticated. The caller owns <paramref name="store"/> and disposes it after the app stops.
+    /// </summary>
+    /// <param name="store">The opened store.</param>
+    /// <param name="options">The node's configuration.</param>
+    /// <param name="urls">The URLs Kestrel listens on, e.g. <c>http://127.0.0.1:0</c>.</param>
+    /// <param name="timeProvider">The clock (token expiry); the system clock when null.</param>
+    /// <param name="configureLogging">Adjusts logging, e.g. for tests; console logging when null.</param>
+    public static WebApplication Build(IStore store, NodeOptions options, IReadOnlyList<string> urls, TimeProvider? timeProvider = null,
+        Action<ILoggingBuilder>? configureLogging = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(urls);
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        if (configureLogging is not null)
+        {
+            builder.Logging.ClearProviders();
+            configureLogging(builder.Logging);
+        }
+
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
+        WebApplication app = builder.Build();
+        app.UseMiddleware<TaxiiErrorMiddleware>();
+        app.UseMiddleware<TokenAuthenticationMiddleware>();
+        app.UseRouting();
+        app.MapGet("/healthz", static () => Results.Text("ok\n"));
+        app.MapGet("/readyz", static async (IStore s, CancellationToken ct) =>
+        {
+            await s.ListApiRootsAsync(ct).ConfigureAwait(false);
+            return Results.Text("ready\n");
+        });
+        TaxiiEndpoints.Map(app);
+        return app;
+    }
+}

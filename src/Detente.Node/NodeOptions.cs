@@ -1,0 +1,31 @@
+namespace Detente.Node;
+
+/// <summary>How a node is configured: where it is reached and what it is called.</summary>
+public sealed record NodeOptions
+{
+    /// <summary>
+    /// The URL clients reach the node at, e.g. <c>https://taxii.example.org/</c>. Discovery lists API roots under it;
+    /// it comes from configuration, never from a request's Host header.
+    /// </summary>
+    public required Uri PublicUrl { get; init; }
+
+    /// <summary>The discovery resource's title.</summary>
+    public string Title { get; init; } = "Detente node";
+
+    /// <summary>The discovery resource's description, if any.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The discovery resource's contact, if any.</summary>
+    public string? Contact { get; init; }
+
+    /// <summary>The name of the API root discovery names as its default.</summary>
+    public string DefaultApiRoot { get; init; } = NodeBootstrap.DefaultApiRootName;
+
+    /// <summary>The absolute URL of the API root named <paramref name="name"/>: <c>{PublicUrl}taxii2/{name}/</c>.</summary>
+    public Uri ApiRootUrl(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        string root = PublicUrl.GetLeftPart(UriPartial.Path);
+        return new Uri((root.EndsWith('/') ? root : root + "/") + "taxii2/" + Uri.EscapeDataString(name) + "/");
+    }
+}

@@ -1,0 +1,110 @@
+using Detente.Storage;
+using Detente.Taxii;
+
+namespace Detente.Node;
+
+/// <summary>The TAXII 2.1 endpoints (§4, §5) under <c>/taxii2/</c>.</summary>
+internal static class TaxiiEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder taxii = app.MapGroup("/taxii2").AddEndpointFilter(static async (context, next) =>
+        {
+            HttpContext http = context.HttpContext;
+            if (!TaxiiMediaTypes.AcceptsTaxii21(http.Request.Headers.Accept.ToString()))
+            {
+                return TaxiiErrors.Result(StatusCodes.Status406NotAcceptable, "Not acceptable",
+                    "This server answers in " + TaxiiMediaTypes.Taxii21 + ".");
+            }
+
+            return await next(context).ConfigureAwait(false);
+        });
+
+        taxii.MapGet("/", GetDiscoveryAsync);
+        taxii.MapGet("/{apiRoot}/", GetApiRootAsync);
+        taxii.MapGet("/{apiRoot}/collections/", GetCollectionsAsync);
+        taxii.MapGet("/{apiRoot}/collections/{collectionId}/", GetCollectionAsync);
+    }
+
+    private static async Task<IResult> GetDiscoveryAsync(NodeOptions options, IStore store, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ApiRoot> roots = await store.ListApiRootsAsync(cancellationToken).ConfigureAwait(false);
+        var discovery = new TaxiiDiscovery(options.Title)
+        {
+            Description = options.Description,
+            Contact = options.Contact,
+            Default = roots.Any(r => r.Name == options.DefaultApiRoot) ? options.ApiRootUrl(options.DefaultApiRoot).AbsoluteUri : null,
+            ApiRoots = [.. roots.Select(r => options.ApiRootUrl(r.Name).AbsoluteUri)],
+        };
+        return Taxii(discovery);
+    }
+
+    private static async Task<IResult> GetApiRootAsync(string apiRoot, IStore store, CancellationToken cancellationToken)
+    {
+        ApiRoot? root = await store.GetApiRootAsync(apiRoot, cancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return NotFound("API root");
+        }
+
+        return Taxii(new TaxiiApiRoot(root.Title, [TaxiiMediaTypes.Taxii21], root.MaxContentLength) { Description = root.Description });
+    }
+
+    private static async Task<IResult> GetCollectionsAsync(string apiRoot, HttpContext context, IStore store, CancellationToken cancellationToken)
+    {
+        if (await store.GetApiRootAsync(apiRoot, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return NotFound("API root");
+        }
+
+        NodePrincipal principal = TokenAuthenticationMiddleware.GetPrincipal(context);
+        IReadOnlyList<CollectionWithAccess> visible = principal.IsAdmin
+            ? [.. (await store.ListCollectionsAsync(apiRoot, cancellationToken).ConfigureAwait(false)).Select(c => new CollectionWithAccess(c, CollectionAccess.ReadWrite))]
+            : await store.ListCollectionsForAsync(apiRoot, principal.Name, cancellationToken).ConfigureAwait(false);
+        return Taxii(new TaxiiCollections(visible.Where(c => !c.Access.IsNone).Select(ToTaxii)));
+    }
+
+    private static async Task<IResult> GetCollectionAsync(string apiRoot, string collectionId, HttpContext context, IStore store,
+        CancellationToken cancellationToken)
+    {
+        CollectionWithAccess? found = await FindVisibleAsync(apiRoot, collectionId, TokenAuthenticationMiddleware.GetPrincipal(context), store, cancellationToken)
+            .ConfigureAwait(false);
+        return found is null ? NotFound("Collection") : Taxii(ToTaxii(found));
+    }
+
+    /// <summary>
+    /// The collection <paramref name="collectionId"/> of <paramref name="apiRoot"/> if the principal may see it (holds any
+    /// grant, or is an administrator); null for a malformed id, an unknown collection and an invisible one alike.
+    /// </summary>
+    internal static async Task<CollectionWithAccess?> FindVisibleAsync(string apiRoot, string collectionId, NodePrincipal principal, IStore store,
+        CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParseExact(collectionId, "D", out Guid id) || id.Version != 4)
+        {
+            return null;
+        }
+
+        Collection? collection = await store.GetCollectionAsync(id, cancellationToken).ConfigureAwait(false);
+        if (collection is null || !string.Equals(collection.ApiRoot, apiRoot, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        CollectionAccess access = principal.IsAdmin
+            ? CollectionAccess.ReadWrite
+            : await store.GetAccessAsync(id, principal.Name, cancellationToken).ConfigureAwait(false);
+        return access.IsNone ? null : new CollectionWithAccess(collection, access);
+    }
+
+    private static TaxiiCollection ToTaxii(CollectionWithAccess c) =>
+        new(c.Collection.Id.ToString("D"), c.Collection.Title, c.Access.CanRead, c.Access.CanWrite)
+        {
+            Description = c.Collection.Description,
+            Alias = c.Collection.Alias,
+            MediaTypes = c.Collection.MediaTypes,
+        };
+
+    private static IResult NotFound(string what) => TaxiiErrors.Result(StatusCodes.Status404NotFound, what + " not found");
+
+    private static IResult Taxii(ITaxiiResource resource) => Results.Bytes(resource.Serialize(), TaxiiMediaTypes.Taxii21);
+}
