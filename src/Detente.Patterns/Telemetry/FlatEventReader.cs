@@ -441,7 +441,7 @@ public sealed class FlatEventReader
         switch (target.Target.Kind)
         {
             case TargetKind.Address when isString && IpAddress.TryParse(text, out IpAddress address):
-                EmitAddress(target, address.Unmap(), ref emitter);
+                EmitAddress(target, address, text, ref emitter);
                 break;
             case TargetKind.Domain when isString:
                 ReadOnlySpan<byte> domain = NormalizeDomain(text);
@@ -494,11 +494,19 @@ public sealed class FlatEventReader
         }
     }
 
-    private void EmitAddress<TEmitter>(CompiledTarget target, IpAddress address, ref TEmitter emitter)
+    private void EmitAddress<TEmitter>(CompiledTarget target, IpAddress parsed, ReadOnlySpan<byte> written, ref TEmitter emitter)
         where TEmitter : IEmitter, allows ref struct
     {
-        Span<byte> destination = Reserve(IpAddress.MaxTextLength);
-        ReadOnlySpan<byte> text = Commit(address.Format(destination));
+        // An IPv4 address read strictly (no leading zeros) is already written in canonical form; anything else (IPv6,
+        // IPv4-mapped) is formatted. Bench: Patterns/TelemetryBenchmarks.FlatReadMap
+        IpAddress address = parsed.Unmap();
+        ReadOnlySpan<byte> text = written;
+        if (parsed.IsV6)
+        {
+            Span<byte> destination = Reserve(IpAddress.MaxTextLength);
+            text = Commit(address.Format(destination));
+        }
+
         emitter.Value(target, FlatValueKind.Address, text, 0, 0, address, address.IsV6 ? RefType.V6 : RefType.V4);
     }
 
@@ -507,7 +515,7 @@ public sealed class FlatEventReader
     {
         if (IpAddress.TryParse(text, out IpAddress address))
         {
-            EmitAddress(target, address.Unmap(), ref emitter);
+            EmitAddress(target, address, text, ref emitter);
         }
         else if (IsMac(text))
         {
