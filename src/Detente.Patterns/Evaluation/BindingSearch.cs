@@ -106,14 +106,7 @@ internal sealed class BindingSearch
                 continue;
             }
 
-            if (bindings.Count == _options.MaxBindingsPerExpression)
-            {
-                _limited = true;
-                break;
-            }
-
-            bindings.Add(Binding.Single(index, _observations));
-            if (bindings.Count >= want)
+            if (Add(bindings, Binding.Single(index, _observations), want))
             {
                 break;
             }
@@ -265,9 +258,9 @@ internal sealed class BindingSearch
             return items.Count > want ? items.GetRange(0, want) : items;
         }
 
-        if (items.Count == 0)
+        if (items.Count == 0 || count < 1 || !EnoughInstances(items, count))
         {
-            return results;
+            return results; // REPEATS 0 (invalid) matches nothing
         }
 
         Binding[] sorted = [.. items];
@@ -333,6 +326,33 @@ internal sealed class BindingSearch
         return results;
     }
 
+    /// <summary>
+    /// False when the observations the items use do not have <paramref name="count"/> times the instances of the
+    /// smallest item: no choice of items can then be disjoint.
+    /// </summary>
+    private bool EnoughInstances(List<Binding> items, int count)
+    {
+        var used = new HashSet<int>();
+        long available = 0;
+        long smallest = long.MaxValue;
+        foreach (Binding item in items)
+        {
+            long size = 0;
+            for (int i = 0; i < item.Indexes.Length; i++)
+            {
+                size += item.Counts[i];
+                if (used.Add(item.Indexes[i]))
+                {
+                    available += _observations[item.Indexes[i]].NumberObserved;
+                }
+            }
+
+            smallest = Math.Min(smallest, size);
+        }
+
+        return available / smallest >= count;
+    }
+
     /// <summary>Counts one search step; false (and the limit noted) once <see cref="EvaluationOptions.MaxSteps"/> is passed.</summary>
     private bool Step()
     {
@@ -345,22 +365,20 @@ internal sealed class BindingSearch
         return true;
     }
 
-    /// <summary>Adds a binding; true when the list is full (reached <paramref name="want"/>, or the per-expression limit).</summary>
+    /// <summary>
+    /// Adds a binding; true when the caller should stop: <paramref name="want"/> bindings are there, or the list already
+    /// holds <see cref="EvaluationOptions.MaxBindingsPerExpression"/> and this one is refused (the limit is noted).
+    /// </summary>
     private bool Add(List<Binding> bindings, Binding binding, int want)
     {
-        bindings.Add(binding);
-        if (bindings.Count >= want)
-        {
-            return true;
-        }
-
         if (bindings.Count >= _options.MaxBindingsPerExpression)
         {
             _limited = true;
             return true;
         }
 
-        return false;
+        bindings.Add(binding);
+        return bindings.Count >= want && want < _options.MaxBindingsPerExpression;
     }
 
     private static string Describe(Observation o) => o.Id ?? o.Position.ToString();

@@ -31,16 +31,22 @@ internal sealed class Constraints
     public Constraints With(PatternQualifier qualifier) => qualifier switch
     {
         WithinQualifier within => new(Math.Min(_withinTicks, within.Seconds * TimeSpan.TicksPerSecond), _windows),
-        StartStopQualifier window => new(_withinTicks, [.. _windows ?? [], window]),
+        StartStopQualifier window => new(window.Start < window.Stop ? _withinTicks : double.NegativeInfinity, [.. _windows ?? [], window]),
         _ => this,
     };
 
     /// <summary>True when the observation lies in every START/STOP window (last_observed ≥ START, first_observed &lt; STOP).</summary>
+    /// <remarks>A window whose START is not before its STOP admits nothing (no instant is both ≥ START and &lt; STOP).</remarks>
     public bool Admits(Observation observation)
     {
         if (_windows is null)
         {
             return true;
+        }
+
+        if (double.IsNegativeInfinity(_withinTicks))
+        {
+            return false;
         }
 
         foreach (StartStopQualifier window in _windows)
@@ -57,7 +63,7 @@ internal sealed class Constraints
     /// <summary>True when the binding fits the WITHIN span and every START/STOP window.</summary>
     public bool Admits(Binding binding)
     {
-        if (Span(binding.MaxFirst, binding.MinLast) > _withinTicks)
+        if (double.IsNegativeInfinity(_withinTicks) || Span(binding.MaxFirst, binding.MinLast) > _withinTicks)
         {
             return false;
         }
