@@ -18,7 +18,7 @@ internal sealed class BindingSearch
     private readonly EvaluationOptions _options;
     private readonly Dictionary<SimpleObservation, LeafResult> _leaves = new(ReferenceEqualityComparer.Instance);
     private long _steps;
-    private bool _limited;
+    private bool _aborted;
     private string? _unknownReason;
 
     public BindingSearch(IReadOnlyList<Observation> observations, EvaluationOptions options)
@@ -42,9 +42,9 @@ internal sealed class BindingSearch
             return new PatternEvaluation(EvaluationStatus.Match, bound, binding.Counts, null);
         }
 
-        if (_limited)
+        if (_aborted || result.Truncated)
         {
-            string reason = _steps > _options.MaxSteps
+            string reason = _aborted
                 ? $"the search stopped after {_options.MaxSteps} steps (EvaluationOptions.MaxSteps)"
                 : $"an expression had more than {_options.MaxBindingsPerExpression} bindings (EvaluationOptions.MaxBindingsPerExpression)";
             return new PatternEvaluation(EvaluationStatus.LimitExceeded, [], [], reason);
@@ -99,6 +99,7 @@ internal sealed class BindingSearch
         }
 
         var bindings = new List<Binding>();
+        bool truncated = false;
         foreach (int index in leaf.Matching)
         {
             if (!constraints.Admits(_observations[index]))
@@ -106,13 +107,13 @@ internal sealed class BindingSearch
                 continue;
             }
 
-            if (Add(bindings, Binding.Single(index, _observations), want))
+            if (Add(bindings, Binding.Single(index, _observations), want, ref truncated))
             {
                 break;
             }
         }
 
-        return new NodeResult(bindings, leaf.Unknown);
+        return new NodeResult(bindings, leaf.Unknown, truncated);
     }
 
     private NodeResult Or(CompoundObservation compound, Constraints constraints, int want)
@@ -120,20 +121,22 @@ internal sealed class BindingSearch
         var bindings = new List<Binding>();
         var seen = new HashSet<Binding>();
         bool unknown = false;
+        bool truncated = false;
         foreach (ObservationExpression operand in compound.Operands)
         {
             NodeResult result = Evaluate(operand, constraints, want);
             unknown |= result.Unknown;
+            truncated |= result.Truncated;
             foreach (Binding binding in result.Bindings)
             {
-                if (seen.Add(binding) && Add(bindings, binding, want))
+                if (seen.Add(binding) && Add(bindings, binding, want, ref truncated))
                 {
-                    return new NodeResult(bindings, unknown);
+                    return new NodeResult(bindings, unknown, truncated);
                 }
             }
         }
 
-        return new NodeResult(bindings, unknown);
+        return new NodeResult(bindings, unknown, truncated);
     }
 
     /// <summary>AND and FOLLOWEDBY: one binding per operand, no instance used twice; FOLLOWEDBY also orders them in time.</summary>
@@ -143,13 +146,25 @@ internal sealed class BindingSearch
         int full = _options.MaxBindingsPerExpression;
         var operands = new NodeResult[compound.Operands.Length];
         bool unknown = false;
-        for (int i = 0; i < operands.Length; i++)
+        bool truncated = false;
+
+        // Plain [..] operands first: one that surely has no binding answers the whole without the costly ones.
+        for (int pass = 0; pass < 2; pass++)
         {
-            operands[i] = Evaluate(compound.Operands[i], constraints, full);
-            unknown |= operands[i].Unknown;
-            if (operands[i].Bindings.Count == 0 && !operands[i].Unknown)
+            for (int i = 0; i < operands.Length; i++)
             {
-                return new NodeResult([], false); // an operand that is surely false makes the whole false
+                if ((compound.Operands[i] is SimpleObservation) != (pass == 0))
+                {
+                    continue;
+                }
+
+                operands[i] = Evaluate(compound.Operands[i], constraints, full);
+                unknown |= operands[i].Unknown;
+                truncated |= operands[i].Truncated;
+                if (operands[i].Bindings.Count == 0 && !operands[i].Unknown && !operands[i].Truncated)
+                {
+                    return new NodeResult([], false, false); // an operand that surely has no binding: nor has the whole
+                }
             }
         }
 
@@ -165,7 +180,7 @@ internal sealed class BindingSearch
                 {
                     if (!Step())
                     {
-                        return new NodeResult(next, unknown);
+                        return new NodeResult(next, unknown, true);
                     }
 
                     if (followedBy && left.MaxFirst > right.MinLast)
@@ -179,7 +194,7 @@ internal sealed class BindingSearch
                         continue;
                     }
 
-                    if (Add(next, joined, limit))
+                    if (Add(next, joined, limit, ref truncated))
                     {
                         goto joined;
                     }
@@ -190,7 +205,7 @@ internal sealed class BindingSearch
             accumulated = next;
         }
 
-        return new NodeResult(accumulated, unknown);
+        return new NodeResult(accumulated, unknown, truncated);
     }
 
     /// <summary>
@@ -213,6 +228,7 @@ internal sealed class BindingSearch
 
         NodeResult result = Evaluate(qualified.Expression, inner, lastRepeat >= 0 ? full : want);
         List<Binding> bindings = result.Bindings;
+        bool truncated = result.Truncated;
         for (int q = 0; q < qualifiers.Length; q++)
         {
             if (qualifiers[q] is RepeatsQualifier repeat)
@@ -224,7 +240,7 @@ internal sealed class BindingSearch
                     after = after.With(qualifiers[r]);
                 }
 
-                bindings = Repeat(bindings, repeat.Count, after, q == lastRepeat ? want : full);
+                bindings = Repeat(bindings, repeat.Count, after, q == lastRepeat ? want : full, ref truncated);
             }
             else
             {
@@ -238,7 +254,7 @@ internal sealed class BindingSearch
             bindings = bindings.GetRange(0, want);
         }
 
-        return new NodeResult(bindings, result.Unknown);
+        return new NodeResult(bindings, result.Unknown, truncated);
     }
 
     /// <summary>
@@ -250,7 +266,7 @@ internal sealed class BindingSearch
     /// so that no list is too long for the stack. It prunes a branch when the items left cannot supply the copies still
     /// needed, and stops extending when the next item starts after the constraints' window closes.
     /// </remarks>
-    private List<Binding> Repeat(List<Binding> items, int count, Constraints constraints, int want)
+    private List<Binding> Repeat(List<Binding> items, int count, Constraints constraints, int want, ref bool truncated)
     {
         var results = new List<Binding>();
         if (count == 1)
@@ -286,7 +302,7 @@ internal sealed class BindingSearch
             if (remaining[depth] == 0)
             {
                 Binding done = accumulated[depth]!;
-                if (seen.Add(done) && Add(results, done, want))
+                if (seen.Add(done) && Add(results, done, want, ref truncated))
                 {
                     return results;
                 }
@@ -304,6 +320,7 @@ internal sealed class BindingSearch
 
             if (!Step())
             {
+                truncated = true;
                 return results;
             }
 
@@ -356,9 +373,9 @@ internal sealed class BindingSearch
     /// <summary>Counts one search step; false (and the limit noted) once <see cref="EvaluationOptions.MaxSteps"/> is passed.</summary>
     private bool Step()
     {
-        if (++_steps > _options.MaxSteps)
+        if (_aborted || ++_steps > _options.MaxSteps)
         {
-            _limited = true;
+            _aborted = true;
             return false;
         }
 
@@ -367,13 +384,13 @@ internal sealed class BindingSearch
 
     /// <summary>
     /// Adds a binding; true when the caller should stop: <paramref name="want"/> bindings are there, or the list already
-    /// holds <see cref="EvaluationOptions.MaxBindingsPerExpression"/> and this one is refused (the limit is noted).
+    /// holds <see cref="EvaluationOptions.MaxBindingsPerExpression"/> and this one is refused (<paramref name="truncated"/> is set).
     /// </summary>
-    private bool Add(List<Binding> bindings, Binding binding, int want)
+    private bool Add(List<Binding> bindings, Binding binding, int want, ref bool truncated)
     {
         if (bindings.Count >= _options.MaxBindingsPerExpression)
         {
-            _limited = true;
+            truncated = true;
             return true;
         }
 
@@ -385,5 +402,7 @@ internal sealed class BindingSearch
 
     private sealed record LeafResult(List<int> Matching, bool Unknown);
 
-    private readonly record struct NodeResult(List<Binding> Bindings, bool Unknown);
+    /// <summary>What an expression binds; <paramref name="Unknown"/>: an undecided comparison may hide more;
+    /// <paramref name="Truncated"/>: a limit may hide more.</summary>
+    private readonly record struct NodeResult(List<Binding> Bindings, bool Unknown, bool Truncated);
 }

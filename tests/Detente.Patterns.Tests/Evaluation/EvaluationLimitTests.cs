@@ -84,6 +84,16 @@ public sealed class EvaluationLimitTests
     }
 
     [Fact]
+    public void A_limit_in_one_operand_does_not_hide_a_sure_no_match_in_another()
+    {
+        List<Observation> observations = Many("a.example", 40);
+        var options = new EvaluationOptions { MaxBindingsPerExpression = 10 };
+        Assert.Equal(EvaluationStatus.NoMatch, PatternEvaluator.Evaluate(Pattern.Parse($"{A} REPEATS 2 TIMES AND {B}"), observations, options).Status);
+        Assert.Equal(EvaluationStatus.NoMatch, PatternEvaluator.Evaluate(Pattern.Parse($"{A} REPEATS 2 TIMES AND {B} WITHIN 5 SECONDS"), observations, options).Status);
+        Assert.Equal(EvaluationStatus.LimitExceeded, PatternEvaluator.Evaluate(Pattern.Parse($"({A} REPEATS 2 TIMES) REPEATS 30 TIMES"), observations, options).Status);
+    }
+
+    [Fact]
     public void Followed_by_over_many_observations_without_a_match_is_a_no_match()
     {
         // Every b precedes every a: 500 × 500 candidate pairs, all refused.
