@@ -183,13 +183,13 @@ internal sealed class BindingSearch
                         return new NodeResult(next, unknown, true);
                     }
 
-                    if (followedBy && left.MaxFirst > right.MinLast)
+                    if ((followedBy && left.MaxFirst > right.MinLast) || !constraints.Admits(left, right))
                     {
                         continue;
                     }
 
                     Binding? joined = Binding.Merge(left, right, 1, _observations);
-                    if (joined is null || !constraints.Admits(joined) || !seen.Add(joined))
+                    if (joined is null || !seen.Add(joined))
                     {
                         continue;
                     }

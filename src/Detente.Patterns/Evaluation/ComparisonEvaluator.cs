@@ -26,6 +26,7 @@ namespace Detente.Patterns.Evaluation;
 public static class ComparisonEvaluator
 {
     private static readonly ConditionalWeakTable<PropertyComparison, object> s_compiled = [];
+    private static readonly ConditionalWeakTable<ComparisonExpression, string[]> s_types = [];
 
     /// <summary>True when some object of <paramref name="observation"/> satisfies <paramref name="comparison"/>.</summary>
     /// <remarks>A comparison that cannot be decided (<see cref="ComparisonOutcome.Unknown"/>) is not a match here; use
@@ -46,8 +47,12 @@ public static class ComparisonEvaluator
         ArgumentNullException.ThrowIfNull(comparison);
         ArgumentNullException.ThrowIfNull(observation);
         reason = null;
-        var types = new List<string>(2);
-        CollectTypes(comparison, types);
+        string[] types = s_types.GetValue(comparison, static c =>
+        {
+            var list = new List<string>(2);
+            CollectTypes(c, list);
+            return [.. list];
+        });
         ComparisonOutcome result = ComparisonOutcome.False;
         foreach (string type in types)
         {
@@ -384,7 +389,7 @@ public static class ComparisonEvaluator
 
                     if (value.IsHashValue)
                     {
-                        return Truth(string.Equals(FieldValues.NormalizeHash(text.Value), FieldValues.NormalizeHash(s.Value), StringComparison.Ordinal));
+                        return Truth(HashesEqual(text.Value, s.Value));
                     }
 
                     if (IsAddressValue(value))
@@ -589,6 +594,27 @@ public static class ComparisonEvaluator
 
             return Truth(comparison.Operator == ComparisonOperator.IsSubset ? constant.Contains(actual) : actual.Contains(constant));
         }
+    }
+
+    /// <summary>
+    /// The hash rule of <see cref="FieldValues.NormalizeHash(string)"/> without allocating: values made only of hex
+    /// digits compare ignoring case; any other value equals only itself.
+    /// </summary>
+    private static bool HashesEqual(string a, string b) =>
+        string.Equals(a, b, StringComparison.Ordinal)
+        || (a.Length == b.Length && IsHex(a) && IsHex(b) && string.Equals(a, b, StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsHex(string text)
+    {
+        foreach (char c in text)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ComparisonOutcome Truth(bool value) => value ? ComparisonOutcome.True : ComparisonOutcome.False;

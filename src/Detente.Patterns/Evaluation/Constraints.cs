@@ -82,6 +82,30 @@ internal sealed class Constraints
         return true;
     }
 
+    /// <summary>True when the union of <paramref name="a"/> and <paramref name="b"/> would fit (checked before building it).</summary>
+    public bool Admits(Binding a, Binding b)
+    {
+        StixTimestamp maxFirst = a.MaxFirst > b.MaxFirst ? a.MaxFirst : b.MaxFirst;
+        StixTimestamp minLast = a.MinLast < b.MinLast ? a.MinLast : b.MinLast;
+        if (double.IsNegativeInfinity(_withinTicks) || Span(maxFirst, minLast) > _withinTicks)
+        {
+            return false;
+        }
+
+        if (_windows is not null)
+        {
+            foreach (StartStopQualifier window in _windows)
+            {
+                if (minLast < window.Start || maxFirst >= window.Stop)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// False when adding <paramref name="next"/>, or anything whose latest first_observed is no earlier, to
     /// <paramref name="sofar"/> would break the WITHIN span.
