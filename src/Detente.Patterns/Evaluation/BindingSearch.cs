@@ -174,16 +174,27 @@ internal sealed class BindingSearch
             int limit = k == operands.Length - 1 ? want : full;
             var next = new List<Binding>();
             var seen = new HashSet<Binding>();
+
+            // For FOLLOWEDBY, the right bindings latest-last_observed first: once one ends before the left begins, all
+            // the rest do too.
+            List<Binding> rights = followedBy
+                ? [.. operands[k].Bindings.OrderByDescending(static b => b.MinLast)]
+                : operands[k].Bindings;
             foreach (Binding left in accumulated)
             {
-                foreach (Binding right in operands[k].Bindings)
+                foreach (Binding right in rights)
                 {
                     if (!Step())
                     {
                         return new NodeResult(next, unknown, true);
                     }
 
-                    if ((followedBy && left.MaxFirst > right.MinLast) || !constraints.Admits(left, right))
+                    if (followedBy && left.MaxFirst > right.MinLast)
+                    {
+                        break;
+                    }
+
+                    if (!constraints.Admits(left, right))
                     {
                         continue;
                     }
