@@ -357,13 +357,14 @@ public static class ComparisonEvaluator
         }
 
         /// <summary>True when the constant and the value are of types <c>!=</c> can compare (so that "not equal" is true).</summary>
+        /// <remarks>Binary and strings compare only when the string's code points are all below U+0100 (§9.2).</remarks>
         private static bool Comparable(PatternConstant constant, PathValue value) => constant switch
         {
-            StringConstant => value.Value is JsonString,
+            StringConstant s => value.Value is JsonString && (!IsBinaryProperty(value) || value.IsReference || Latin1(s.Value) is not null),
             IntegerConstant or FloatConstant => value.Value is JsonNumber,
             BooleanConstant => value.Value.Kind is JsonKind.True or JsonKind.False,
             TimestampConstant => value.Value is JsonString,
-            BinaryConstant => value.Value is JsonString,
+            BinaryConstant => value.Value is JsonString text && ((IsBinaryProperty(value) && !value.IsReference) || Latin1(text.Value) is not null),
             _ => false,
         };
 

@@ -69,6 +69,10 @@ public sealed class ComparisonEvaluatorTests
         { "file:payload_bin != h'00'", true },
         { "file:payload_bin MATCHES '^Hel+o$'", true },
         { "file:payload_bin = 'Hëllo'", false },
+        { "file:payload_bin != 'Hëllo'", true },
+        { "file:payload_bin = 'H\u0100llo'", false },
+        { "file:payload_bin != 'H\u0100llo'", false },
+        { "file:name != h'00'", true },
 
         // A binary constant against an ordinary string: its code points as octets when all are below U+0100.
         { "file:name = h'7265706f72742e706466'", true },
