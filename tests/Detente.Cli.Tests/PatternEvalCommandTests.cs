@@ -100,6 +100,37 @@ public sealed class PatternEvalCommandTests
     }
 
     [Fact]
+    public async Task An_undecided_evaluation_prints_a_null_match_in_json()
+    {
+        (int exit, string output, _) = await CliRunner.RunAsync(Lines20, "pattern", "eval", "--stix-version", "2.0", "--json",
+            "[file:created > t'2016-01-01T00:00:00Z' AND file:name = 'bar.dll']", "--observed", "-");
+
+        Assert.Equal(2, exit);
+        using JsonDocument document = JsonDocument.Parse(output);
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("match").ValueKind);
+        Assert.Equal("undetermined", document.RootElement.GetProperty("status").GetString());
+        Assert.Contains("not a STIX timestamp", document.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_json_array_of_observed_data_and_objects_is_read()
+    {
+        const string Array = """
+            [{"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3"},
+             {"type":"observed-data","spec_version":"2.1","id":"observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z",
+              "first_observed":"2024-01-01T00:00:00Z","last_observed":"2024-01-01T00:00:00Z","number_observed":2,
+              "object_refs":["ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd"]}]
+            """;
+        string file = CliRunner.TempFile(Array);
+        (int exit, string output, _) = await CliRunner.RunAsync(null, "pattern", "eval", "[ipv4-addr:value = '198.51.100.3'] REPEATS 2 TIMES", "--observed", file, "--json");
+
+        Assert.Equal(0, exit);
+        using JsonDocument document = JsonDocument.Parse(output);
+        JsonElement matched = Assert.Single(document.RootElement.GetProperty("matched").EnumerateArray().ToArray());
+        Assert.Equal(2, matched.GetProperty("instances").GetInt64());
+    }
+
+    [Fact]
     public async Task A_bad_pattern_is_exit_code_2_with_its_position()
     {
         string file = CliRunner.TempFile(Bundle21);
