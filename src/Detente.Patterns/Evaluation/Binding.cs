@@ -11,23 +11,13 @@ internal sealed class Binding : IEquatable<Binding>
 {
     private readonly int _hash;
 
-    private Binding(int[] indexes, long[] counts, IReadOnlyList<Observation> observations)
+    private Binding(int[] indexes, long[] counts, StixTimestamp maxFirst, StixTimestamp minLast, int hash)
     {
         Indexes = indexes;
         Counts = counts;
-        MaxFirst = observations[indexes[0]].FirstObserved;
-        MinLast = observations[indexes[0]].LastObserved;
-        var hash = new HashCode();
-        for (int i = 0; i < indexes.Length; i++)
-        {
-            Observation o = observations[indexes[i]];
-            MaxFirst = o.FirstObserved > MaxFirst ? o.FirstObserved : MaxFirst;
-            MinLast = o.LastObserved < MinLast ? o.LastObserved : MinLast;
-            hash.Add(indexes[i]);
-            hash.Add(counts[i]);
-        }
-
-        _hash = hash.ToHashCode();
+        MaxFirst = maxFirst;
+        MinLast = minLast;
+        _hash = hash;
     }
 
     /// <summary>The observations used, by index into the evaluated list, ascending.</summary>
@@ -43,7 +33,8 @@ internal sealed class Binding : IEquatable<Binding>
     public StixTimestamp MinLast { get; }
 
     /// <summary>One instance of observation <paramref name="index"/>.</summary>
-    public static Binding Single(int index, IReadOnlyList<Observation> observations) => new([index], [1], observations);
+    public static Binding Single(int index, IReadOnlyList<Observation> observations) =>
+        new([index], [1], observations[index].FirstObserved, observations[index].LastObserved, Mix(index, 1));
 
     /// <summary>
     /// <paramref name="left"/> plus <paramref name="times"/> copies of <paramref name="right"/> (<paramref name="left"/> may
@@ -58,29 +49,32 @@ internal sealed class Binding : IEquatable<Binding>
 
         int[] li = left?.Indexes ?? [];
         long[] lc = left?.Counts ?? [];
-        int[] indexes = new int[li.Length + right.Indexes.Length];
+        int[] ri = right.Indexes;
+        long[] rc = right.Counts;
+        int[] indexes = new int[li.Length + ri.Length];
         long[] counts = new long[indexes.Length];
         int a = 0;
         int b = 0;
         int n = 0;
-        while (a < li.Length || b < right.Indexes.Length)
+        int hash = 0;
+        while (a < li.Length || b < ri.Length)
         {
             int index;
             long count;
-            if (b == right.Indexes.Length || (a < li.Length && li[a] < right.Indexes[b]))
+            if (b == ri.Length || (a < li.Length && li[a] < ri[b]))
             {
                 index = li[a];
                 count = lc[a++];
             }
-            else if (a == li.Length || right.Indexes[b] < li[a])
+            else if (a == li.Length || ri[b] < li[a])
             {
-                index = right.Indexes[b];
-                count = right.Counts[b++] * times;
+                index = ri[b];
+                count = rc[b++] * times;
             }
             else
             {
                 index = li[a];
-                count = lc[a++] + (right.Counts[b++] * times);
+                count = lc[a++] + (rc[b++] * times);
             }
 
             if (count > observations[index].NumberObserved)
@@ -90,10 +84,20 @@ internal sealed class Binding : IEquatable<Binding>
 
             indexes[n] = index;
             counts[n++] = count;
+            hash = unchecked(hash + Mix(index, count));
         }
 
-        return new Binding(indexes[..n], counts[..n], observations);
+        // The times of a union are the extremes of its parts' (copies change nothing).
+        StixTimestamp maxFirst = left is null || right.MaxFirst > left.MaxFirst ? right.MaxFirst : left.MaxFirst;
+        StixTimestamp minLast = left is null || right.MinLast < left.MinLast ? right.MinLast : left.MinLast;
+        return n == indexes.Length
+            ? new Binding(indexes, counts, maxFirst, minLast, hash)
+            : new Binding(indexes[..n], counts[..n], maxFirst, minLast, hash);
     }
+
+    /// <summary>One element's share of the hash: the hash is their sum, so it does not depend on how a binding was built.</summary>
+    private static int Mix(int index, long count) =>
+        unchecked((int)(((ulong)(uint)index * 0x9E3779B97F4A7C15UL) ^ ((ulong)count * 0xC2B2AE3D27D4EB4FUL)) * 0x27D4EB2F);
 
     /// <summary>How many copies of this binding fit in the observations' instance counts.</summary>
     public long MaxCopies(IReadOnlyList<Observation> observations)

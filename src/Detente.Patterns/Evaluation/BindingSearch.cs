@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Detente.Patterns.Observations;
+using Detente.Stix;
 
 namespace Detente.Patterns.Evaluation;
 
@@ -176,9 +177,11 @@ internal sealed class BindingSearch
             var seen = new HashSet<Binding>();
 
             // For FOLLOWEDBY, the right bindings latest-last_observed first: once one ends before the left begins, all
-            // the rest do too.
-            List<Binding> rights = followedBy
-                ? [.. operands[k].Bindings.OrderByDescending(static b => b.MinLast)]
+            // the rest do too. For AND under a WITHIN, earliest-first_observed first: once one starts too late, all the
+            // rest do too.
+            bool window = !followedBy && constraints.HasWithin;
+            List<Binding> rights = followedBy ? [.. operands[k].Bindings.OrderByDescending(static b => b.MinLast)]
+                : window ? [.. operands[k].Bindings.OrderBy(static b => b.MaxFirst)]
                 : operands[k].Bindings;
             foreach (Binding left in accumulated)
             {
@@ -189,7 +192,7 @@ internal sealed class BindingSearch
                         return new NodeResult(next, unknown, true);
                     }
 
-                    if (followedBy && left.MaxFirst > right.MinLast)
+                    if ((followedBy && left.MaxFirst > right.MinLast) || (window && constraints.TooLate(left, right)))
                     {
                         break;
                     }
@@ -301,10 +304,16 @@ internal sealed class BindingSearch
             supply[j] = Math.Min(supply[j + 1] + copies[j], count);
         }
 
+        // The instances used so far live in one mutable array (undone on backtracking), so a step allocates nothing;
+        // a binding is built only for a complete combination.
         var seen = new HashSet<Binding>();
-        var accumulated = new Binding?[n + 1];
+        long[] used = new long[_observations.Count];
+        long[] taken = new long[n + 1]; // copies of item j in the current combination
         long[] remaining = new long[n + 1];
         long[] next = new long[n + 1]; // the next number of copies of item j to try, -1 when exhausted
+        bool[] any = new bool[n + 1]; // whether the combination holds anything yet (then the times below are set)
+        var maxFirst = new StixTimestamp[n + 1];
+        var minLast = new StixTimestamp[n + 1];
         int depth = 0;
         remaining[0] = count;
         next[0] = Math.Min(copies[0], count);
@@ -312,20 +321,20 @@ internal sealed class BindingSearch
         {
             if (remaining[depth] == 0)
             {
-                Binding done = accumulated[depth]!;
+                Binding done = Build(sorted, taken, depth);
                 if (seen.Add(done) && Add(results, done, want, ref truncated))
                 {
                     return results;
                 }
 
-                depth--;
+                depth = Backtrack(sorted, taken, used, depth);
                 continue;
             }
 
             if (depth == n || supply[depth] < remaining[depth] || next[depth] < 0
-                || (accumulated[depth] is Binding sofar && !constraints.CanExtend(sofar, sorted[depth])))
+                || (any[depth] && !constraints.CanExtend(minLast[depth], sorted[depth])))
             {
-                depth--;
+                depth = Backtrack(sorted, taken, used, depth);
                 continue;
             }
 
@@ -336,22 +345,91 @@ internal sealed class BindingSearch
             }
 
             long take = next[depth]--;
-            Binding? extended = take == 0 ? accumulated[depth] : Binding.Merge(accumulated[depth], sorted[depth], take, _observations);
-            if (take > 0 && (extended is null || !constraints.Admits(extended)))
+            Binding item = sorted[depth];
+            if (taken[depth] > 0)
             {
-                continue;
+                Use(item, -taken[depth], used);
+                taken[depth] = 0;
             }
 
-            accumulated[depth + 1] = extended;
+            StixTimestamp first = maxFirst[depth];
+            StixTimestamp last = minLast[depth];
+            if (take > 0)
+            {
+                first = !any[depth] || item.MaxFirst > first ? item.MaxFirst : first;
+                last = !any[depth] || item.MinLast < last ? item.MinLast : last;
+                if (!Fits(item, take, used) || !constraints.Admits(first, last))
+                {
+                    continue;
+                }
+
+                Use(item, take, used);
+                taken[depth] = take;
+            }
+
+            any[depth + 1] = any[depth] || take > 0;
+            maxFirst[depth + 1] = first;
+            minLast[depth + 1] = last;
             remaining[depth + 1] = remaining[depth] - take;
             depth++;
             if (depth < n)
             {
                 next[depth] = Math.Min(copies[depth], remaining[depth]);
+                taken[depth] = 0;
             }
         }
 
         return results;
+    }
+
+    /// <summary>Leaves <paramref name="depth"/>: its copies are given back; returns the depth to resume.</summary>
+    private static int Backtrack(Binding[] items, long[] taken, long[] used, int depth)
+    {
+        if (depth < items.Length && taken[depth] > 0)
+        {
+            Use(items[depth], -taken[depth], used);
+            taken[depth] = 0;
+        }
+
+        return depth - 1;
+    }
+
+    /// <summary>True when <paramref name="times"/> more copies of <paramref name="item"/> fit in the instances left.</summary>
+    private bool Fits(Binding item, long times, long[] used)
+    {
+        for (int i = 0; i < item.Indexes.Length; i++)
+        {
+            int index = item.Indexes[i];
+            if (used[index] + (item.Counts[i] * times) > _observations[index].NumberObserved)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Use(Binding item, long times, long[] used)
+    {
+        for (int i = 0; i < item.Indexes.Length; i++)
+        {
+            used[item.Indexes[i]] += item.Counts[i] * times;
+        }
+    }
+
+    /// <summary>The binding of the current combination: the copies taken of the items before <paramref name="depth"/>.</summary>
+    private Binding Build(Binding[] items, long[] taken, int depth)
+    {
+        Binding? result = null;
+        for (int j = 0; j < depth; j++)
+        {
+            if (taken[j] > 0)
+            {
+                result = Binding.Merge(result, items[j], taken[j], _observations);
+            }
+        }
+
+        return result!;
     }
 
     /// <summary>

@@ -61,9 +61,12 @@ internal sealed class Constraints
     }
 
     /// <summary>True when the binding fits the WITHIN span and every START/STOP window.</summary>
-    public bool Admits(Binding binding)
+    public bool Admits(Binding binding) => Admits(binding.MaxFirst, binding.MinLast);
+
+    /// <summary>True when a binding with these time extremes fits the WITHIN span and every START/STOP window.</summary>
+    public bool Admits(StixTimestamp maxFirst, StixTimestamp minLast)
     {
-        if (double.IsNegativeInfinity(_withinTicks) || Span(binding.MaxFirst, binding.MinLast) > _withinTicks)
+        if (double.IsNegativeInfinity(_withinTicks) || Span(maxFirst, minLast) > _withinTicks)
         {
             return false;
         }
@@ -72,7 +75,7 @@ internal sealed class Constraints
         {
             foreach (StartStopQualifier window in _windows)
             {
-                if (binding.MinLast < window.Start || binding.MaxFirst >= window.Stop)
+                if (minLast < window.Start || maxFirst >= window.Stop)
                 {
                     return false;
                 }
@@ -106,11 +109,20 @@ internal sealed class Constraints
         return true;
     }
 
+    /// <summary>True when a WITHIN applies (a finite span).</summary>
+    public bool HasWithin => !double.IsPositiveInfinity(_withinTicks);
+
     /// <summary>
-    /// False when adding <paramref name="next"/>, or anything whose latest first_observed is no earlier, to
-    /// <paramref name="sofar"/> would break the WITHIN span.
+    /// True when <paramref name="right"/>, or any binding whose latest first_observed is no earlier, cannot join
+    /// <paramref name="left"/> within the WITHIN span.
     /// </summary>
-    public bool CanExtend(Binding sofar, Binding next) => Span(next.MaxFirst, sofar.MinLast) <= _withinTicks;
+    public bool TooLate(Binding left, Binding right) => Span(right.MaxFirst, left.MinLast) > _withinTicks;
+
+    /// <summary>
+    /// False when adding <paramref name="next"/>, or anything whose latest first_observed is no earlier, to a binding
+    /// whose earliest last_observed is <paramref name="earliestLast"/> would break the WITHIN span.
+    /// </summary>
+    public bool CanExtend(StixTimestamp earliestLast, Binding next) => Span(next.MaxFirst, earliestLast) <= _withinTicks;
 
     private static double Span(StixTimestamp latestFirst, StixTimestamp earliestLast) =>
         (latestFirst.Value - earliestLast.Value).Ticks;

@@ -103,6 +103,17 @@ public sealed class EvaluationLimitTests
     }
 
     [Fact]
+    public void And_within_over_many_observations_without_a_match_is_a_no_match()
+    {
+        // a at 0, 10, 20, … s and b at 5, 15, 25, … s: 1,000 × 1,000 pairs, none within 4 seconds.
+        List<Observation> a = Many("a.example", 1000, secondsApart: 10);
+        List<Observation> b = Many("b.example", 1001, secondsApart: 10).Select(static o => Shift(o, seconds: 5)).Skip(1).ToList();
+        List<Observation> observations = [.. a, .. b];
+        Assert.Equal(EvaluationStatus.NoMatch, PatternEvaluator.Evaluate(Pattern.Parse($"({A} AND {B}) WITHIN 4 SECONDS"), observations).Status);
+        Assert.Equal(EvaluationStatus.Match, PatternEvaluator.Evaluate(Pattern.Parse($"({A} AND {B}) WITHIN 5 SECONDS"), observations).Status);
+    }
+
+    [Fact]
     public void Invalid_qualifier_values_match_nothing()
     {
         List<Observation> observations = Many("a.example", 3);
@@ -113,10 +124,10 @@ public sealed class EvaluationLimitTests
         Assert.True(PatternEvaluator.Evaluate(new Pattern(new QualifiedObservation(Pattern.Parse(A).Root, new WithinQualifier(0))), [wide]).IsMatch);
     }
 
-    private static Observation Shift(Observation o) =>
+    private static Observation Shift(Observation o, int seconds = 86_400) =>
         Observation.Create(
-            Detente.Stix.StixTimestamp.FromDateTimeOffset(o.FirstObserved.Value.AddDays(1), 0),
-            Detente.Stix.StixTimestamp.FromDateTimeOffset(o.LastObserved.Value.AddDays(1), 0),
+            Detente.Stix.StixTimestamp.FromDateTimeOffset(o.FirstObserved.Value.AddSeconds(seconds), 0),
+            Detente.Stix.StixTimestamp.FromDateTimeOffset(o.LastObserved.Value.AddSeconds(seconds), 0),
             o.NumberObserved,
             o.Objects,
             o.Form,
