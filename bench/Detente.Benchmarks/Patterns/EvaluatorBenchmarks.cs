@@ -11,7 +11,9 @@ namespace Detente.Benchmarks.Patterns;
 /// The general evaluator (the slow path of the matcher, and <c>detente pattern eval</c>): one pattern over one
 /// observation, and a FOLLOWEDBY … WITHIN pattern over 1,000 observations one second apart, with the match found
 /// (10 % of the observations match each side; the pair that fits the window comes last) and with no match at all
-/// (every right-hand observation precedes every left-hand one, so all 250,000 candidate pairs are refused).
+/// (every right-hand observation precedes every left-hand one, so all 250,000 candidate pairs are refused); and the
+/// worst case the default limits allow: a REPEATS over pairs that cannot succeed, searched until
+/// <see cref="EvaluationOptions.MaxSteps"/> (2,000,000) stops it with LimitExceeded.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -24,6 +26,8 @@ public class EvaluatorBenchmarks
     private Pattern _followedBy = null!;
     private Observation[] _thousand = [];
     private Observation[] _thousandNoMatch = [];
+    private Pattern _impossible = null!;
+    private Observation[] _pairs = [];
 
     [GlobalSetup]
     public void Setup()
@@ -52,7 +56,16 @@ public class EvaluatorBenchmarks
             _thousandNoMatch[i] = i < 500 ? Make(i, ("domain-name", "value", "evil.example")) : Make(i, ("ipv4-addr", "value", "198.51.100.3"));
         }
 
-        if (!PatternEvaluator.Evaluate(_simple, _one).IsMatch || !PatternEvaluator.Evaluate(_followedBy, _thousand).IsMatch
+        // 30 a and 20 b: 600 pairs, instances enough for 25 disjoint ones, but 21 need 21 b's.
+        _impossible = Pattern.Parse("([domain-name:value = 'a.example'] AND [domain-name:value = 'b.example']) REPEATS 21 TIMES");
+        _pairs = new Observation[50];
+        for (int i = 0; i < 50; i++)
+        {
+            _pairs[i] = Make(i, ("domain-name", "value", i < 30 ? "a.example" : "b.example"));
+        }
+
+        if (PatternEvaluator.Evaluate(_impossible, _pairs).Status != EvaluationStatus.LimitExceeded
+            || !PatternEvaluator.Evaluate(_simple, _one).IsMatch || !PatternEvaluator.Evaluate(_followedBy, _thousand).IsMatch
             || PatternEvaluator.Evaluate(_followedBy, _thousandNoMatch).Status != EvaluationStatus.NoMatch)
         {
             throw new InvalidOperationException("The benchmark inputs do not give the expected answers.");
@@ -70,6 +83,10 @@ public class EvaluatorBenchmarks
     /// <summary>FOLLOWEDBY … WITHIN over 1,000 observations, no binding (500 × 500 pairs refused).</summary>
     [Benchmark]
     public bool FollowedByWithin1000NoMatch() => PatternEvaluator.Evaluate(_followedBy, _thousandNoMatch).IsMatch;
+
+    /// <summary>The search the default step limit stops (LimitExceeded).</summary>
+    [Benchmark]
+    public EvaluationStatus RepeatsStoppedByMaxSteps() => PatternEvaluator.Evaluate(_impossible, _pairs).Status;
 
     private static Observation Make(int second, (string Type, string Property, string Value) sco)
     {
