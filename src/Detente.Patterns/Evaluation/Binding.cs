@@ -11,12 +11,14 @@ internal sealed class Binding : IEquatable<Binding>
 {
     private readonly int _hash;
 
-    private Binding(int[] indexes, long[] counts, StixTimestamp maxFirst, StixTimestamp minLast, int hash)
+    private Binding(int[] indexes, long[] counts, StixTimestamp maxFirst, StixTimestamp minLast, long maxFirstTicks, long minLastTicks, int hash)
     {
         Indexes = indexes;
         Counts = counts;
         MaxFirst = maxFirst;
         MinLast = minLast;
+        MaxFirstTicks = maxFirstTicks;
+        MinLastTicks = minLastTicks;
         _hash = hash;
     }
 
@@ -32,9 +34,18 @@ internal sealed class Binding : IEquatable<Binding>
     /// <summary>The earliest <c>last_observed</c> of the observations used.</summary>
     public StixTimestamp MinLast { get; }
 
+    /// <summary><see cref="MaxFirst"/> in .NET ticks (100 ns, rounded down), for WITHIN spans.</summary>
+    public long MaxFirstTicks { get; }
+
+    /// <summary><see cref="MinLast"/> in .NET ticks (100 ns, rounded down), for WITHIN spans.</summary>
+    public long MinLastTicks { get; }
+
     /// <summary>One instance of observation <paramref name="index"/>.</summary>
-    public static Binding Single(int index, IReadOnlyList<Observation> observations) =>
-        new([index], [1], observations[index].FirstObserved, observations[index].LastObserved, Mix(index, 1));
+    public static Binding Single(int index, IReadOnlyList<Observation> observations)
+    {
+        Observation o = observations[index];
+        return new([index], [1], o.FirstObserved, o.LastObserved, o.FirstObserved.Value.Ticks, o.LastObserved.Value.Ticks, Mix(index, 1));
+    }
 
     /// <summary>
     /// <paramref name="left"/> plus <paramref name="times"/> copies of <paramref name="right"/> (<paramref name="left"/> may
@@ -88,11 +99,11 @@ internal sealed class Binding : IEquatable<Binding>
         }
 
         // The times of a union are the extremes of its parts' (copies change nothing).
-        StixTimestamp maxFirst = left is null || right.MaxFirst > left.MaxFirst ? right.MaxFirst : left.MaxFirst;
-        StixTimestamp minLast = left is null || right.MinLast < left.MinLast ? right.MinLast : left.MinLast;
+        Binding first = left is null || right.MaxFirst > left.MaxFirst ? right : left;
+        Binding last = left is null || right.MinLast < left.MinLast ? right : left;
         return n == indexes.Length
-            ? new Binding(indexes, counts, maxFirst, minLast, hash)
-            : new Binding(indexes[..n], counts[..n], maxFirst, minLast, hash);
+            ? new Binding(indexes, counts, first.MaxFirst, last.MinLast, first.MaxFirstTicks, last.MinLastTicks, hash)
+            : new Binding(indexes[..n], counts[..n], first.MaxFirst, last.MinLast, first.MaxFirstTicks, last.MinLastTicks, hash);
     }
 
     /// <summary>One element's share of the hash: the hash is their sum, so it does not depend on how a binding was built.</summary>

@@ -314,6 +314,8 @@ internal sealed class BindingSearch
         bool[] any = new bool[n + 1]; // whether the combination holds anything yet (then the times below are set)
         var maxFirst = new StixTimestamp[n + 1];
         var minLast = new StixTimestamp[n + 1];
+        long[] maxFirstTicks = new long[n + 1];
+        long[] minLastTicks = new long[n + 1];
         int depth = 0;
         remaining[0] = count;
         next[0] = Math.Min(copies[0], count);
@@ -332,7 +334,7 @@ internal sealed class BindingSearch
             }
 
             if (depth == n || supply[depth] < remaining[depth] || next[depth] < 0
-                || (any[depth] && !constraints.CanExtend(minLast[depth], sorted[depth])))
+                || (any[depth] && !constraints.CanExtend(minLastTicks[depth], sorted[depth])))
             {
                 depth = Backtrack(sorted, taken, used, depth);
                 continue;
@@ -354,11 +356,23 @@ internal sealed class BindingSearch
 
             StixTimestamp first = maxFirst[depth];
             StixTimestamp last = minLast[depth];
+            long firstTicks = maxFirstTicks[depth];
+            long lastTicks = minLastTicks[depth];
             if (take > 0)
             {
-                first = !any[depth] || item.MaxFirst > first ? item.MaxFirst : first;
-                last = !any[depth] || item.MinLast < last ? item.MinLast : last;
-                if (!Fits(item, take, used) || !constraints.Admits(first, last))
+                if (!any[depth] || item.MaxFirst > first)
+                {
+                    first = item.MaxFirst;
+                    firstTicks = item.MaxFirstTicks;
+                }
+
+                if (!any[depth] || item.MinLast < last)
+                {
+                    last = item.MinLast;
+                    lastTicks = item.MinLastTicks;
+                }
+
+                if (!Fits(item, take, used) || !constraints.Admits(first, last, firstTicks, lastTicks))
                 {
                     continue;
                 }
@@ -370,6 +384,8 @@ internal sealed class BindingSearch
             any[depth + 1] = any[depth] || take > 0;
             maxFirst[depth + 1] = first;
             minLast[depth + 1] = last;
+            maxFirstTicks[depth + 1] = firstTicks;
+            minLastTicks[depth + 1] = lastTicks;
             remaining[depth + 1] = remaining[depth] - take;
             depth++;
             if (depth < n)

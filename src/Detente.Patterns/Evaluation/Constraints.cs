@@ -61,12 +61,12 @@ internal sealed class Constraints
     }
 
     /// <summary>True when the binding fits the WITHIN span and every START/STOP window.</summary>
-    public bool Admits(Binding binding) => Admits(binding.MaxFirst, binding.MinLast);
+    public bool Admits(Binding binding) => Admits(binding.MaxFirst, binding.MinLast, binding.MaxFirstTicks, binding.MinLastTicks);
 
     /// <summary>True when a binding with these time extremes fits the WITHIN span and every START/STOP window.</summary>
-    public bool Admits(StixTimestamp maxFirst, StixTimestamp minLast)
+    public bool Admits(StixTimestamp maxFirst, StixTimestamp minLast, long maxFirstTicks, long minLastTicks)
     {
-        if (double.IsNegativeInfinity(_withinTicks) || Span(maxFirst, minLast) > _withinTicks)
+        if (double.IsNegativeInfinity(_withinTicks) || Span(maxFirstTicks, minLastTicks) > _withinTicks)
         {
             return false;
         }
@@ -88,25 +88,9 @@ internal sealed class Constraints
     /// <summary>True when the union of <paramref name="a"/> and <paramref name="b"/> would fit (checked before building it).</summary>
     public bool Admits(Binding a, Binding b)
     {
-        StixTimestamp maxFirst = a.MaxFirst > b.MaxFirst ? a.MaxFirst : b.MaxFirst;
-        StixTimestamp minLast = a.MinLast < b.MinLast ? a.MinLast : b.MinLast;
-        if (double.IsNegativeInfinity(_withinTicks) || Span(maxFirst, minLast) > _withinTicks)
-        {
-            return false;
-        }
-
-        if (_windows is not null)
-        {
-            foreach (StartStopQualifier window in _windows)
-            {
-                if (minLast < window.Start || maxFirst >= window.Stop)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
+        Binding first = a.MaxFirst > b.MaxFirst ? a : b;
+        Binding last = a.MinLast < b.MinLast ? a : b;
+        return Admits(first.MaxFirst, last.MinLast, first.MaxFirstTicks, last.MinLastTicks);
     }
 
     /// <summary>True when a WITHIN applies (a finite span).</summary>
@@ -116,14 +100,13 @@ internal sealed class Constraints
     /// True when <paramref name="right"/>, or any binding whose latest first_observed is no earlier, cannot join
     /// <paramref name="left"/> within the WITHIN span.
     /// </summary>
-    public bool TooLate(Binding left, Binding right) => Span(right.MaxFirst, left.MinLast) > _withinTicks;
+    public bool TooLate(Binding left, Binding right) => Span(right.MaxFirstTicks, left.MinLastTicks) > _withinTicks;
 
     /// <summary>
     /// False when adding <paramref name="next"/>, or anything whose latest first_observed is no earlier, to a binding
-    /// whose earliest last_observed is <paramref name="earliestLast"/> would break the WITHIN span.
+    /// whose earliest last_observed is <paramref name="earliestLastTicks"/> would break the WITHIN span.
     /// </summary>
-    public bool CanExtend(StixTimestamp earliestLast, Binding next) => Span(next.MaxFirst, earliestLast) <= _withinTicks;
+    public bool CanExtend(long earliestLastTicks, Binding next) => Span(next.MaxFirstTicks, earliestLastTicks) <= _withinTicks;
 
-    private static double Span(StixTimestamp latestFirst, StixTimestamp earliestLast) =>
-        (latestFirst.Value - earliestLast.Value).Ticks;
+    private static double Span(long latestFirstTicks, long earliestLastTicks) => latestFirstTicks - earliestLastTicks;
 }
