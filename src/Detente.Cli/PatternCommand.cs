@@ -33,7 +33,7 @@ internal sealed partial class DetenteCli
         };
         validate.SetAction((result, cancellationToken) => PatternValidateAsync(
             result.GetValue(pattern)!, result.GetValue(version) == "2.0" ? PatternVersion.V20 : PatternVersion.V21, result.GetValue(json), cancellationToken));
-        return new Command("pattern", "STIX patterns (the language of indicators).") { validate };
+        return new Command("pattern", "STIX patterns (the language of indicators).") { validate, PatternEvalCommand() };
     }
 
     private async Task<int> PatternValidateAsync(string argument, PatternVersion version, bool json, CancellationToken cancellationToken)
