@@ -215,7 +215,6 @@ public sealed partial class IndicatorSet
             }
         }
 
-        SourcePosition position = observation.Position;
         foreach (int unit in _matchedUnits)
         {
             if (Verify(unit, observation))

@@ -135,6 +135,14 @@ public sealed partial class IndicatorSet
     private byte[] _valueBuffer = new byte[256];
     private BulkLoad? _bulk;
 
+    /// <summary>Creates an empty set whose indexes use <paramref name="keys"/>, the key table the telemetry readers share.</summary>
+    /// <param name="keys">The field key table of the readers that will feed this set (create the readers first: see <c>Matching/README.md</c>).</param>
+    /// <param name="options">Options; the defaults when null.</param>
+    public IndicatorSet(FieldKeyTable keys, IndicatorSetOptions? options = null)
+        : this(keys, options, EvaluatorBridge.Instance)
+    {
+    }
+
     internal IndicatorSet(FieldKeyTable keys, IndicatorSetOptions? options, IMatchEvaluator evaluator)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -265,6 +273,7 @@ public sealed partial class IndicatorSet
     /// Defers the merges of the <c>LIKE</c>/<c>MATCHES</c> prefilters until the returned object is disposed, so that a bulk
     /// load builds each automaton once.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A bulk load is already under way.</exception>
     public IDisposable BeginBulkLoad()
     {
         if (_bulk is not null)
