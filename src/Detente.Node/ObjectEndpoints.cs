@@ -300,7 +300,7 @@ internal static class ObjectEndpoints
             return null;
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is long declared ? (int)declared : 4096);
+        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 4096, 1 << 20));
         byte[] chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
