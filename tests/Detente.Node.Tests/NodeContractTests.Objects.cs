@@ -166,6 +166,11 @@ public abstract partial class NodeContractTests
         Assert.Equal(5, first.Resource.Objects.Count);
         TaxiiPage<TaxiiEnvelope> second = await client.GetObjectsAsync(DefaultRoot, CollectionId, new TaxiiObjectQuery { Next = first.Resource.Next, Limit = 50 }, Ct);
         Assert.Equal(ids.Skip(5), Ids(second.Resource));
+
+        // The manifest with the same filters continues from the objects route's next.
+        TaxiiPage<TaxiiManifest> continued = await client.GetManifestAsync(DefaultRoot, CollectionId, new TaxiiObjectQuery { Next = first.Resource.Next }, Ct);
+        Assert.Equal(ids.Skip(5).Take(5), continued.Resource.Objects.Select(r => r.Id));
+        Assert.True(continued.Resource.More);
     }
 
     [Fact]
