@@ -14,8 +14,9 @@ public static class DetenteNode
     /// <param name="urls">The URLs Kestrel listens on, e.g. <c>http://127.0.0.1:0</c>.</param>
     /// <param name="timeProvider">The clock (token expiry); the system clock when null.</param>
     /// <param name="configureLogging">Adjusts logging, e.g. for tests; console logging when null.</param>
+    /// <param name="egressPolicy">Decides which object versions each reader may see; <see cref="ReadGrantEgressPolicy"/> when null.</param>
     public static WebApplication Build(IStore store, NodeOptions options, IReadOnlyList<string> urls, TimeProvider? timeProvider = null,
-        Action<ILoggingBuilder>? configureLogging = null)
+        Action<ILoggingBuilder>? configureLogging = null, IEgressPolicy? egressPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -32,6 +33,7 @@ public static class DetenteNode
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
+        ObjectEndpoints.AddServices(builder.Services, egressPolicy);
         WebApplication app = builder.Build();
         app.UseMiddleware<TaxiiErrorMiddleware>();
         app.UseMiddleware<TokenAuthenticationMiddleware>();

@@ -21,6 +21,9 @@ public sealed record NodeOptions
     /// <summary>The name of the API root discovery names as its default.</summary>
     public string DefaultApiRoot { get; init; } = NodeBootstrap.DefaultApiRootName;
 
+    /// <summary>Paging and ingest of the object endpoints.</summary>
+    public NodeObjectOptions Objects { get; init; } = new();
+
     /// <summary>The absolute URL of the API root named <paramref name="name"/>: <c>{PublicUrl}taxii2/{name}/</c>.</summary>
     public Uri ApiRootUrl(string name)
     {

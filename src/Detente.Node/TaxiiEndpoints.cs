@@ -24,6 +24,7 @@ internal static class TaxiiEndpoints
         taxii.MapGet("/{apiRoot}/", GetApiRootAsync);
         taxii.MapGet("/{apiRoot}/collections/", GetCollectionsAsync);
         taxii.MapGet("/{apiRoot}/collections/{collectionId}/", GetCollectionAsync);
+        ObjectEndpoints.Map(taxii);
     }
 
     private static async Task<IResult> GetDiscoveryAsync(NodeOptions options, IStore store, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ public sealed class DependencyRules
         ["Detente.Storage"] = ["Detente.Stix"],
         ["Detente.Storage.Sqlite"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Storage.Postgres"] = ["Detente.Stix", "Detente.Storage"],
-        ["Detente.Node"] = ["Detente.Stix", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"],
+        ["Detente.Node"] = ["Detente.Stix", "Detente.Patterns", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"],
         ["detente"] = ["Detente.Stix", "Detente.Patterns"],
     };
 

@@ -1,4 +1,5 @@
 using Detente.Storage.Postgres;
+using Detente.Testing;
 using Npgsql;
 
 namespace Detente.Storage.Tests;
@@ -15,12 +16,11 @@ public sealed class PostgresStoreTests : StoreContractTests
 
     public override async ValueTask InitializeAsync()
     {
-        string? connectionString = Environment.GetEnvironmentVariable("DETENTE_TEST_POSTGRES");
-        if (string.IsNullOrEmpty(connectionString))
+        string? connectionString = TestPostgres.ConnectionString;
+        if (connectionString is null)
         {
-            Assert.False(Environment.GetEnvironmentVariable("DETENTE_REQUIRE_POSTGRES") == "1",
-                "DETENTE_REQUIRE_POSTGRES=1 but DETENTE_TEST_POSTGRES is not set: the PostgreSQL tests cannot run.");
-            Assert.Skip("PostgreSQL tests need DETENTE_TEST_POSTGRES (an Npgsql connection string); see the README.");
+            Assert.False(TestPostgres.IsRequired, TestPostgres.MissingButRequired);
+            Assert.Skip(TestPostgres.SkipReason);
         }
 
         _connectionString = connectionString;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using Detente.Storage;
-using Detente.Storage.Sqlite;
 using Detente.Taxii;
 using Detente.Taxii.Client;
 using Detente.Testing;
@@ -12,44 +12,77 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Detente.Node.Tests;
 
-/// <summary>The node over real HTTP on 127.0.0.1, on a SQLite store in a temporary folder.</summary>
-public sealed class NodeTests : IAsyncLifetime
+/// <summary>
+/// The node over real HTTP on 127.0.0.1 (Kestrel on port 0), talked to with <see cref="TaxiiClient"/> and raw requests:
+/// one suite, inherited by <see cref="SqliteNodeTests"/> and <see cref="PostgresNodeTests"/>. Each test gets a store of
+/// its own on a clock that moves only when the test moves it.
+/// </summary>
+public abstract partial class NodeContractTests : IAsyncLifetime
 {
     private static readonly Uri s_publicUrl = new("https://taxii.example.org/");
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "detente-node-" + Guid.NewGuid().ToString("N"));
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly HttpClient _http = new();
+    private readonly List<WebApplication> _apps = [];
     private IStore _store = null!;
     private WebApplication _app = null!;
     private Uri _server = null!;
     private string _adminToken = null!;
     private Guid _collectionId;
 
-    public async ValueTask InitializeAsync()
+    /// <summary>The running test's cancellation token.</summary>
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The paging and ingest options of the nodes of these tests: small, so that tests cross every boundary.</summary>
+    protected static NodeObjectOptions ObjectOptions { get; } = new() { DefaultPageSize = 5, MaxPageSize = 50, AsyncThreshold = 10, IngestChunkSize = 4 };
+
+    /// <summary>Opens this test's store (the same database every call).</summary>
+    protected abstract Task<IStore> OpenStoreAsync(TimeProvider time);
+
+    /// <summary>Removes this test's database.</summary>
+    protected abstract Task DeleteStoreAsync();
+
+    public virtual async ValueTask InitializeAsync()
     {
-        _store = await SqliteStore.OpenAsync(_folder, _clock);
+        _store = await OpenStoreAsync(_clock);
         BootstrapResult bootstrap = await NodeBootstrap.EnsureAsync(_store, _clock);
         _adminToken = bootstrap.AdminToken!;
         _collectionId = bootstrap.DefaultCollectionId!.Value;
-        _app = DetenteNode.Build(_store, new NodeOptions { PublicUrl = s_publicUrl }, ["http://127.0.0.1:0"], _clock, static _ => { });
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _server = new Uri(address + "/");
+        (_app, _server) = await StartNodeAsync(null);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _store.DisposeAsync();
+        foreach (WebApplication app in _apps)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+
+        await DeleteStoreAsync();
         _http.Dispose();
-        Directory.Delete(_folder, true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Starts another node on this test's store, with <paramref name="policy"/> as its egress policy.</summary>
+    private async Task<(WebApplication App, Uri Server)> StartNodeAsync(IEgressPolicy? policy)
+    {
+        WebApplication app = DetenteNode.Build(_store, new NodeOptions { PublicUrl = s_publicUrl, Objects = ObjectOptions }, ["http://127.0.0.1:0"],
+            _clock, static _ => { }, policy);
+        _apps.Add(app);
+        await app.StartAsync(Ct);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address + "/"));
     }
 
     private Uri DefaultRoot => new(_server, "/taxii2/default/");
 
-    private TaxiiClient Client(string token, bool basic = false) =>
-        new(_http, _server, new TaxiiClientOptions { Credentials = basic ? TaxiiCredentials.Basic("anyone", token) : TaxiiCredentials.Bearer(token) });
+    private TaxiiClient Client(string token, bool basic = false, Uri? server = null) =>
+        new(_http, server ?? _server, new TaxiiClientOptions { Credentials = basic ? TaxiiCredentials.Basic("anyone", token) : TaxiiCredentials.Bearer(token) });
 
     private async Task<string> CreateTokenAsync(string principal, TokenRole role, DateTimeOffset? expires = null)
     {
@@ -58,7 +91,8 @@ public sealed class NodeTests : IAsyncLifetime
         return secret;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? accept = TaxiiMediaTypes.Taxii21)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? accept = TaxiiMediaTypes.Taxii21,
+        string? body = null, string? contentType = TaxiiMediaTypes.Taxii21)
     {
         using var request = new HttpRequestMessage(method, new Uri(_server, path));
         if (token is not null)
@@ -71,14 +105,23 @@ public sealed class NodeTests : IAsyncLifetime
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
 
-        return await _http.SendAsync(request, TestContext.Current.CancellationToken);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            if (contentType is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        }
+
+        return await _http.SendAsync(request, Ct);
     }
 
     private static async Task AssertTaxiiErrorAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(TaxiiMediaTypes.Taxii21, response.Content.Headers.ContentType!.ToString().Replace(" ", "", StringComparison.Ordinal));
-        byte[] body = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+        byte[] body = await response.Content.ReadAsByteArrayAsync(Ct);
         TaxiiError error = new TaxiiReader().ReadError(body);
         Assert.Equal(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), error.HttpStatus);
     }

@@ -1,0 +1,64 @@
+using Detente.Storage;
+
+namespace Detente.Node;
+
+/// <summary>What the egress policy decided about one object version for one reader.</summary>
+/// <param name="Allowed">True when the reader may see the version.</param>
+/// <param name="Reason">Why: for logs and audits, never sent to the reader.</param>
+public readonly record struct EgressDecision(bool Allowed, string Reason)
+{
+    /// <summary>The reader may see the version.</summary>
+    public static EgressDecision Allow(string reason) => new(true, reason);
+
+    /// <summary>The reader may not see the version; it is withheld as if it did not exist.</summary>
+    public static EgressDecision Deny(string reason) => new(false, reason);
+}
+
+/// <summary>
+/// The one decision every object leaving the node passes: may <c>reader</c> see this version of this collection?
+/// </summary>
+/// <remarks>
+/// The node asks it for every version it reads from the store before it counts, pages or describes anything, so a
+/// withheld version changes no envelope, manifest, versions list, <c>more</c>, <c>next</c>, header or status code
+/// (see <c>README.md</c>, "Egress gate"). Implementations must be thread-safe and must not do I/O per call; they
+/// see the stored bytes so that they can decide on content (markings).
+/// </remarks>
+public interface IEgressPolicy
+{
+    /// <summary>Decides whether <paramref name="reader"/> may see <paramref name="version"/>.</summary>
+    /// <param name="reader">The authenticated caller.</param>
+    /// <param name="collection">The collection the version is read from, with the reader's grant on it.</param>
+    /// <param name="version">The stored version, bytes included.</param>
+    public EgressDecision Decide(NodePrincipal reader, CollectionWithAccess collection, StoredObject version);
+}
+
+/// <summary>The node's policy today: a reader sees every version of a collection it holds a read grant on.</summary>
+public sealed class ReadGrantEgressPolicy : IEgressPolicy
+{
+    /// <summary>The one instance.</summary>
+    public static ReadGrantEgressPolicy Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public EgressDecision Decide(NodePrincipal reader, CollectionWithAccess collection, StoredObject version)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(collection);
+        return reader.IsAdmin
+            ? EgressDecision.Allow("administrator")
+            : collection.Access.CanRead ? EgressDecision.Allow("can_read") : EgressDecision.Deny("no read grant");
+    }
+}
+
+/// <summary>
+/// Endpoint metadata: the endpoint returns objects or facts about objects, and reads them only through the egress
+/// gate. The gate refuses to serve an endpoint without it, and a test checks that every object route carries it.
+/// </summary>
+public sealed class RequiresEgressPolicy
+{
+    /// <summary>The one instance.</summary>
+    public static RequiresEgressPolicy Instance { get; } = new();
+
+    private RequiresEgressPolicy()
+    {
+    }
+}

@@ -1,0 +1,26 @@
+namespace Detente.Node;
+
+/// <summary>The object endpoints' log messages (event ids 8010–8039): counts, ids and principals, never object contents.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 8010, Level = LogLevel.Debug, Message = "Withheld {Count} object versions of collection {CollectionId} from {Principal}")]
+    public static partial void Withheld(ILogger logger, string principal, Guid collectionId, int count);
+
+    [LoggerMessage(EventId = 8011, Level = LogLevel.Information, Message = "{Principal} added objects to collection {CollectionId}: {Total} sent, {Refused} refused, {Queued} queued")]
+    public static partial void ObjectsReceived(ILogger logger, string principal, Guid collectionId, int total, int refused, int queued);
+
+    [LoggerMessage(EventId = 8012, Level = LogLevel.Error, Message = "Storing {Count} objects of status {StatusId} failed")]
+    public static partial void IngestFailed(ILogger logger, Exception exception, Guid statusId, int count);
+
+    [LoggerMessage(EventId = 8013, Level = LogLevel.Information, Message = "Status {StatusId} complete")]
+    public static partial void IngestCompleted(ILogger logger, Guid statusId);
+
+    [LoggerMessage(EventId = 8014, Level = LogLevel.Warning, Message = "Status {StatusId} could not be queued; its {Count} pending objects are marked failed")]
+    public static partial void IngestNotQueued(ILogger logger, Guid statusId, int count);
+
+    [LoggerMessage(EventId = 8015, Level = LogLevel.Warning, Message = "Shutdown cut the object queue short; status {StatusId} keeps pending objects")]
+    public static partial void IngestAbandoned(ILogger logger, Guid statusId);
+
+    [LoggerMessage(EventId = 8016, Level = LogLevel.Information, Message = "{Principal} deleted {Count} versions of {ObjectId} from collection {CollectionId}")]
+    public static partial void ObjectDeleted(ILogger logger, string principal, Guid collectionId, string objectId, int count);
+}

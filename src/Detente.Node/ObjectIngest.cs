@@ -1,0 +1,245 @@
+using System.Threading.Channels;
+using Detente.Stix;
+using Detente.Stix.Validation;
+using Detente.Storage;
+using Detente.Taxii;
+
+namespace Detente.Node;
+
+/// <summary>An add request left to the background worker: the valid objects with their positions in the request.</summary>
+internal sealed record IngestJob(Guid StatusId, Guid CollectionId, IReadOnlyList<(int Index, ObjectToAdd Object)> Items);
+
+/// <summary>
+/// Turns an envelope into a status resource: validates each object, stores the valid ones (now, or through the
+/// background worker for large requests) and records the outcome of each.
+/// </summary>
+internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOptions options, TimeProvider timeProvider,
+    IngestQueue queue, ILogger<ObjectIngest> logger)
+{
+    /// <summary>The message of a pending object whose request could not be queued (the node is stopping).</summary>
+    public const string NotQueuedMessage = "The node is shutting down and did not store this object; send it again.";
+
+    /// <summary>
+    /// Validates and stores the objects of <paramref name="envelope"/>, returning the status resource. Invalid objects
+    /// get a failure with the validator's message and nothing of them is stored. A request of more than
+    /// <see cref="NodeObjectOptions.AsyncThreshold"/> objects is queued: its status is <c>pending</c> until the worker
+    /// has stored them.
+    /// </summary>
+    public async Task<StatusResource> AddAsync(NodePrincipal principal, Collection collection, TaxiiEnvelope envelope,
+        CancellationToken cancellationToken)
+    {
+        DateTimeOffset received = timeProvider.GetUtcNow();
+        IReadOnlyList<TaxiiEnvelopeObject> objects = envelope.Objects;
+        var details = new StatusDetail[objects.Count];
+        var valid = new List<(int Index, ObjectToAdd Object)>(objects.Count);
+        for (int i = 0; i < objects.Count; i++)
+        {
+            (StatusDetail detail, ObjectToAdd? toAdd) = Check(objects[i], i, collection);
+            details[i] = detail;
+            if (toAdd is not null)
+            {
+                valid.Add((i, toAdd));
+            }
+        }
+
+        var statusId = Guid.NewGuid();
+        bool queued = objects.Count > options.Objects.AsyncThreshold && valid.Count > 0;
+        Log.ObjectsReceived(logger, principal.Name, collection.Id, objects.Count, objects.Count - valid.Count, queued ? valid.Count : 0);
+        if (!queued && valid.Count > 0)
+        {
+            AddObjectsResult added = await store.AddObjectsAsync(collection.Id, [.. valid.Select(v => v.Object)], cancellationToken)
+                .ConfigureAwait(false);
+            for (int k = 0; k < valid.Count; k++)
+            {
+                int index = valid[k].Index;
+                details[index] = details[index] with { Version = added.Objects[k].Version.ToString(), Outcome = StatusOutcome.Success };
+            }
+        }
+
+        var status = new NewStatus
+        {
+            Id = statusId,
+            ApiRoot = collection.ApiRoot,
+            Principal = principal.Name,
+            RequestTimestamp = received,
+            Details = details,
+        };
+        await store.CreateStatusAsync(status, cancellationToken).ConfigureAwait(false);
+        if (queued && !await queue.TryEnqueueAsync(new IngestJob(statusId, collection.Id, valid), cancellationToken).ConfigureAwait(false))
+        {
+            Log.IngestNotQueued(logger, statusId, valid.Count);
+            await store.UpdateStatusAsync(statusId, [.. valid.Select(v => new StatusUpdate(v.Index, StatusOutcome.Failure, NotQueuedMessage))],
+                CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return await store.GetStatusAsync(statusId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("A status just created is missing.");
+    }
+
+    /// <summary>The pending detail and the object to store, or a failure detail and null.</summary>
+    private (StatusDetail Detail, ObjectToAdd? Object) Check(TaxiiEnvelopeObject item, int index, Collection collection)
+    {
+        StixObject obj = item.Object;
+        string id = obj.Id is { Length: > 0 and <= 300 } given && StixId.TryParse(given, out _) ? given : $"objects[{index}]";
+        string version = (obj.Modified ?? obj.Created)?.ToString() ?? string.Empty;
+        ValidationReport report = validator.Validate(obj, $"$.objects[{index}]");
+        if (!report.IsValid)
+        {
+            return (new StatusDetail(id, version, StatusOutcome.Failure, Describe(report)), null);
+        }
+
+        ObjectToAdd toAdd = ObjectToAdd.From(obj, item.Json);
+        string mediaType = "application/stix+json;version=" + toAdd.SpecVersion;
+        if (!collection.MediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        {
+            return (new StatusDetail(id, version, StatusOutcome.Failure, $"This collection does not hold {mediaType} objects."), null);
+        }
+
+        return (new StatusDetail(id, version, StatusOutcome.Pending), toAdd);
+    }
+
+    private static string Describe(ValidationReport report)
+    {
+        const int shown = 3;
+        string first = string.Join("; ", report.Errors.Take(shown).Select(e => $"{e.Rule} {e}"));
+        return report.Errors.Count > shown ? $"{first}; and {report.Errors.Count - shown} more error(s)" : first;
+    }
+}
+
+/// <summary>The bounded queue between add requests and the background worker.</summary>
+internal sealed class IngestQueue(NodeOptions options)
+{
+    private readonly Channel<IngestJob> _channel = Channel.CreateBounded<IngestJob>(new BoundedChannelOptions(options.Objects.IngestQueueCapacity)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+    });
+
+    /// <summary>Called after each stored chunk with the status id and the number of objects of the job stored so far;
+    /// tests use it to look at a status while its job runs.</summary>
+    public Func<Guid, int, CancellationToken, Task>? AfterChunk { get; set; }
+
+    /// <summary>Called when a job is done (its status complete, or abandoned at shutdown).</summary>
+    public Action<Guid>? JobDone { get; set; }
+
+    public ChannelReader<IngestJob> Reader => _channel.Reader;
+
+    /// <summary>Waits for room and queues <paramref name="job"/>; false when the queue is closed (the node is stopping)
+    /// or the request was abandoned.</summary>
+    public async Task<bool> TryEnqueueAsync(IngestJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _channel.Writer.WriteAsync(job, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Accepts no more jobs; the worker finishes those queued.</summary>
+    public void Complete() => _channel.Writer.TryComplete();
+}
+
+/// <summary>
+/// Stores queued add requests chunk by chunk, updating their status after each chunk so that <c>pending_count</c>
+/// falls as it runs. A version is reported as a success only after its transaction committed. At shutdown the queue
+/// is closed and drained within the host's shutdown timeout.
+/// </summary>
+internal sealed class IngestWorker(IStore store, IngestQueue queue, NodeOptions options, ILogger<IngestWorker> logger) : IHostedService, IDisposable
+{
+    private const string StoreFailedMessage = "The node could not store this object; send it again.";
+    private readonly CancellationTokenSource _abort = new();
+    private Task _loop = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Complete();
+        using CancellationTokenRegistration registration = cancellationToken.Register(_abort.Cancel);
+        await _loop.ConfigureAwait(false);
+    }
+
+    public void Dispose() => _abort.Dispose();
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            {
+                while (queue.Reader.TryRead(out IngestJob? job))
+                {
+                    try
+                    {
+                        await ProcessAsync(job).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // The status could not be updated (the database failed): its objects stay pending.
+                        Log.IngestFailed(logger, e, job.StatusId, job.Items.Count);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            while (queue.Reader.TryRead(out IngestJob? job))
+            {
+                Log.IngestAbandoned(logger, job.StatusId);
+                queue.JobDone?.Invoke(job.StatusId);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(IngestJob job)
+    {
+        int stored = 0;
+        try
+        {
+            foreach ((int Index, ObjectToAdd Object)[] chunk in job.Items.Chunk(options.Objects.IngestChunkSize))
+            {
+                StatusUpdate[] updates;
+                try
+                {
+                    await store.AddObjectsAsync(job.CollectionId, [.. chunk.Select(c => c.Object)], _abort.Token).ConfigureAwait(false);
+                    updates = [.. chunk.Select(c => new StatusUpdate(c.Index, StatusOutcome.Success))];
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.IngestFailed(logger, e, job.StatusId, chunk.Length);
+                    updates = [.. chunk.Select(c => new StatusUpdate(c.Index, StatusOutcome.Failure, StoreFailedMessage))];
+                }
+
+                await store.UpdateStatusAsync(job.StatusId, updates, _abort.Token).ConfigureAwait(false);
+                stored += chunk.Length;
+                if (queue.AfterChunk is { } afterChunk)
+                {
+                    await afterChunk(job.StatusId, stored, _abort.Token).ConfigureAwait(false);
+                }
+            }
+
+            Log.IngestCompleted(logger, job.StatusId);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            Log.IngestAbandoned(logger, job.StatusId);
+            throw;
+        }
+        finally
+        {
+            queue.JobDone?.Invoke(job.StatusId);
+        }
+    }
+}
