@@ -14,6 +14,7 @@ public static class DetenteNode
     /// <param name="urls">The URLs Kestrel listens on, e.g. <c>http://127.0.0.1:0</c>.</param>
     /// <param name="timeProvider">The clock (token expiry); the system clock when null.</param>
     /// <param name="configureLogging">Adjusts logging, e.g. for tests; console logging when null.</param>
+    /// <exception cref="NodeConfigurationException">A URL is not acceptable (<see cref="NodeHosting.CheckUrls"/>).</exception>
     public static WebApplication Build(IStore store, NodeOptions options, IReadOnlyList<string> urls, TimeProvider? timeProvider = null,
         Action<ILoggingBuilder>? configureLogging = null)
     {
@@ -22,7 +23,8 @@ public static class DetenteNode
         ArgumentNullException.ThrowIfNull(urls);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. urls]);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        NodeHosting.RequireAcceptableUrls(urls, options);
+        builder.WebHost.ConfigureKestrel(k => NodeHosting.ConfigureKestrel(k, options));
         if (configureLogging is not null)
         {
             builder.Logging.ClearProviders();
@@ -32,16 +34,22 @@ public static class DetenteNode
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
+        builder.Services.AddSingleton<NodeMetrics>();
+        builder.Services.AddSingleton(_ => new PrincipalRateLimiter(options.Limits));
         WebApplication app = builder.Build();
+        app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<TaxiiErrorMiddleware>();
-        app.UseMiddleware<TokenAuthenticationMiddleware>();
+        app.UseMiddleware<BodyLimitMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<TokenAuthenticationMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
         app.MapGet("/readyz", static async (IStore s, CancellationToken ct) =>
         {
             await s.ListApiRootsAsync(ct).ConfigureAwait(false);
             return Results.Text("ready\n");
         });
+        MetricsEndpoint.Map(app);
         TaxiiEndpoints.Map(app);
         return app;
     }
