@@ -24,7 +24,10 @@ public static class DetenteNode
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. urls]);
         NodeHosting.RequireAcceptableUrls(urls, options);
-        builder.WebHost.ConfigureKestrel(k => NodeHosting.ConfigureKestrel(k, options));
+        NodeHosting.ConfigureWebHost(builder.WebHost, options);
+        // The node's access log (8040) says what the framework's per-request lines say, without query strings (which may
+        // name objects): the framework logs warnings and above only.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (configureLogging is not null)
         {
             builder.Logging.ClearProviders();

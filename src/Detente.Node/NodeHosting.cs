@@ -72,6 +72,17 @@ public static class NodeHosting
         return IPAddress.TryParse(uri.DnsSafeHost, out IPAddress? address) && IPAddress.IsLoopback(address);
     }
 
+    /// <summary>Sets the web host up for the node: Kestrel (<see cref="ConfigureKestrel"/>) and, with TLS, https URLs.</summary>
+    internal static void ConfigureWebHost(IWebHostBuilder webHost, NodeOptions options)
+    {
+        webHost.ConfigureKestrel(k => ConfigureKestrel(k, options));
+        if (options.Tls is not null)
+        {
+            // The slim builder leaves https out unless asked for.
+            webHost.UseKestrelHttpsConfiguration();
+        }
+    }
+
     /// <summary>Sets Kestrel up for the node: body size limit, server certificate, client certificates allowed (not required).</summary>
     internal static void ConfigureKestrel(KestrelServerOptions kestrel, NodeOptions options)
     {

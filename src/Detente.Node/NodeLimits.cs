@@ -143,6 +143,13 @@ internal sealed class BodyLimitMiddleware(RequestDelegate next, NodeOptions opti
         if (length > max)
         {
             Log.BodyTooLarge(logger, context.Request.Method, context.Request.Path, length.Value, max);
+            // The body stays unread: the connection cannot be reused, and saying so lets Kestrel finish the response
+            // instead of draining a body larger than it accepts.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.Connection = "close";
+                return Task.CompletedTask;
+            });
             return TaxiiErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request too large",
                 "The request body is larger than " + max.ToString(CultureInfo.InvariantCulture) + " bytes.");
         }

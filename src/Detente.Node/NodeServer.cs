@@ -101,8 +101,6 @@ public static class NodeServer
                 WebApplication app = DetenteNode.Build(store, options, settings.Urls, clock, logging =>
                 {
                     logging.SetMinimumLevel(settings.LogLevel);
-                    // The node's access log (8040) says what the framework's per-request lines say, without query strings.
-                    logging.AddFilter("Microsoft.AspNetCore", level => level >= LogLevel.Warning && level >= settings.LogLevel);
                     logging.AddProvider(logProvider);
                 });
                 await using (app.ConfigureAwait(false))
