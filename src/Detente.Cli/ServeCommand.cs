@@ -28,7 +28,7 @@ internal sealed partial class DetenteCli
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = static _ => [NodeHosting.DefaultUrl],
         };
-        var publicUrl = new Option<Uri?>("--public-url")
+        var publicUrl = new Option<string?>("--public-url")
         {
             Description = "The URL clients reach the node at (discovery lists API roots under it). Default: the first URL.",
         };
@@ -61,6 +61,15 @@ internal sealed partial class DetenteCli
         command.SetAction(async (result, cancellationToken) =>
         {
             int permits = result.GetValue(rate);
+            string? publicText = result.GetValue(publicUrl);
+            Uri? publicUri = null;
+            if (publicText is not null && (!Uri.TryCreate(publicText, UriKind.Absolute, out publicUri)
+                || (publicUri.Scheme != Uri.UriSchemeHttps && publicUri.Scheme != Uri.UriSchemeHttp)))
+            {
+                await _stderr.WriteLineAsync("detente: --public-url is an absolute http:// or https:// URL.");
+                return ExitCodes.Unusable;
+            }
+
             if (permits < 0)
             {
                 await _stderr.WriteLineAsync("detente: --rate-limit is 0 or more.");
@@ -72,7 +81,7 @@ internal sealed partial class DetenteCli
                 DataFolder = result.GetValue(data)!,
                 Urls = [.. result.GetValue(urls)!.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
                 PostgresConnectionString = result.GetValue(postgres),
-                PublicUrl = result.GetValue(publicUrl),
+                PublicUrl = publicUri,
                 TlsCertificateFile = result.GetValue(tlsCert),
                 TlsKeyFile = result.GetValue(tlsKey),
                 PublicMetrics = result.GetValue(publicMetrics),
