@@ -4,11 +4,12 @@ using Detente.Stix;
 namespace Detente.Cli;
 
 /// <summary>The <c>detente</c> command tree, with its standard streams injected so tests can run it in process.</summary>
-internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWriter stderr)
+internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWriter stderr, TimeProvider? timeProvider = null)
 {
     private readonly Stream _stdin = stdin;
     private readonly TextWriter _stdout = stdout;
     private readonly TextWriter _stderr = stderr;
+    private readonly TimeProvider _timeProvider = timeProvider ?? TimeProvider.System;
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
@@ -18,6 +19,9 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             IdCommand(),
             ValidateCommand(),
             PatternCommand(),
+            ServeCommand(),
+            TokenCommand(),
+            CollectionCommand(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -34,7 +38,13 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = _stdout, Error = _stderr }, cancellationToken);
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = _stdout,
+                Error = _stderr,
+                // The node's host stops on Ctrl-C and SIGTERM itself, and must be let finish (store disposed): no forced exit.
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

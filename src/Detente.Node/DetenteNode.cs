@@ -15,6 +15,7 @@ public static class DetenteNode
     /// <param name="timeProvider">The clock (token expiry); the system clock when null.</param>
     /// <param name="configureLogging">Adjusts logging, e.g. for tests; console logging when null.</param>
     /// <param name="egressPolicy">Decides which object versions each reader may see; <see cref="ReadGrantEgressPolicy"/> when null.</param>
+    /// <exception cref="NodeConfigurationException">A URL is not acceptable (<see cref="NodeHosting.CheckUrls"/>).</exception>
     public static WebApplication Build(IStore store, NodeOptions options, IReadOnlyList<string> urls, TimeProvider? timeProvider = null,
         Action<ILoggingBuilder>? configureLogging = null, IEgressPolicy? egressPolicy = null)
     {
@@ -23,7 +24,11 @@ public static class DetenteNode
         ArgumentNullException.ThrowIfNull(urls);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. urls]);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        NodeHosting.RequireAcceptableUrls(urls, options);
+        NodeHosting.ConfigureWebHost(builder.WebHost, options);
+        // The node's access log (8040) says what the framework's per-request lines say, without query strings (which may
+        // name objects): the framework logs warnings and above only.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (configureLogging is not null)
         {
             builder.Logging.ClearProviders();
@@ -34,16 +39,22 @@ public static class DetenteNode
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
         ObjectEndpoints.AddServices(builder.Services, egressPolicy);
+        builder.Services.AddSingleton<NodeMetrics>();
+        builder.Services.AddSingleton(_ => new PrincipalRateLimiter(options.Limits));
         WebApplication app = builder.Build();
+        app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<TaxiiErrorMiddleware>();
-        app.UseMiddleware<TokenAuthenticationMiddleware>();
+        app.UseMiddleware<BodyLimitMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<TokenAuthenticationMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
         app.MapGet("/readyz", static async (IStore s, CancellationToken ct) =>
         {
             await s.ListApiRootsAsync(ct).ConfigureAwait(false);
             return Results.Text("ready\n");
         });
+        MetricsEndpoint.Map(app);
         TaxiiEndpoints.Map(app);
         return app;
     }

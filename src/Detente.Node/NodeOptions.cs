@@ -24,6 +24,16 @@ public sealed record NodeOptions
     /// <summary>Paging and ingest of the object endpoints.</summary>
     public NodeObjectOptions Objects { get; init; } = new();
 
+    /// <summary>What the node accepts from one request and one principal. Default <see cref="NodeLimits.Default"/>.</summary>
+    public NodeLimits Limits { get; init; } = NodeLimits.Default;
+
+    /// <summary>The server certificate and the client certificates mapped to principals; null serves only plain <c>http</c>
+    /// (which the node allows on loopback addresses only).</summary>
+    public NodeTls? Tls { get; init; }
+
+    /// <summary>Whether <c>/metrics</c> is served without authentication. Default false: administrators only.</summary>
+    public bool PublicMetrics { get; init; }
+
     /// <summary>The absolute URL of the API root named <paramref name="name"/>: <c>{PublicUrl}taxii2/{name}/</c>.</summary>
     public Uri ApiRootUrl(string name)
     {

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Detente.Storage;
 
@@ -9,7 +10,10 @@ namespace Detente.Node;
 /// <c>Authorization: Bearer {token}</c> or as HTTP Basic with the token as the password (the user name is ignored, so
 /// clients that only speak Basic work with any user name). Anything else is a 401 TAXII error.
 /// </summary>
-internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IStore store, TimeProvider timeProvider,
+/// <remarks>A request without an <c>Authorization</c> header may authenticate with a client certificate mapped in
+/// <see cref="NodeTls.ClientCertificates"/>. <c>/metrics</c> passes without authentication when
+/// <see cref="NodeOptions.PublicMetrics"/> is set.</remarks>
+internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IStore store, NodeOptions options, TimeProvider timeProvider,
     ILogger<TokenAuthenticationMiddleware> logger)
 {
     private const string PrincipalKey = "Detente.Node.Principal";
@@ -18,10 +22,14 @@ internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IStore
     public static NodePrincipal GetPrincipal(HttpContext context) =>
         context.Items[PrincipalKey] as NodePrincipal ?? throw new InvalidOperationException("The request was not authenticated.");
 
+    /// <summary>The authenticated principal of a request, or null when it has none (yet).</summary>
+    public static NodePrincipal? FindPrincipal(HttpContext context) => context.Items[PrincipalKey] as NodePrincipal;
+
     public async Task InvokeAsync(HttpContext context)
     {
         PathString path = context.Request.Path;
-        if (path.Equals("/healthz", StringComparison.Ordinal) || path.Equals("/readyz", StringComparison.Ordinal))
+        if (path.Equals("/healthz", StringComparison.Ordinal) || path.Equals("/readyz", StringComparison.Ordinal)
+            || (options.PublicMetrics && path.Equals("/metrics", StringComparison.Ordinal)))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -29,7 +37,7 @@ internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IStore
 
         string? token = PresentedToken(context.Request.Headers.Authorization.ToString());
         NodePrincipal? principal = token is null
-            ? null
+            ? await ClientCertificatePrincipalAsync(context).ConfigureAwait(false)
             : await NodeTokens.AuthenticateAsync(store, token, timeProvider.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
         if (principal is null)
         {
@@ -41,6 +49,28 @@ internal sealed class TokenAuthenticationMiddleware(RequestDelegate next, IStore
 
         context.Items[PrincipalKey] = principal;
         await next(context).ConfigureAwait(false);
+    }
+
+    private async Task<NodePrincipal?> ClientCertificatePrincipalAsync(HttpContext context)
+    {
+        if (options.Tls is not { ClientCertificates.Count: > 0 } tls || !context.Request.IsHttps)
+        {
+            return null;
+        }
+
+        X509Certificate2? certificate = await context.Connection.GetClientCertificateAsync(context.RequestAborted).ConfigureAwait(false);
+        if (certificate is null)
+        {
+            return null;
+        }
+
+        NodePrincipal? principal = tls.ClientCertificates.Authenticate(certificate, timeProvider.GetUtcNow());
+        if (principal is null)
+        {
+            Log.UnknownClientCertificate(logger, ClientCertificateMap.Thumbprint(certificate));
+        }
+
+        return principal;
     }
 
     private static string? PresentedToken(string header)

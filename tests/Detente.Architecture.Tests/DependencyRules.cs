@@ -15,7 +15,7 @@ public sealed class DependencyRules
         ["Detente.Storage.Sqlite"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Storage.Postgres"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Node"] = ["Detente.Stix", "Detente.Patterns", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"],
-        ["detente"] = ["Detente.Stix", "Detente.Patterns"],
+        ["detente"] = ["Detente.Stix", "Detente.Patterns", "Detente.Node", "Detente.Storage"],
     };
 
     private static readonly string[] s_core =

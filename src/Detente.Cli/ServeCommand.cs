@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Detente.Node;
+using Microsoft.Extensions.Logging;
+
+namespace Detente.Cli;
+
+internal sealed partial class DetenteCli
+{
+    private static Option<string> DataOption() => new("--data")
+    {
+        Description = "The node's data folder (key, certificates, SQLite database). Default: " + NodeDataFolder.DefaultPath,
+        DefaultValueFactory = static _ => NodeDataFolder.DefaultPath,
+    };
+
+    private static Option<string?> PostgresOption() => new("--postgres")
+    {
+        Description = "A PostgreSQL connection string: keep the store there instead of SQLite in the data folder.",
+    };
+
+    private Command ServeCommand()
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = "The URLs to listen on (space or ';' separated). Plain http only on loopback; https uses --tls-cert/--tls-key "
+                + "or a self-signed certificate made on first start. Default: " + NodeHosting.DefaultUrl,
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = static _ => [NodeHosting.DefaultUrl],
+        };
+        var publicUrl = new Option<string?>("--public-url")
+        {
+            Description = "The URL clients reach the node at (discovery lists API roots under it). Default: the first URL.",
+        };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "The server certificate (PEM) for https URLs." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };
+        var publicMetrics = new Option<bool>("--public-metrics") { Description = "Serve /metrics without authentication (default: admin tokens only)." };
+        var rate = new Option<int>("--rate-limit")
+        {
+            Description = "Requests per second per principal (token bucket, burst twice that); 0 turns the limit off. Default: 1000.",
+            DefaultValueFactory = static _ => NodeLimits.Default.RatePermits,
+        };
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "The least level logged to standard error (Trace, Debug, Information, Warning, Error). Default: Information.",
+            DefaultValueFactory = static _ => LogLevel.Information,
+        };
+        var command = new Command("serve", "Run the node: TAXII 2.1 under /taxii2/, /healthz, /readyz and /metrics. The first start creates the data "
+            + "folder, the node's Ed25519 key, a default API root and collection, and prints an admin token once. Ctrl-C stops it.")
+        {
+            data,
+            urls,
+            postgres,
+            publicUrl,
+            tlsCert,
+            tlsKey,
+            publicMetrics,
+            rate,
+            logLevel,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            int permits = result.GetValue(rate);
+            string? publicText = result.GetValue(publicUrl);
+            Uri? publicUri = null;
+            if (publicText is not null && (!Uri.TryCreate(publicText, UriKind.Absolute, out publicUri)
+                || (publicUri.Scheme != Uri.UriSchemeHttps && publicUri.Scheme != Uri.UriSchemeHttp)))
+            {
+                await _stderr.WriteLineAsync("detente: --public-url is an absolute http:// or https:// URL.");
+                return ExitCodes.Unusable;
+            }
+
+            if (permits < 0)
+            {
+                await _stderr.WriteLineAsync("detente: --rate-limit is 0 or more.");
+                return ExitCodes.Unusable;
+            }
+
+            var settings = new NodeServeSettings
+            {
+                DataFolder = result.GetValue(data)!,
+                Urls = [.. result.GetValue(urls)!.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+                PostgresConnectionString = result.GetValue(postgres),
+                PublicUrl = publicUri,
+                TlsCertificateFile = result.GetValue(tlsCert),
+                TlsKeyFile = result.GetValue(tlsKey),
+                PublicMetrics = result.GetValue(publicMetrics),
+                Limits = NodeLimits.Default with { RatePermits = permits, RateBurst = Math.Max(1, permits * 2) },
+                LogLevel = result.GetValue(logLevel),
+            };
+            return await ServeAsync(settings, cancellationToken);
+        });
+        return command;
+    }
+
+    private async Task<int> ServeAsync(NodeServeSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await NodeServer.RunAsync(settings, _stdout, _stderr, _timeProvider, cancellationToken);
+            return ExitCodes.Ok;
+        }
+        catch (NodeConfigurationException e)
+        {
+            await _stderr.WriteLineAsync("detente: " + e.Message);
+            return ExitCodes.Unusable;
+        }
+    }
+}

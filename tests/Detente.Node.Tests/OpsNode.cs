@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Detente.Storage;
+using Detente.Storage.Sqlite;
+using Detente.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Detente.Node.Tests;
+
+/// <summary>A node on a SQLite store in a temporary folder, with its options chosen by the test and its log captured.</summary>
+internal sealed class OpsNode : IAsyncDisposable
+{
+    private readonly string _folder;
+
+    private OpsNode(string folder, IStore store, WebApplication app, Uri server, string adminToken, Guid collectionId, CapturedLog log, ManualTimeProvider clock)
+    {
+        _folder = folder;
+        Store = store;
+        App = app;
+        Server = server;
+        AdminToken = adminToken;
+        CollectionId = collectionId;
+        Log = log;
+        Clock = clock;
+    }
+
+    public IStore Store { get; }
+
+    public WebApplication App { get; }
+
+    public Uri Server { get; }
+
+    public string AdminToken { get; }
+
+    public Guid CollectionId { get; }
+
+    public CapturedLog Log { get; }
+
+    public ManualTimeProvider Clock { get; }
+
+    public static async Task<OpsNode> StartAsync(Func<NodeOptions, NodeOptions>? configure = null, string url = "http://127.0.0.1:0")
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "detente-ops-" + Guid.NewGuid().ToString("N"));
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        IStore store = await SqliteStore.OpenAsync(folder, clock);
+        BootstrapResult bootstrap = await NodeBootstrap.EnsureAsync(store, clock);
+        var options = new NodeOptions { PublicUrl = new Uri("https://taxii.example.org/") };
+        options = configure?.Invoke(options) ?? options;
+        var log = new CapturedLog();
+        WebApplication app = DetenteNode.Build(store, options, [url], clock, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Information);
+            logging.AddProvider(log);
+        });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new OpsNode(folder, store, app, new Uri(address + "/"), bootstrap.AdminToken!, bootstrap.DefaultCollectionId!.Value, log, clock);
+    }
+
+    public async Task<string> CreateTokenAsync(string principal, TokenRole role)
+    {
+        (ApiToken token, string secret) = NodeTokens.Create(principal, role, Clock.GetUtcNow(), null);
+        Assert.True(await Store.AddTokenAsync(token));
+        return secret;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Store.DisposeAsync();
+        Directory.Delete(_folder, true);
+    }
+}
+
+/// <summary>Log entries written through the node's logging, for assertions.</summary>
+internal sealed class CapturedLog : ILoggerProvider
+{
+    private readonly ConcurrentQueue<(int EventId, LogLevel Level, string Message)> _entries = new();
+
+    public IReadOnlyList<(int EventId, LogLevel Level, string Message)> Entries => [.. _entries];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturedLog log) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            log._entries.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
+    }
+}
