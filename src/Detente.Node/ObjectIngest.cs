@@ -14,7 +14,7 @@ internal sealed record IngestJob(Guid StatusId, Guid CollectionId, IReadOnlyList
 /// background worker for large requests) and records the outcome of each.
 /// </summary>
 internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOptions options, TimeProvider timeProvider,
-    IngestQueue queue, ILogger<ObjectIngest> logger)
+    IngestQueue queue, NodeMetrics metrics, ILogger<ObjectIngest> logger)
 {
     /// <summary>The message of a pending object whose request could not be queued (the node is stopping).</summary>
     public const string NotQueuedMessage = "The node is shutting down and did not store this object; send it again.";
@@ -49,6 +49,7 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
         {
             AddObjectsResult added = await store.AddObjectsAsync(collection.Id, [.. valid.Select(v => v.Object)], cancellationToken)
                 .ConfigureAwait(false);
+            metrics.RecordObjectsStored(added.AddedCount);
             for (int k = 0; k < valid.Count; k++)
             {
                 int index = valid[k].Index;
@@ -152,7 +153,7 @@ internal sealed class IngestQueue(NodeOptions options)
 /// falls as it runs. A version is reported as a success only after its transaction committed. At shutdown the queue
 /// is closed and drained within the host's shutdown timeout.
 /// </summary>
-internal sealed class IngestWorker(IStore store, IngestQueue queue, NodeOptions options, ILogger<IngestWorker> logger) : IHostedService, IDisposable
+internal sealed class IngestWorker(IStore store, IngestQueue queue, NodeOptions options, NodeMetrics metrics, ILogger<IngestWorker> logger) : IHostedService, IDisposable
 {
     private const string StoreFailedMessage = "The node could not store this object; send it again.";
     private readonly CancellationTokenSource _abort = new();
@@ -213,7 +214,9 @@ internal sealed class IngestWorker(IStore store, IngestQueue queue, NodeOptions 
                 StatusUpdate[] updates;
                 try
                 {
-                    await store.AddObjectsAsync(job.CollectionId, [.. chunk.Select(c => c.Object)], _abort.Token).ConfigureAwait(false);
+                    AddObjectsResult added = await store.AddObjectsAsync(job.CollectionId, [.. chunk.Select(c => c.Object)], _abort.Token)
+                        .ConfigureAwait(false);
+                    metrics.RecordObjectsStored(added.AddedCount);
                     updates = [.. chunk.Select(c => new StatusUpdate(c.Index, StatusOutcome.Success))];
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
