@@ -133,6 +133,7 @@ internal static class ObjectEndpoints
         EgressPage page = await EgressGate.For(context).ReadPageAsync(request.Principal, request.Collection, filter, after, limit, cancellationToken)
             .ConfigureAwait(false);
         string? cursor = page.More ? store.Cursors.Encode(collectionId, filter, page.Items[^1].DateAdded) : null;
+        AccessLogMiddleware.SetObjectCount(context, page.Items.Count);
         return result(page, cursor);
     }
 
@@ -218,6 +219,7 @@ internal static class ObjectEndpoints
         }
 
         StatusResource status = await ingest.AddAsync(principal, found.Collection, envelope, cancellationToken).ConfigureAwait(false);
+        AccessLogMiddleware.SetObjectCount(context, status.TotalCount);
         return new AcceptedResult(ToTaxii(status).Serialize());
     }
 

@@ -143,7 +143,7 @@ public sealed class NodeOperationsTests
     }
 
     [Fact]
-    public async Task Stored_objects_are_counted_in_the_metrics_once_per_new_version()
+    public async Task Objects_are_counted_in_the_metrics_once_per_new_version_and_in_the_access_log_per_request()
     {
         await using OpsNode node = await OpsNode.StartAsync(o => o with { PublicMetrics = true });
         string id = "indicator--" + Guid.NewGuid().ToString("D");
@@ -162,6 +162,12 @@ public sealed class NodeOperationsTests
         using HttpResponseMessage response = await SendAsync(node, HttpMethod.Get, "/metrics", null, accept: "text/plain");
         string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("detente_objects_stored_total 1", text.Split('\n'));
+
+        (await SendAsync(node, HttpMethod.Get, path, node.AdminToken)).Dispose();
+        string[] objectLines = [.. node.Log.Entries.Where(e => e.EventId == 8040 && e.Message.Contains("/objects/", StringComparison.Ordinal))
+            .Select(e => e.Message)];
+        Assert.Equal(3, objectLines.Length);
+        Assert.All(objectLines, line => Assert.Contains(" objects=1 ", line, StringComparison.Ordinal));
     }
 
     [Fact]
