@@ -254,10 +254,10 @@ public static class ComparisonEvaluator
     /// </summary>
     private static JsonValue? HashKey(JsonObject hashes, string name)
     {
-        string wanted = AlgorithmKey(name);
+        string wanted = HashAlgorithmKey(name);
         foreach (KeyValuePair<string, JsonValue> member in hashes)
         {
-            if (string.Equals(AlgorithmKey(member.Key), wanted, StringComparison.Ordinal))
+            if (string.Equals(HashAlgorithmKey(member.Key), wanted, StringComparison.Ordinal))
             {
                 return member.Value;
             }
@@ -266,7 +266,11 @@ public static class ComparisonEvaluator
         return null;
     }
 
-    private static string AlgorithmKey(string name) =>
+    /// <summary>
+    /// The form in which two spellings of one hash algorithm are equal: upper case, without hyphens and underscores. The
+    /// compiled matcher groups its indexes by it, so that it finds the same keys as the evaluator.
+    /// </summary>
+    internal static string HashAlgorithmKey(string name) =>
         name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
 
     /// <summary>The test of one comparison on one value; <c>null</c> comparison: the value exists.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Detente.Patterns.Evaluation;
 using Detente.Patterns.Indexing;
 using Detente.Patterns.Telemetry;
 
@@ -248,7 +249,7 @@ public sealed partial class IndicatorSet
             return false; // binary properties compare as decoded octets: the evaluator decides
         }
 
-        if (hashValue && s_hashAlgorithms.TryGetValue(HashAlgorithmKey(steps[^1].Name!), out string? vocabulary))
+        if (hashValue && s_hashAlgorithms.TryGetValue(ComparisonEvaluator.HashAlgorithmKey(steps[^1].Name!), out string? vocabulary))
         {
             steps[^1] = PathStep.Property(vocabulary); // the spelling the readers use
         }
@@ -262,7 +263,7 @@ public sealed partial class IndicatorSet
     /// <summary>
     /// Points the keys interned since the last look (by readers created later) at the indexes of their hash group: the
     /// evaluator finds a <c>hashes</c> key spelled differently (<c>sha256</c> for <c>SHA-256</c>, compared by
-    /// <see cref="HashAlgorithmKey"/>), so every spelling of one algorithm shares one set of indexes.
+    /// <see cref="ComparisonEvaluator.HashAlgorithmKey"/>), so every spelling of one algorithm shares one set of indexes.
     /// </summary>
     private void RefreshKeys()
     {
@@ -290,18 +291,15 @@ public sealed partial class IndicatorSet
         _knownKeys = count;
     }
 
-    /// <summary>The object type and path of a hash key with its algorithm name reduced by <see cref="HashAlgorithmKey"/>.</summary>
+    /// <summary>The object type and path of a hash key with its algorithm name reduced by <see cref="ComparisonEvaluator.HashAlgorithmKey"/>.</summary>
     private string HashGroup(FieldKey key)
     {
         IReadOnlyList<PathStep> steps = _keys.Path(key).Steps;
         var prefix = PropertyPath.Create(steps.Take(steps.Count - 1));
-        return $"{_keys.ObjectType(key)}:{prefix}.{HashAlgorithmKey(steps[^1].Name!)}";
+        return $"{_keys.ObjectType(key)}:{prefix}.{ComparisonEvaluator.HashAlgorithmKey(steps[^1].Name!)}";
     }
 
     /// <summary>A hash algorithm name without case, hyphens and underscores: <c>sha256</c>, <c>SHA_256</c> and <c>SHA-256</c> are one algorithm.</summary>
-    private static string HashAlgorithmKey(string name) =>
-        name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
-
     private static bool StixTypeName(string type) => Detente.Stix.StixType.IsValidTypeName(type);
 
     /// <summary><c>ipv4-addr:value</c>, <c>ipv6-addr:value</c>, or a path ending in <c>_ref.value</c> or <c>_refs[*].value</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Detente.Patterns.Evaluation;
 using Detente.Patterns.Indexing;
 using Detente.Patterns.Observations;
 using Detente.Patterns.Telemetry;
@@ -438,13 +439,13 @@ public sealed partial class IndicatorSet
         }
     }
 
-    /// <summary>A key of a <c>hashes</c> dictionary naming the same algorithm as <paramref name="name"/> (see <see cref="HashAlgorithmKey"/>).</summary>
+    /// <summary>A key of a <c>hashes</c> dictionary naming the same algorithm as <paramref name="name"/> (see <see cref="ComparisonEvaluator.HashAlgorithmKey"/>).</summary>
     private static bool TryHashKey(JsonObject hashes, string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out JsonValue? value)
     {
-        string wanted = HashAlgorithmKey(name);
+        string wanted = ComparisonEvaluator.HashAlgorithmKey(name);
         foreach (KeyValuePair<string, JsonValue> member in hashes)
         {
-            if (string.Equals(HashAlgorithmKey(member.Key), wanted, StringComparison.Ordinal))
+            if (string.Equals(ComparisonEvaluator.HashAlgorithmKey(member.Key), wanted, StringComparison.Ordinal))
             {
                 value = member.Value;
                 return true;
