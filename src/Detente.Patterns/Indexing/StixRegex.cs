@@ -51,14 +51,18 @@ public sealed class StixRegex
     /// <summary>The default time limit for one match on the backtracking engine: 100 ms.</summary>
     public static readonly TimeSpan DefaultMatchTimeout = TimeSpan.FromMilliseconds(100);
 
-    private readonly Regex _regex;
     private readonly byte[] _literal;
+    private readonly TimeSpan _matchTimeout;
 
-    private StixRegex(string pattern, string translated, Regex regex, byte[] literal, bool literalIgnoresCase)
+    // Built on first use: a non-backtracking Regex costs milliseconds and hundreds of kilobytes to build, and the compiled
+    // matcher holds thousands of expressions of which the prefilter lets few ever run. Bench: Patterns/MatcherMemory.
+    private Regex? _regex;
+
+    private StixRegex(string pattern, string translated, TimeSpan matchTimeout, byte[] literal, bool literalIgnoresCase)
     {
         Pattern = pattern;
         DotNetPattern = translated;
-        _regex = regex;
+        _matchTimeout = matchTimeout;
         _literal = literal;
         RequiredLiteralIgnoresCase = literalIgnoresCase;
     }
@@ -70,10 +74,10 @@ public sealed class StixRegex
     public string DotNetPattern { get; }
 
     /// <summary>True when the linear-time engine runs it (no timeout can occur).</summary>
-    public bool IsNonBacktracking => (_regex.Options & RegexOptions.NonBacktracking) != 0;
+    public bool IsNonBacktracking => (Compiled.Options & RegexOptions.NonBacktracking) != 0;
 
     /// <summary>The time limit for one match on the backtracking engine (<see cref="Regex.InfiniteMatchTimeout"/> on the non-backtracking one).</summary>
-    public TimeSpan MatchTimeout => _regex.MatchTimeout;
+    public TimeSpan MatchTimeout => Compiled.MatchTimeout;
 
     /// <summary>
     /// A run of characters (UTF-8) that every matching value contains, or empty when the expression has no such run
@@ -120,17 +124,11 @@ public sealed class StixRegex
         }
 
         string translated = translator.Output;
-        Regex compiled;
+        TimeSpan timeout = matchTimeout ?? DefaultMatchTimeout;
         try
         {
-            try
-            {
-                compiled = new Regex(translated, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-            }
-            catch (NotSupportedException)
-            {
-                compiled = new Regex(translated, RegexOptions.CultureInvariant, matchTimeout ?? DefaultMatchTimeout);
-            }
+            // Checks the syntax only (the backtracking parser is cheap); the engine is chosen and built on first use.
+            _ = new Regex(translated, RegexOptions.CultureInvariant, timeout);
         }
         catch (ArgumentException e)
         {
@@ -139,7 +137,7 @@ public sealed class StixRegex
         }
 
         (byte[] literal, bool ignoreCase) = translator.RequiredLiteral();
-        regex = new StixRegex(normalized, translated, compiled, literal, ignoreCase);
+        regex = new StixRegex(normalized, translated, timeout, literal, ignoreCase);
         error = null;
         return true;
     }
@@ -204,11 +202,30 @@ public sealed class StixRegex
     /// <summary>The expression as given.</summary>
     public override string ToString() => Pattern;
 
+    /// <summary>The .NET expression, built on first use: the linear-time engine when it can run it, else the backtracking one.</summary>
+    private Regex Compiled => _regex ?? Build();
+
+    private Regex Build()
+    {
+        Regex built;
+        try
+        {
+            built = new Regex(DotNetPattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            built = new Regex(DotNetPattern, RegexOptions.CultureInvariant, _matchTimeout);
+        }
+
+        // Concurrent first uses may build twice; either instance answers the same, and one is kept.
+        return Interlocked.CompareExchange(ref _regex, built, null) ?? built;
+    }
+
     private RegexOutcome Run(ReadOnlySpan<char> value)
     {
         try
         {
-            return _regex.IsMatch(value) ? RegexOutcome.Match : RegexOutcome.NoMatch;
+            return Compiled.IsMatch(value) ? RegexOutcome.Match : RegexOutcome.NoMatch;
         }
         catch (RegexMatchTimeoutException)
         {
