@@ -19,6 +19,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             IdCommand(),
             ValidateCommand(),
             PatternCommand(),
+            MatchCommand(),
             ServeCommand(),
             TokenCommand(),
             CollectionCommand(),
