@@ -6,7 +6,8 @@ namespace Detente.Benchmarks;
 /// <summary>
 /// Runs BenchmarkDotNet benchmarks (<c>--filter '*Stix*'</c>), or writes benchmark input:
 /// <c>generate-lines COUNT FILE</c> writes COUNT seeded STIX objects as JSON lines; <c>matcher-memory [SIZE…]</c>
-/// measures the compiled matcher's compile time and retained memory (<see cref="Patterns.MatcherMemory"/>).
+/// measures the compiled matcher's compile time and retained memory (<see cref="Patterns.MatcherMemory"/>);
+/// <c>matcher-throughput [SIZE…]</c> its events/s against interleaved baselines (<see cref="Patterns.MatcherThroughput"/>).
 /// </summary>
 public static class Program
 {
@@ -23,6 +24,11 @@ public static class Program
         if (args.Length >= 1 && args[0] == "matcher-memory")
         {
             return Patterns.MatcherMemory.Run(args[1..]);
+        }
+
+        if (args.Length >= 1 && args[0] == "matcher-throughput")
+        {
+            return Patterns.MatcherThroughput.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -38,6 +38,32 @@ public sealed class IpIndexTests
     }
 
     [Fact]
+    public void The_per_length_filter_skips_other_slash_20_blocks_and_keeps_working_after_removals()
+    {
+        var index = new IpIndex();
+        index.Add(IpPrefix.Parse("198.51.100.0/24"), 1, IpMatch.Subset);  // /20 block 198.51.96.0
+        index.Add(IpPrefix.Parse("198.51.111.255"), 2, IpMatch.Equal);    // same /20, other /24
+        index.Add(IpPrefix.Parse("203.0.113.16/28"), 3, IpMatch.Subset);
+        Assert.Equal([1], Lookup(index, "198.51.100.200"));
+        Assert.Equal([2], Lookup(index, "198.51.111.255"));
+        Assert.Empty(Lookup(index, "198.51.112.1"));                       // the next /20: filtered out
+        Assert.Equal([3], Lookup(index, "203.0.113.31"));
+        Assert.Empty(Lookup(index, "203.0.113.32"));
+
+        // A removed entry leaves its bit set: the lookup probes and finds nothing, and other entries still match.
+        Assert.True(index.Remove(IpPrefix.Parse("198.51.100.0/24"), 1, IpMatch.Subset));
+        index.Add(IpPrefix.Parse("10.0.0.0/24"), 4, IpMatch.Subset);
+        Assert.Empty(Lookup(index, "198.51.100.200"));
+        Assert.Equal([4], Lookup(index, "10.0.0.1"));
+
+        // The last entry of a length takes its filter with it; a new one starts a fresh filter.
+        Assert.True(index.Remove(IpPrefix.Parse("10.0.0.0/24"), 4, IpMatch.Subset));
+        index.Add(IpPrefix.Parse("192.0.2.0/24"), 5, IpMatch.Subset);
+        Assert.Empty(Lookup(index, "10.0.0.1"));
+        Assert.Equal([5], Lookup(index, "192.0.2.9"));
+    }
+
+    [Fact]
     public void Slash_zero_holds_every_address_of_its_family_only()
     {
         var index = new IpIndex();

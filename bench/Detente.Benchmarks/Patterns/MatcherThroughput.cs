@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Detente.Patterns.Matching;
+using Detente.Patterns.Observations;
+using Detente.Patterns.Telemetry;
+using Detente.Testing;
+
+namespace Detente.Benchmarks.Patterns;
+
+/// <summary>
+/// <c>matcher-throughput [SIZE…] [--rounds N]</c>: the compiled matcher's events/s with the realistic mix
+/// (<see cref="MatcherWorkload"/>) loaded, per format (Zeek and EVE JSON lines, STIX observed-data bundles), with the
+/// baselines measured <em>interleaved</em> with it: each round times one pass of reading only, one pass of building
+/// observations (flat formats: the slow path anchored and general units need), and one pass of matching, over the same
+/// events, so that a change of load on a shared machine hits all three alike. Prints the median of each over the rounds
+/// (default 15) and the median of the per-round difference Match − Read (the matcher's own cost).
+/// </summary>
+/// <remarks>BenchmarkDotNet runs a baseline and its benchmark minutes apart; on a machine that other builds share, that
+/// spread swamped the difference (<see cref="MatcherBenchmarks"/> gives the same figures with allocation counts).</remarks>
+internal static class MatcherThroughput
+{
+    private const int Lines = 10_000;
+    private const int Bundles = 2_000;
+
+    public static int Run(string[] args)
+    {
+        int rounds = 15;
+        var sizes = new List<int>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--rounds")
+            {
+                rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                sizes.Add(int.Parse(args[i], CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (sizes.Count == 0)
+        {
+            sizes.AddRange([1_000, 10_000, 100_000, 1_000_000]);
+        }
+
+        Console.WriteLine($"# {Environment.ProcessorCount} processor(s) visible, {rounds} interleaved rounds; ns per event (median over rounds)");
+        Console.WriteLine("| indicators | format | events with a hit | Read | Observation | Match | Match − Read | Match events/s |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+        foreach (int size in sizes)
+        {
+            var workload = new MatcherWorkload(size);
+            var keys = new FieldKeyTable();
+            var zeek = new FlatEventReader(FlatLogMapping.Zeek, keys);
+            var eve = new FlatEventReader(FlatLogMapping.Eve, keys);
+            var set = new IndicatorSet(keys);
+            using (set.BeginBulkLoad())
+            {
+                foreach (Indicator indicator in workload.Indicators())
+                {
+                    set.Add(indicator);
+                }
+            }
+
+            TelemetryGenerator telemetry = workload.Telemetry;
+            Measure(size, "zeek", Events(telemetry.ZeekLine, Lines), zeek, set, rounds);
+            Measure(size, "eve", Events(telemetry.EveLine, Lines), eve, set, rounds);
+            Measure(size, "stix", Events(telemetry.ObservedDataBundle, Bundles), null, set, rounds);
+            GC.KeepAlive(set);
+        }
+
+        return 0;
+    }
+
+    private static byte[][] Events(Func<string> next, int count)
+    {
+        var events = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            events[i] = Encoding.UTF8.GetBytes(next());
+        }
+
+        return events;
+    }
+
+    private static void Measure(int size, string format, byte[][] events, FlatEventReader? reader, IndicatorSet set, int rounds)
+    {
+        var stix = new StixTelemetryReader();
+        var hits = new List<IndicatorHit>();
+        int passes = reader is null ? 5 : 1; // about the same time per pass: a bundle costs several lines
+
+        long Read()
+        {
+            long total = 0;
+            if (reader is null)
+            {
+                foreach (byte[] e in events)
+                {
+                    total += stix.ReadDocument(e)[0].Observation!.Objects.Count;
+                }
+
+                return total;
+            }
+
+            var sink = new CountingSink();
+            for (int i = 0; i < events.Length; i++)
+            {
+                reader.Read(events[i], i + 1, 0, ref sink);
+            }
+
+            return sink.Fields;
+        }
+
+        long Build()
+        {
+            long total = 0;
+            for (int i = 0; i < events.Length; i++)
+            {
+                total += reader!.ReadObservation(events[i], i + 1, 0).Observation!.Objects.Count;
+            }
+
+            return total;
+        }
+
+        long Match()
+        {
+            long total = 0;
+            for (int i = 0; i < events.Length; i++)
+            {
+                if (reader is null)
+                {
+                    Observation observation = stix.ReadDocument(events[i])[0].Observation!;
+                    set.Match(observation, hits);
+                }
+                else
+                {
+                    set.MatchFlat(reader, events[i], i + 1, 0, hits, out _);
+                }
+
+                total += hits.Count;
+                hits.Clear();
+            }
+
+            return total;
+        }
+
+        // Events with at least one hit, counted once before timing.
+        long hitEvents = 0;
+        for (int i = 0; i < events.Length; i++)
+        {
+            if (reader is null)
+            {
+                set.Match(stix.ReadDocument(events[i])[0].Observation!, hits);
+            }
+            else
+            {
+                set.MatchFlat(reader, events[i], i + 1, 0, hits, out _);
+            }
+
+            hitEvents += hits.Count > 0 ? 1 : 0;
+            hits.Clear();
+        }
+
+        for (int warm = 0; warm < 3; warm++)
+        {
+            Read();
+            Match();
+            if (reader is not null)
+            {
+                Build();
+            }
+        }
+
+        var read = new List<double>();
+        var build = new List<double>();
+        var match = new List<double>();
+        var own = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            double readNs = Time(Read, passes, events.Length);
+            double buildNs = reader is null ? double.NaN : Time(Build, passes, events.Length);
+            double matchNs = Time(Match, passes, events.Length);
+            read.Add(readNs);
+            build.Add(buildNs);
+            match.Add(matchNs);
+            own.Add(matchNs - readNs);
+        }
+
+        double m = Median(match);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {size:N0} | {format} | {100.0 * hitEvents / events.Length:F2} % | {Median(read):F0} | {(reader is null ? "—" : Median(build).ToString("F0", CultureInfo.InvariantCulture))} | {m:F0} | {Median(own):F0} | {1e9 / m:N0} |"));
+    }
+
+    private static double Time(Func<long> pass, int passes, int events)
+    {
+        long sink = 0;
+        var stopwatch = Stopwatch.StartNew();
+        for (int p = 0; p < passes; p++)
+        {
+            sink += pass();
+        }
+
+        stopwatch.Stop();
+        GC.KeepAlive(sink);
+        return stopwatch.Elapsed.TotalNanoseconds / ((double)passes * events);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+    }
+
+    private struct CountingSink : IFlatEventSink
+    {
+        public long Fields;
+
+        public void OnField(in FlatField field) => Fields++;
+
+        public readonly void OnEvent(in FlatEvent flatEvent)
+        {
+        }
+
+        public readonly void OnMalformed(TelemetryError error) => throw new InvalidOperationException(error.Message);
+    }
+}
