@@ -19,9 +19,10 @@ public enum IpMatch
 /// for each length in use that is not longer than the observed value's: the cost does not depend on how many entries
 /// there are, only on how many distinct lengths they use (typically a handful: /32, /24, /16, /128, /64, /48). A
 /// table of a rare length is small and stays in cache. Bench: Patterns/IndexBenchmarks.IpLookup.</para>
-/// <para>Each IPv4 length of /20 or longer also has a filter: one bit per /20 block (128 KiB), set when an entry of that
-/// length lies in it, so that a lookup skips the tables that cannot hold the address (most of them: with 10^6 indicators
-/// a few percent of the /20 blocks hold a CIDR entry of a given length) without touching them. Bits are not cleared on
+/// <para>Each IPv4 length of /20 or longer whose table holds 4,096 entries or more also has a filter: one bit per /20
+/// block (128 KiB), set when an entry of that length lies in it, so that a lookup skips the large tables that cannot hold
+/// the address (most of them: with 10^6 indicators a few percent of the /20 blocks hold a CIDR entry of a given length)
+/// without touching them. Bits are not cleared on
 /// removal (a stale bit only costs a probe); the filter goes with the table. Bench: Patterns/MatcherThroughput.</para>
 /// <para>The families never match each other: an IPv4 block holds no IPv6 address, and an IPv4-mapped IPv6 address
 /// (<c>::ffff:192.0.2.1</c>) is an IPv6 address here. The flat telemetry mapping turns IPv4-mapped addresses into IPv4
@@ -32,6 +33,9 @@ public sealed class IpIndex
 {
     /// <summary>The leading bits of an IPv4 address one filter bit stands for.</summary>
     private const int FilterBits = 20;
+
+    /// <summary>The entries a length's table holds before it gets a filter: a smaller table stays in cache anyway.</summary>
+    private const int FilterMinimum = 4096;
 
     private readonly OpenTable<uint, UInt32Hasher>?[] _v4 = new OpenTable<uint, UInt32Hasher>?[33];
     private readonly OpenTable<Key128, Key128Hasher>?[] _v6 = new OpenTable<Key128, Key128Hasher>?[129];
@@ -93,9 +97,20 @@ public sealed class IpIndex
             added = table.Add(block.Address.V4, value, _pool);
             if (block.Length >= FilterBits)
             {
-                ulong[] filter = _v4Filter[block.Length] ??= new ulong[(1 << FilterBits) / 64];
-                uint top = block.Address.V4 >> (32 - FilterBits);
-                filter[top >> 6] |= 1UL << (int)(top & 63);
+                if (_v4Filter[block.Length] is { } filter)
+                {
+                    SetFilterBit(filter, block.Address.V4);
+                }
+                else if (table.Count >= FilterMinimum)
+                {
+                    filter = new ulong[(1 << FilterBits) / 64];
+                    foreach ((uint key, int _) in table.Entries())
+                    {
+                        SetFilterBit(filter, key);
+                    }
+
+                    _v4Filter[block.Length] = filter;
+                }
             }
 
             if (before == 0 && table.Count == 1)
@@ -196,6 +211,12 @@ public sealed class IpIndex
                 }
             }
         }
+    }
+
+    private static void SetFilterBit(ulong[] filter, uint address)
+    {
+        uint top = address >> (32 - FilterBits);
+        filter[top >> 6] |= 1UL << (int)(top & 63);
     }
 
     private static void Report(ReadOnlySpan<int> values, bool sameLength, HitBuffer hits)

@@ -41,6 +41,14 @@ public sealed class IpIndexTests
     public void The_per_length_filter_skips_other_slash_20_blocks_and_keeps_working_after_removals()
     {
         var index = new IpIndex();
+        for (int i = 0; i < 5000; i++)
+        {
+            // Enough entries of /24 and /32 in 100.64.0.0/10 that both lengths get a filter.
+            index.Add(new IpPrefix(IpAddress.FromV4(0x64400000u + ((uint)i << 8)), 24), 100 + i, IpMatch.Subset);
+            index.Add(IpPrefix.FromAddress(IpAddress.FromV4(0x64400000u + ((uint)i << 8) + 1)), 10_000 + i, IpMatch.Equal);
+        }
+
+        Assert.Equal([100, 10_000], Lookup(index, "100.64.0.1"));
         index.Add(IpPrefix.Parse("198.51.100.0/24"), 1, IpMatch.Subset);  // /20 block 198.51.96.0
         index.Add(IpPrefix.Parse("198.51.111.255"), 2, IpMatch.Equal);    // same /20, other /24
         index.Add(IpPrefix.Parse("203.0.113.16/28"), 3, IpMatch.Subset);
@@ -56,7 +64,7 @@ public sealed class IpIndexTests
         Assert.Empty(Lookup(index, "198.51.100.200"));
         Assert.Equal([4], Lookup(index, "10.0.0.1"));
 
-        // The last entry of a length takes its filter with it; a new one starts a fresh filter.
+        // An entry added to a filtered length sets its bit at once.
         Assert.True(index.Remove(IpPrefix.Parse("10.0.0.0/24"), 4, IpMatch.Subset));
         index.Add(IpPrefix.Parse("192.0.2.0/24"), 5, IpMatch.Subset);
         Assert.Empty(Lookup(index, "10.0.0.1"));
