@@ -17,6 +17,7 @@ namespace Detente.Policy;
 /// <para>
 /// Granular-marking selectors at or below a removed property are dropped (a marking left without selectors is dropped),
 /// and so is the Detente signature extension: the producer's signature covered the original, not the redacted object.
+/// When no selector fits the object, nothing is removed and the object is returned as it is.
 /// The redacted object keeps its id and <c>modified</c>, so it must never be stored or forwarded as a version of the
 /// object; the node serves it in place of the stored bytes, unsigned by the producer.
 /// </para>
@@ -34,14 +35,18 @@ public static class Redaction
         foreach (string selector in selectors)
         {
             ArgumentNullException.ThrowIfNull(selector, nameof(selectors));
-            string[] steps = RemovalSteps(selector);
+            string[] steps = RemovalSteps(selector, out bool list);
             if (steps.Length == 0)
             {
                 continue;
             }
 
-            removed.Add(string.Join('.', steps));
-            json = (JsonObject)Remove(json, steps, 0);
+            var next = (JsonObject)Remove(json, steps, 0, list);
+            if (!ReferenceEquals(next, json))
+            {
+                removed.Add(string.Join('.', steps));
+                json = next;
+            }
         }
 
         if (removed.Count == 0)
@@ -88,8 +93,9 @@ public static class Redaction
         return text.ToString();
     }
 
-    // The steps down to the property a selector removes: trailing list indices are dropped.
-    private static string[] RemovalSteps(string selector)
+    // The steps down to the property a selector removes: trailing list indices are dropped (and then the property must
+    // hold a list, or the selector does not fit the object).
+    private static string[] RemovalSteps(string selector, out bool list)
     {
         string[] steps = selector.Split('.');
         int end = steps.Length;
@@ -98,27 +104,40 @@ public static class Redaction
             end--;
         }
 
+        list = end < steps.Length;
         return steps[..end];
     }
 
-    private static JsonValue Remove(JsonValue node, string[] steps, int at)
+    private static JsonValue Remove(JsonValue node, string[] steps, int at, bool list)
     {
         string step = steps[at];
         bool last = at == steps.Length - 1;
         switch (node)
         {
             case JsonObject obj when !IsIndex(step, out _):
-                if (!obj.TryGetValue(step, out JsonValue? child))
+                if (!obj.TryGetValue(step, out JsonValue? child) || last && list && child is not JsonArray)
                 {
                     return obj;
                 }
 
-                return last ? obj.Without(step) : obj.With(step, Remove(child, steps, at + 1));
+                if (last)
+                {
+                    return obj.Without(step);
+                }
+
+                JsonValue inner = Remove(child, steps, at + 1, list);
+                return ReferenceEquals(inner, child) ? obj : obj.With(step, inner);
             case JsonArray array when !last && IsIndex(step, out int index) && index < array.Count:
+                JsonValue item = Remove(array[index], steps, at + 1, list);
+                if (ReferenceEquals(item, array[index]))
+                {
+                    return array;
+                }
+
                 var items = new JsonValue[array.Count];
                 for (int i = 0; i < items.Length; i++)
                 {
-                    items[i] = i == index ? Remove(array[i], steps, at + 1) : array[i];
+                    items[i] = i == index ? item : array[i];
                 }
 
                 return JsonArray.Create(items);
