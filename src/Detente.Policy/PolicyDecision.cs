@@ -185,9 +185,9 @@ public readonly struct PolicyDecision : IEquatable<PolicyDecision>
     /// <summary>The reason.</summary>
     public override string ToString() => Reason;
 
-    /// <summary>True when both decisions have the same code and the same details.</summary>
+    /// <summary>True when both decisions have the same code and the same details (readers of the same kind, name and role).</summary>
     public bool Equals(PolicyDecision other) =>
-        Code == other.Code && ReferenceEquals(_reader, other._reader) && _collection == other._collection && _level == other._level
+        Code == other.Code && SameReader(_reader, other._reader) && _collection == other._collection && _level == other._level
         && string.Equals(_group, other._group, StringComparison.Ordinal) && string.Equals(_selector, other._selector, StringComparison.Ordinal)
         && ReferenceEquals(_rule, other._rule) && _ruleIndex == other._ruleIndex
         && Redactions.SequenceEqual(other.Redactions, StringComparer.Ordinal);
@@ -215,6 +215,10 @@ public readonly struct PolicyDecision : IEquatable<PolicyDecision>
 
     internal static PolicyDecision WithRedactions(PolicyPrincipal reader, Guid collection, TlpLevel level, ImmutableArray<string> redactions) =>
         new(PolicyCode.Redacted, reader, collection, level, null, null, null, 0, redactions);
+
+    private static bool SameReader(PolicyPrincipal? a, PolicyPrincipal? b) =>
+        ReferenceEquals(a, b)
+        || a is not null && b is not null && a.Kind == b.Kind && a.Role == b.Role && string.Equals(a.Name, b.Name, StringComparison.Ordinal);
 
     private static string Role(LocalRole role) => role switch
     {
