@@ -27,6 +27,7 @@ public sealed partial class SharingPolicy
     public static PolicyBuildResult Build(PolicySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        settings = Snapshot(settings);
         var errors = new List<PolicyIssue>();
         void Error(string path, string rule, string message) => errors.Add(new PolicyIssue(path, rule, message));
 
@@ -187,6 +188,30 @@ public sealed partial class SharingPolicy
 
         return new PolicyBuildResult(Compile(settings, partnerIndex, principals, markings), []);
     }
+
+    // The settings' lists may be arrays the caller still holds; the policy keeps copies, so it cannot change after Build.
+    private static PolicySettings Snapshot(PolicySettings settings) => settings with
+    {
+        Partners = Copy(settings.Partners, static p => p with
+        {
+            VerificationKeys = Copy(p.VerificationKeys),
+            Principals = Copy(p.Principals),
+            EgressRules = Copy(p.EgressRules, static r => r with
+            {
+                ObjectTypes = Copy(r.ObjectTypes), Labels = Copy(r.Labels), Collections = Copy(r.Collections),
+            }),
+        }),
+        SharingGroups = Copy(settings.SharingGroups, static g => g with { Members = Copy(g.Members) }),
+        Collections = Copy(settings.Collections, static c => c with { Partners = Copy(c.Partners) }),
+        RedactablePaths = Copy(settings.RedactablePaths),
+        NeutralMarkings = Copy(settings.NeutralMarkings),
+    };
+
+    private static IReadOnlyList<T> Copy<T>(IReadOnlyList<T>? items) => items is null ? null! : Array.AsReadOnly(items.ToArray());
+
+    private static IReadOnlyList<T> Copy<T>(IReadOnlyList<T>? items, Func<T, T> copy)
+        where T : class =>
+        items is null ? null! : Array.AsReadOnly(items.Select(item => item is null ? item! : copy(item)).ToArray());
 
     private static SharingPolicy Compile(PolicySettings settings, Dictionary<string, int> partnerIndex, Dictionary<string, int> principals,
         Dictionary<string, MarkingInfo> markings)

@@ -40,7 +40,8 @@ public sealed partial class SharingPolicy
         Federation = new PolicyPrincipal("federation", PrincipalKind.Federation, LocalRole.Reader, null, -1, 0, [], false);
     }
 
-    /// <summary>The settings the policy was built from.</summary>
+    /// <summary>The settings the policy was built from (a copy: changing the lists passed to <see cref="Build"/> changes
+    /// nothing here).</summary>
     public PolicySettings Settings { get; }
 
     /// <summary>Every partner at once: the reader to decide for when something reaches all members (transparency-log entries).</summary>

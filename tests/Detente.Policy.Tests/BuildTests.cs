@@ -186,4 +186,23 @@ public sealed class BuildTests
                 PolicyRules.MarkingSyntax, PolicyRules.UnknownPartner, PolicyRules.RedactionPath],
             Errors(settings).Select(static e => e.Rule));
     }
+
+    [Fact]
+    public void Changing_the_lists_after_build_changes_nothing()
+    {
+        string[] members = ["fr-cert"];
+        Stix.Signatures.StixVerificationKey[] keys = [Key];
+        PolicySettings settings = Settings() with
+        {
+            Partners = [Partner("fr-cert") with { VerificationKeys = keys }, Partner("de-cert"), Partner("ru-cert"), Partner("us-cert")],
+            SharingGroups = [new SharingGroup { Name = "g-elections", MarkingDefinitionId = Elections, Members = members }],
+        };
+        SharingPolicy policy = Build(settings);
+        members[0] = "us-cert";
+        keys[0] = null!;
+        Assert.Equal(PolicyCode.AmberSharingGroup, policy.Decide(policy.Principal("fr-cert"), Facts(Amber, Elections)).Code);
+        Assert.Equal(PolicyCode.NotInSharingGroup, policy.Decide(policy.Principal("us-cert"), Facts(Amber, Elections)).Code);
+        Assert.Equal([Key], policy.KeysOf(IdentityOf(1)));
+        Assert.Equal(["fr-cert"], policy.Settings.SharingGroups[0].Members);
+    }
 }
