@@ -21,7 +21,7 @@ namespace Detente.Benchmarks.Policy;
 /// <item><c>WorstCase</c>: a realistic worst case: an object with six object-level markings (TLP 1.0 and 2.0, two
 /// sharing groups, a neutral and an unknown one), twelve labels and eight granular markings of three selectors each,
 /// all readable, for a partner with twelve egress rules (ten deny rules over types, labels, collections, confidence
-/// and age that do not match, and two allow rules of which the last matches).</item>
+/// and age, each with a type or label condition the object fails, and two allow rules of which the last matches).</item>
 /// <item><c>WorstCaseRedacted</c>: the same, with two granular markings the reader may not see, covered by redaction
 /// rules (the only case that allocates: the list of selectors to redact).</item>
 /// <item><c>ReadFacts</c> / <c>ParseAndFacts</c>: facts of a generated indicator (≈ 800 bytes) read straight from its
@@ -69,8 +69,8 @@ public class DecisionBenchmarks
             .. Enumerable.Range(0, 10).Select(i => new EgressRule
             {
                 Effect = EgressEffect.Deny,
-                ObjectTypes = i % 2 == 0 ? ["identity", "note", "opinion"] : [],
-                Labels = i % 3 == 0 ? ["internal-only", "source-sensitive", "do-not-share"] : [],
+                ObjectTypes = i % 2 == 0 ? ["identity", "note", "opinion"] : ["report", "grouping", "indicator"],
+                Labels = i % 2 == 0 ? [] : ["internal-only", "source-sensitive", "do-not-share"],
                 Collections = i == 4 ? [Guid.NewGuid()] : [],
                 MaxConfidence = i == 5 ? 10 : null,
                 MinAge = i == 7 ? TimeSpan.FromDays(3650) : null,
