@@ -25,8 +25,16 @@ internal static class ObjectFactsReader
 
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = 256 };
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     public static ObjectFacts Read(ReadOnlySpan<byte> utf8Json)
     {
+        // A leading UTF-8 byte order mark is skipped, as the STIX reader does.
+        if (utf8Json.StartsWith(Utf8Bom))
+        {
+            utf8Json = utf8Json[Utf8Bom.Length..];
+        }
+
         var reader = new Utf8JsonReader(utf8Json, s_options);
         try
         {

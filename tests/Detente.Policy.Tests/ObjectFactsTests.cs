@@ -96,6 +96,15 @@ public sealed class ObjectFactsTests
         Assert.Throws<StixFormatException>(() => ObjectFacts.Read(Encoding.UTF8.GetBytes(json)));
 
     [Fact]
+    public void A_leading_byte_order_mark_is_skipped_as_the_stix_reader_does()
+    {
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. "{\"type\":\"indicator\"}"u8];
+        Assert.Equal("indicator", ObjectFacts.Read(bytes).Type);
+        Assert.Equal(ObjectFacts.From(s_reader.ReadObject(bytes)), ObjectFacts.Read(bytes));
+        Assert.Throws<StixFormatException>(() => ObjectFacts.Read([0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, .. "{}"u8]));
+    }
+
+    [Fact]
     public void Members_the_policy_does_not_read_may_repeat() =>
         Assert.Equal("x", ObjectFacts.Read("""{"a":1,"a":2,"type":"x"}"""u8).Type);
 
