@@ -10,6 +10,7 @@ public sealed class DependencyRules
     {
         ["Detente.Stix"] = [],
         ["Detente.Patterns"] = ["Detente.Stix"],
+        ["Detente.Policy"] = ["Detente.Stix"],
         ["Detente.Taxii"] = ["Detente.Stix"],
         ["Detente.Storage"] = ["Detente.Stix"],
         ["Detente.Storage.Sqlite"] = ["Detente.Stix", "Detente.Storage"],
@@ -19,13 +20,14 @@ public sealed class DependencyRules
     };
 
     private static readonly string[] s_core =
-        ["Detente.Stix", "Detente.Patterns", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"];
+        ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"];
 
     // Besides the base library, a core library references logging abstractions and the packages of its own concern.
     private static readonly Dictionary<string, string[]> s_packages = new(StringComparer.Ordinal)
     {
         ["Detente.Stix"] = ["Microsoft.Extensions.Logging.Abstractions", "NSec.Cryptography"],
         ["Detente.Patterns"] = ["Microsoft.Extensions.Logging.Abstractions"],
+        ["Detente.Policy"] = [],
         ["Detente.Taxii"] = ["Microsoft.Extensions.Logging.Abstractions"],
         ["Detente.Storage"] = ["Microsoft.Extensions.Logging.Abstractions"],
         ["Detente.Storage.Sqlite"] = ["Microsoft.Extensions.Logging.Abstractions", "Microsoft.Data.Sqlite"],

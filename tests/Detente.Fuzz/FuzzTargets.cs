@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Detente.Patterns;
 using Detente.Patterns.Validation;
+using Detente.Policy;
 using Detente.Stix;
 using Detente.Stix.Json;
 using Detente.Taxii;
@@ -27,6 +28,7 @@ public static class FuzzTargets
         ["accept"] = AcceptTarget,
         ["taxii-query"] = TaxiiQueryTarget,
         ["flat"] = FlatLineTarget.Fuzz,
+        ["policy-facts"] = PolicyFactsTarget,
     };
 
     // Created on first use, inside a target: under AFL++ no instrumented (Detente.Stix) code may run before
@@ -175,6 +177,49 @@ public static class FuzzTargets
         if (!JsonCanonicalizer.Canonicalize(again).AsSpan().SequenceEqual(canonical))
         {
             throw new FuzzFailure("Canonicalization is not idempotent.");
+        }
+    }
+
+    /// <summary>
+    /// ObjectFacts.Read (the policy's reader of stored object bytes): refuses with StixFormatException only; on every
+    /// input the STIX reader also accepts as an object, it reads the same facts as ObjectFacts.From of the parsed object.
+    /// </summary>
+    public static void PolicyFactsTarget(ReadOnlySpan<byte> input)
+    {
+        ObjectFacts facts;
+        try
+        {
+            facts = ObjectFacts.Read(input);
+        }
+        catch (StixFormatException)
+        {
+            facts = default;
+            if (Accepts(input, out _))
+            {
+                // Repeated members are refused by both readers, so an object the STIX reader accepts must read here.
+                throw new FuzzFailure("ObjectFacts.Read refused an object the STIX reader accepts.");
+            }
+
+            return;
+        }
+
+        if (Accepts(input, out StixObject? parsed) && !ObjectFacts.From(parsed!).Equals(facts))
+        {
+            throw new FuzzFailure("ObjectFacts.Read and ObjectFacts.From disagree on one object.");
+        }
+
+        static bool Accepts(ReadOnlySpan<byte> input, out StixObject? parsed)
+        {
+            try
+            {
+                parsed = Reader.Instance.Parse(input) is JsonObject json ? new StixObject(json) : null;
+            }
+            catch (StixFormatException)
+            {
+                parsed = null;
+            }
+
+            return parsed is not null;
         }
     }
 

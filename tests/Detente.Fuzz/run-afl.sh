@@ -3,7 +3,7 @@
 #   tests/Detente.Fuzz/run-afl.sh reader|timestamp|id|flat [SECONDS]
 # Needs: apt-get install -y afl++ ; dotnet tool install --global SharpFuzz.CommandLine
 set -euo pipefail
-target=${1:?target: reader|timestamp|id|pattern|flat|taxii-envelope|taxii-status|accept|taxii-query}
+target=${1:?target: reader|timestamp|id|pattern|flat|taxii-envelope|taxii-status|accept|taxii-query|policy-facts}
 seconds=${2:-600}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d /tmp/detente-fuzz-XXXX)
@@ -11,6 +11,7 @@ dotnet publish "$here/Detente.Fuzz.csproj" -c Release -o "$out/bin" >/dev/null
 sharpfuzz "$out/bin/Detente.Stix.dll"
 sharpfuzz "$out/bin/Detente.Taxii.dll"
 sharpfuzz "$out/bin/Detente.Patterns.dll"
+sharpfuzz "$out/bin/Detente.Policy.dll"
 mkdir -p "$out/in"
 # Every target starts from the whole corpus: seeds of another format are quickly discarded by AFL++.
 cp "$here"/Corpus/* "$out/in/"
