@@ -45,7 +45,13 @@ public static class GolombCodedSet
         }
 
         Array.Sort(values);
-        var writer = new BitWriter(HeaderLength + (int)(((long)tags.Length * (bits + 2) + 7) / 8));
+        return EncodeSorted(values, bits);
+    }
+
+    /// <summary>Encodes values already mapped and sorted (all below N · 2^P).</summary>
+    internal static byte[] EncodeSorted(ReadOnlySpan<ulong> values, int bits)
+    {
+        var writer = new BitWriter(HeaderLength + (int)(((long)values.Length * (bits + 2) + 7) / 8));
         ulong previous = 0;
         foreach (ulong value in values)
         {
@@ -62,7 +68,7 @@ public static class GolombCodedSet
         }
 
         byte[] result = writer.ToArray();
-        BinaryPrimitives.WriteInt32BigEndian(result, tags.Length);
+        BinaryPrimitives.WriteInt32BigEndian(result, values.Length);
         result[4] = (byte)bits;
         return result;
     }

@@ -107,6 +107,9 @@ public sealed class PsiInitiatorSession
     /// <summary>The set size the responder sees (after removing duplicates and padding).</summary>
     public int SetSize => _inputs.Length;
 
+    /// <summary>Every evaluated chunk and the responder's last chunk have been read, and nothing failed.</summary>
+    public bool CanComplete => !_failed && _evaluated == _inputs.Length && _responderDone;
+
     /// <summary>
     /// Writes the next <see cref="PsiChunkKind.Blinded"/> chunk; false when all have been written. An empty set
     /// writes one empty chunk flagged last.
