@@ -5,7 +5,8 @@ namespace Detente.Benchmarks;
 
 /// <summary>
 /// Runs BenchmarkDotNet benchmarks (<c>--filter '*Stix*'</c>), or writes benchmark input:
-/// <c>generate-lines COUNT FILE</c> writes COUNT seeded STIX objects as JSON lines.
+/// <c>generate-lines COUNT FILE</c> writes COUNT seeded STIX objects as JSON lines;
+/// <c>psi COUNT [--cardinality] [--filter-bits P] [--runs N]</c> runs the end-to-end PSI benchmark (see Psi/PsiRun.cs).
 /// </summary>
 public static class Program
 {
@@ -17,6 +18,11 @@ public static class Program
             using var writer = new StreamWriter(args[2], append: false, new System.Text.UTF8Encoding(false), 1 << 20);
             new StixContentGenerator(seed: 42).WriteLines(writer, count);
             return 0;
+        }
+
+        if (args.Length >= 2 && args[0] == "psi")
+        {
+            return Psi.PsiRun.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
