@@ -8,9 +8,9 @@ namespace Detente.Psi;
 /// <param name="ResponderSetSize">The responder's set size as the initiator saw it (distinct, padded).</param>
 /// <param name="Prepare">Responder: evaluate its set under a fresh key (once per key epoch).</param>
 /// <param name="Blind">Initiator: hash to the group and blind.</param>
-/// <param name="Evaluate">Responder: multiply by its key (and shuffle, in cardinality mode); write its tags or filter.</param>
+/// <param name="Evaluate">Responder: multiply by its key (and shuffle, in cardinality mode).</param>
 /// <param name="Finalize">Initiator: unblind and hash into tags.</param>
-/// <param name="Compare">Initiator: read the responder's tags or filter and compare.</param>
+/// <param name="Compare">Responder: write its tags or filter; initiator: read them and compare.</param>
 /// <param name="BytesToResponder">Bytes of all chunks the initiator sent.</param>
 /// <param name="BytesToInitiator">Bytes of all chunks the responder sent.</param>
 public sealed record PsiLocalReport(
@@ -30,8 +30,10 @@ public sealed record PsiLocalReport(
 }
 
 /// <summary>
-/// Runs both sides of a session in one process, phase by phase, passing every chunk through its wire form: for
-/// <c>detente psi local</c>, tests and benchmarks. A network run interleaves the same calls.
+/// Runs both sides of a session in one process, passing every chunk through its wire form: for <c>detente psi local</c>,
+/// tests and benchmarks. Chunks are handled as a network run would: one blinded chunk is blinded, evaluated and
+/// finalized before the next, so only one chunk is in flight (in cardinality mode the responder holds all answers
+/// until the last chunk, as it must). The time of each phase is summed over the chunks.
 /// </summary>
 public static class PsiLocal
 {
@@ -59,81 +61,74 @@ public static class PsiLocal
 
         start = clock.GetTimestamp();
         var initiatorSession = new PsiInitiatorSession(sessionId, mode, initiator, prepared.Count, initiatorOptions);
-        var blinded = new List<byte[]>();
-        var buffer = new ArrayBufferWriter<byte>();
-        while (initiatorSession.TryWriteBlinded(buffer))
-        {
-            blinded.Add(Take(buffer));
-        }
-
+        var responderSession = new PsiResponderSession(prepared, sessionId, mode, initiatorSession.SetSize, responderOptions);
         TimeSpan blind = clock.GetElapsedTime(start);
+        TimeSpan evaluate = TimeSpan.Zero;
+        TimeSpan finalize = TimeSpan.Zero;
+        long toResponder = 0;
+        long toInitiator = 0;
+        var request = new ArrayBufferWriter<byte>();
+        var response = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            start = clock.GetTimestamp();
+            request.ResetWrittenCount();
+            bool more = initiatorSession.TryWriteBlinded(request);
+            blind += clock.GetElapsedTime(start);
+            if (!more)
+            {
+                break;
+            }
+
+            toResponder += request.WrittenCount;
+            start = clock.GetTimestamp();
+            response.ResetWrittenCount();
+            responderSession.Evaluate(request.WrittenSpan, response);
+            evaluate += clock.GetElapsedTime(start);
+
+            toInitiator += response.WrittenCount;
+            start = clock.GetTimestamp();
+            ForEachFrame(response.WrittenSpan, initiatorSession.ReadEvaluated);
+            finalize += clock.GetElapsedTime(start);
+        }
 
         start = clock.GetTimestamp();
-        var responderSession = new PsiResponderSession(prepared, sessionId, mode, initiatorSession.SetSize, responderOptions);
-        var answers = new List<byte[]>();
-        foreach (byte[] frame in blinded)
-        {
-            responderSession.Evaluate(frame, buffer);
-            answers.AddRange(Split(Take(buffer)));
-        }
-
+        response.ResetWrittenCount();
         if (filterBits is int bits)
         {
-            responderSession.WriteFilter(buffer, bits);
+            responderSession.WriteFilter(response, bits);
+            toInitiator += response.WrittenCount;
+            ForEachFrame(response.WrittenSpan, initiatorSession.ReadResponder);
         }
         else
         {
-            responderSession.WriteTags(buffer);
-        }
-
-        List<byte[]> responderFrames = Split(Take(buffer));
-        TimeSpan evaluate = clock.GetElapsedTime(start);
-
-        start = clock.GetTimestamp();
-        foreach (byte[] frame in answers)
-        {
-            initiatorSession.ReadEvaluated(frame);
-        }
-
-        TimeSpan finalize = clock.GetElapsedTime(start);
-
-        start = clock.GetTimestamp();
-        foreach (byte[] frame in responderFrames)
-        {
-            initiatorSession.ReadResponder(frame);
+            while (responderSession.TryWriteTags(response))
+            {
+                toInitiator += response.WrittenCount;
+                ForEachFrame(response.WrittenSpan, initiatorSession.ReadResponder);
+                response.ResetWrittenCount();
+            }
         }
 
         PsiResult result = initiatorSession.Complete();
         TimeSpan compare = clock.GetElapsedTime(start);
-
-        long toResponder = blinded.Sum(f => (long)f.Length);
-        long toInitiator = answers.Sum(f => (long)f.Length) + responderFrames.Sum(f => (long)f.Length);
         return new PsiLocalReport(result, initiatorSession.SetSize, prepared.Count, prepare, blind, evaluate, finalize, compare, toResponder, toInitiator);
     }
 
-    private static byte[] Take(ArrayBufferWriter<byte> buffer)
-    {
-        byte[] bytes = buffer.WrittenSpan.ToArray();
-        buffer.ResetWrittenCount();
-        return bytes;
-    }
+    private delegate void FrameReader(ReadOnlySpan<byte> frame);
 
-    /// <summary>Splits concatenated frames (the responder may write several per call).</summary>
-    private static List<byte[]> Split(byte[] frames)
+    /// <summary>Hands each frame of <paramref name="frames"/> to <paramref name="read"/> (the responder may write several per call).</summary>
+    private static void ForEachFrame(ReadOnlySpan<byte> frames, FrameReader read)
     {
-        var result = new List<byte[]>();
-        ReadOnlySpan<byte> rest = frames;
-        while (!rest.IsEmpty)
+        while (!frames.IsEmpty)
         {
-            if (!PsiChunk.TryRead(rest, out _, out _, out int length))
+            if (!PsiChunk.TryRead(frames, out _, out _, out int length))
             {
                 throw new PsiException("A truncated chunk.");
             }
 
-            result.Add(rest[..length].ToArray());
-            rest = rest[length..];
+            read(frames[..length]);
+            frames = frames[length..];
         }
-
-        return result;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
@@ -20,6 +21,7 @@ public sealed class PsiResponderSession
     private readonly PsiOptions _options;
     private byte[]? _shuffle;
     private int _nextSequence;
+    private int _tagSequence;
     private int _received;
     private bool _failed;
 
@@ -57,29 +59,39 @@ public sealed class PsiResponderSession
 
     private UInt128[] Tags => _mode == PsiMode.Intersection ? _set.IntersectionTags : _set.CardinalityTags;
 
-    /// <summary>Writes the responder's tags as <see cref="PsiChunkKind.Tags"/> chunks (16 bytes per element).</summary>
+    /// <summary>Writes all of the responder's tags as <see cref="PsiChunkKind.Tags"/> chunks (16 bytes per element).</summary>
     public void WriteTags(IBufferWriter<byte> output)
+    {
+        while (TryWriteTags(output))
+        {
+        }
+    }
+
+    /// <summary>
+    /// Writes the next <see cref="PsiChunkKind.Tags"/> chunk, so that a stream can be flushed between chunks; false when
+    /// all have been written. An empty set writes one empty chunk flagged last.
+    /// </summary>
+    public bool TryWriteTags(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         UInt128[] tags = Tags;
-        int sequence = 0;
-        int start = 0;
-        Span<byte> item = stackalloc byte[PsiTags.Length];
-        do
+        int start = _tagSequence * _options.ChunkSize;
+        if (start >= tags.Length && (_tagSequence > 0 || tags.Length > 0))
         {
-            int count = Math.Min(_options.ChunkSize, tags.Length - start);
-            var header = new PsiChunkHeader(PsiChunkKind.Tags, start + count == tags.Length, SessionId, sequence++, count);
-            Span<byte> span = output.GetSpan(PsiChunk.HeaderLength + header.PayloadLength);
-            PsiChunk.WriteHeader(span, header);
-            for (int i = 0; i < count; i++)
-            {
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(span.Slice(PsiChunk.HeaderLength + (i * PsiTags.Length), PsiTags.Length), tags[start + i]);
-            }
-
-            output.Advance(PsiChunk.HeaderLength + header.PayloadLength);
-            start += count;
+            return false;
         }
-        while (start < tags.Length);
+
+        int count = Math.Min(_options.ChunkSize, tags.Length - start);
+        var header = new PsiChunkHeader(PsiChunkKind.Tags, start + count == tags.Length, SessionId, _tagSequence++, count);
+        Span<byte> span = output.GetSpan(PsiChunk.HeaderLength + header.PayloadLength);
+        PsiChunk.WriteHeader(span, header);
+        for (int i = 0; i < count; i++)
+        {
+            BinaryPrimitives.WriteUInt128BigEndian(span.Slice(PsiChunk.HeaderLength + (i * PsiTags.Length), PsiTags.Length), tags[start + i]);
+        }
+
+        output.Advance(PsiChunk.HeaderLength + header.PayloadLength);
+        return true;
     }
 
     /// <summary>
