@@ -7,7 +7,8 @@ namespace Detente.Benchmarks;
 /// Runs BenchmarkDotNet benchmarks (<c>--filter '*Stix*'</c>), or writes benchmark input:
 /// <c>generate-lines COUNT FILE</c> writes COUNT seeded STIX objects as JSON lines; <c>matcher-memory [SIZE…]</c>
 /// measures the compiled matcher's compile time and retained memory (<see cref="Patterns.MatcherMemory"/>);
-/// <c>matcher-throughput [SIZE…]</c> its events/s against interleaved baselines (<see cref="Patterns.MatcherThroughput"/>).
+/// <c>matcher-throughput [SIZE…]</c> its events/s against interleaved baselines (<see cref="Patterns.MatcherThroughput"/>);
+/// <c>psi COUNT [--cardinality] [--filter-bits P] [--runs N]</c> runs the end-to-end PSI benchmark (see Psi/PsiRun.cs).
 /// </summary>
 public static class Program
 {
@@ -29,6 +30,11 @@ public static class Program
         if (args.Length >= 1 && args[0] == "matcher-throughput")
         {
             return Patterns.MatcherThroughput.Run(args[1..]);
+        }
+
+        if (args.Length >= 2 && args[0] == "psi")
+        {
+            return Psi.PsiRun.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -23,6 +23,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             ServeCommand(),
             TokenCommand(),
             CollectionCommand(),
+            PsiCommand(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

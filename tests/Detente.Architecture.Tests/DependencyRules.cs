@@ -15,12 +15,13 @@ public sealed class DependencyRules
         ["Detente.Storage"] = ["Detente.Stix"],
         ["Detente.Storage.Sqlite"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Storage.Postgres"] = ["Detente.Stix", "Detente.Storage"],
+        ["Detente.Psi"] = ["Detente.Stix"],
         ["Detente.Node"] = ["Detente.Stix", "Detente.Patterns", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"],
-        ["detente"] = ["Detente.Stix", "Detente.Patterns", "Detente.Node", "Detente.Storage"],
+        ["detente"] = ["Detente.Stix", "Detente.Patterns", "Detente.Node", "Detente.Storage", "Detente.Psi"],
     };
 
     private static readonly string[] s_core =
-        ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"];
+        ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres", "Detente.Psi"];
 
     // Besides the base library, a core library references logging abstractions and the packages of its own concern.
     private static readonly Dictionary<string, string[]> s_packages = new(StringComparer.Ordinal)
@@ -32,6 +33,8 @@ public sealed class DependencyRules
         ["Detente.Storage"] = ["Microsoft.Extensions.Logging.Abstractions"],
         ["Detente.Storage.Sqlite"] = ["Microsoft.Extensions.Logging.Abstractions", "Microsoft.Data.Sqlite"],
         ["Detente.Storage.Postgres"] = ["Microsoft.Extensions.Logging.Abstractions", "Npgsql"],
+        // libsodium is a native library (P/Invoke), not a referenced assembly.
+        ["Detente.Psi"] = ["Microsoft.Extensions.Logging.Abstractions"],
     };
 
     public static TheoryData<string> Assemblies => new(s_allowed.Keys);

@@ -29,6 +29,10 @@ public static class FuzzTargets
         ["taxii-query"] = TaxiiQueryTarget,
         ["flat"] = FlatLineTarget.Fuzz,
         ["policy-facts"] = PolicyFactsTarget,
+        ["psi-chunk"] = PsiTargets.ChunkTarget,
+        ["psi-filter"] = PsiTargets.FilterTarget,
+        ["psi-session"] = PsiTargets.SessionTarget,
+        ["psi-element"] = PsiTargets.ElementTarget,
     };
 
     // Created on first use, inside a target: under AFL++ no instrumented (Detente.Stix) code may run before

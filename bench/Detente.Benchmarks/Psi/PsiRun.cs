@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Detente.Psi;
+
+namespace Detente.Benchmarks.Psi;
+
+/// <summary>
+/// The end-to-end PSI benchmark, as a console mode (a run of 10^6 × 10^6 takes minutes, too long for BenchmarkDotNet):
+/// <c>psi COUNT [--cardinality] [--filter-bits P] [--runs N]</c> first measures the scalar multiplication rate on one and
+/// on all cores, then runs both sides of a session over two seeded sets of COUNT elements that share half, and prints
+/// the time per phase, the bytes each way and the peak working set.
+/// </summary>
+public static class PsiRun
+{
+    public static int Run(string[] args)
+    {
+        int count = int.Parse(args[0], CultureInfo.InvariantCulture);
+        bool cardinality = args.Contains("--cardinality");
+        int? filterBits = Option(args, "--filter-bits");
+        int runs = Option(args, "--runs") ?? 1;
+
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {LoadAverage()}");
+        double one = ScalarMultRate(1);
+        double all = ScalarMultRate(Environment.ProcessorCount);
+        Console.WriteLine(FormattableString.Invariant($"scalar multiplications/s: one core {one:F0}, {Environment.ProcessorCount} cores {all:F0}"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"floor for {count} x {count}: prepare {count / all:F1} s (1 mult/element), online {3.0 * count / all:F1} s (3 mults/element: blind, evaluate, unblind)"));
+
+        List<PsiElement> a = Elements(0, count);
+        List<PsiElement> b = Elements(count / 2, count);
+        var options = new PsiOptions { MaxSetSize = Math.Max(count, 1) };
+        for (int run = 0; run < runs; run++)
+        {
+            var wall = Stopwatch.StartNew();
+            PsiLocalReport report = PsiLocal.Run(a, b, cardinality ? PsiMode.Cardinality : PsiMode.Intersection, filterBits, options, options);
+            wall.Stop();
+            if (report.Result.Count != count - (count / 2))
+            {
+                Console.Error.WriteLine($"wrong result: {report.Result.Count}");
+                return 1;
+            }
+
+            string mode = (cardinality ? "cardinality" : "intersection") + (filterBits is int p ? $" filter P={p}" : string.Empty);
+            Console.WriteLine(FormattableString.Invariant(
+                $"run {run + 1}: {mode} {count} x {count}, common {report.Result.Count}; prepare {report.Prepare.TotalSeconds:F1} s, blind {report.Blind.TotalSeconds:F1} s, evaluate {report.Evaluate.TotalSeconds:F1} s, finalize {report.Finalize.TotalSeconds:F1} s, compare {report.Compare.TotalSeconds:F2} s, online {report.Online.TotalSeconds:F1} s, wall {wall.Elapsed.TotalSeconds:F1} s; bytes A->B {report.BytesToResponder / 1e6:F1} MB, B->A {report.BytesToInitiator / 1e6:F1} MB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; load {LoadAverage()}"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>Elements start .. start + count - 1: a mix of IPv4 addresses, domain names and SHA-256 hashes.</summary>
+    private static List<PsiElement> Elements(int start, int count)
+    {
+        var elements = new List<PsiElement>(count);
+        for (int i = start; i < start + count; i++)
+        {
+            string text = (i % 3) switch
+            {
+                0 => $"ipv4-addr:10.{(i >> 16) & 0xff}.{(i >> 8) & 0xff}.{i & 0xff}",
+                1 => $"domain-name:host{i}.example",
+                _ => "file:SHA-256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)))),
+            };
+            elements.Add(PsiElement.Parse(text));
+        }
+
+        return elements;
+    }
+
+    /// <summary>ristretto255 scalar multiplications per second on <paramref name="threads"/> threads, over two seconds.</summary>
+    private static double ScalarMultRate(int threads)
+    {
+        using PsiKey key = PsiKey.Generate();
+        long total = 0;
+        var watch = Stopwatch.StartNew();
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+        {
+            Span<byte> point = stackalloc byte[32];
+            Oprf.Rfc9497.HashToGroup("benchmark"u8, point);
+            Span<byte> result = stackalloc byte[32];
+            long done = 0;
+            while (watch.Elapsed < TimeSpan.FromSeconds(2))
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    Oprf.TryBlindEvaluate(key, point, result);
+                }
+
+                done += 100;
+            }
+
+            Interlocked.Add(ref total, done);
+        });
+        return total / watch.Elapsed.TotalSeconds;
+    }
+
+    private static int? Option(string[] args, string name)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : null;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}
