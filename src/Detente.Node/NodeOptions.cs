@@ -21,10 +21,8 @@ public sealed record NodeOptions
     /// <summary>The name of the API root discovery names as its default.</summary>
     public string DefaultApiRoot { get; init; } = NodeBootstrap.DefaultApiRootName;
 
-    /// <summary>Paging and ingest of the object endpoints.</summary>
-    public NodeObjectOptions Objects { get; init; } = new();
-
-    /// <summary>What the node accepts from one request and one principal. Default <see cref="NodeLimits.Default"/>.</summary>
+    /// <summary>What the node accepts from one request and one principal, page sizes, the add path and status retention.
+    /// Default <see cref="NodeLimits.Default"/>.</summary>
     public NodeLimits Limits { get; init; } = NodeLimits.Default;
 
     /// <summary>The server certificate and the client certificates mapped to principals; null serves only plain <c>http</c>

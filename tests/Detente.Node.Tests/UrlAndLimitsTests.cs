@@ -53,6 +53,10 @@ public sealed class UrlAndLimitsTests
         Assert.Equal(1_000, limits.RatePermits);
         Assert.Equal(TimeSpan.FromSeconds(1), limits.RatePeriod);
         Assert.Equal(2_000, limits.RateBurst);
+        Assert.Equal(1_000, limits.AsyncThreshold);
+        Assert.Equal(500, limits.IngestChunkSize);
+        Assert.Equal(16, limits.IngestQueueCapacity);
+        Assert.Equal(TimeSpan.FromDays(7), limits.StatusRetention);
         Assert.Equal(new Storage.ApiRoot { Name = "x", Title = "x" }.MaxContentLength, limits.MaxBodyBytes);
     }
 
@@ -68,6 +72,10 @@ public sealed class UrlAndLimitsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { RatePermits = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { RatePeriod = TimeSpan.Zero });
         Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { RateBurst = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { AsyncThreshold = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { IngestChunkSize = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { IngestQueueCapacity = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { StatusRetention = TimeSpan.FromSeconds(59) });
     }
 
     [Theory]
