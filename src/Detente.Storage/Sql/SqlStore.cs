@@ -783,6 +783,48 @@ internal sealed class SqlStore : IStore
         }
     }
 
+    public async Task<(int Objects, int Statuses)> FailPendingStatusesAsync(string message, CancellationToken cancellationToken = default)
+    {
+        CheckText(message, nameof(message));
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        object? statuses = await session.Command("SELECT COUNT(DISTINCT status_id) FROM status_details WHERE outcome = @pending")
+            .Set("@pending", (int)StatusOutcome.Pending)
+            .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        int objects = await session.Command("UPDATE status_details SET outcome = @failure, message = @m WHERE outcome = @pending")
+            .Set("@failure", (int)StatusOutcome.Failure)
+            .Set("@m", message)
+            .Set("@pending", (int)StatusOutcome.Pending)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (objects, checked((int)Convert.ToInt64(statuses, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    public async Task<int> DeleteFinishedStatusesAsync(DateTimeOffset requestedBefore, CancellationToken cancellationToken = default)
+    {
+        long before = Micros.From(requestedBefore);
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        // First the details of old statuses without a pending object, then the old statuses left without details: a
+        // status whose last pending object is decided between the two statements keeps its row until the next sweep.
+        await session.Command("""
+                DELETE FROM status_details WHERE status_id IN (
+                    SELECT s.id FROM statuses s WHERE s.request_timestamp < @t
+                    AND NOT EXISTS (SELECT 1 FROM status_details d WHERE d.status_id = s.id AND d.outcome = @pending))
+                """)
+            .Set("@t", before)
+            .Set("@pending", (int)StatusOutcome.Pending)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        int deleted = await session.Command("""
+                DELETE FROM statuses WHERE request_timestamp < @t
+                AND NOT EXISTS (SELECT 1 FROM status_details d WHERE d.status_id = statuses.id)
+                """)
+            .Set("@t", before)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
     private static void CheckOutcome(StatusOutcome outcome, string name)
     {
         if (!Enum.IsDefined(outcome))
