@@ -25,6 +25,9 @@ internal static class ObjectEndpoints
         services.AddSingleton(new StixValidator(new StixValidatorOptions { PatternValidator = new StixPatternValidator() }));
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<ObjectIngest>();
+        // Recovery of interrupted adds runs first, before the worker and before the server takes requests.
+        services.AddSingleton<StatusMaintenance>();
+        services.AddHostedService(static sp => sp.GetRequiredService<StatusMaintenance>());
         services.AddHostedService<IngestWorker>();
     }
 
