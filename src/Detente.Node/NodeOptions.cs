@@ -5,9 +5,10 @@ public sealed record NodeOptions
 {
     /// <summary>
     /// The URL clients reach the node at, e.g. <c>https://taxii.example.org/</c>. Discovery lists API roots under it;
-    /// it comes from configuration, never from a request's Host header.
+    /// it comes from configuration, never from a request's Host header. Null takes the first address the node is
+    /// listening on, once it listens: with its actual port when started on port 0, and <c>localhost</c> for a wildcard host.
     /// </summary>
-    public required Uri PublicUrl { get; init; }
+    public Uri? PublicUrl { get; init; }
 
     /// <summary>The discovery resource's title.</summary>
     public string Title { get; init; } = "Detente node";
@@ -32,11 +33,13 @@ public sealed record NodeOptions
     /// <summary>Whether <c>/metrics</c> is served without authentication. Default false: administrators only.</summary>
     public bool PublicMetrics { get; init; }
 
-    /// <summary>The absolute URL of the API root named <paramref name="name"/>: <c>{PublicUrl}taxii2/{name}/</c>.</summary>
-    public Uri ApiRootUrl(string name)
+    /// <summary>The absolute URL of the API root named <paramref name="name"/> under <paramref name="publicUrl"/>:
+    /// <c>{publicUrl}taxii2/{name}/</c>.</summary>
+    public static Uri ApiRootUrl(Uri publicUrl, string name)
     {
+        ArgumentNullException.ThrowIfNull(publicUrl);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        string root = PublicUrl.GetLeftPart(UriPartial.Path);
+        string root = publicUrl.GetLeftPart(UriPartial.Path);
         return new Uri((root.EndsWith('/') ? root : root + "/") + "taxii2/" + Uri.EscapeDataString(name) + "/");
     }
 }

@@ -176,7 +176,7 @@ internal static class ObjectEndpoints
         ObjectIngest ingest, NodeOptions options, ILogger<ObjectIngest> logger, CancellationToken cancellationToken)
     {
         NodePrincipal principal = TokenAuthenticationMiddleware.GetPrincipal(context);
-        CollectionWithAccess? found = await TaxiiEndpoints.FindVisibleAsync(apiRoot, collectionId, principal, store, cancellationToken)
+        CollectionWithAccess? found = await TaxiiEndpoints.FindVisibleAsync(context, apiRoot, collectionId, principal, store, cancellationToken)
             .ConfigureAwait(false);
         if (found is null)
         {
@@ -270,7 +270,7 @@ internal static class ObjectEndpoints
         TaxiiQueryEndpoint endpoint, CancellationToken cancellationToken, bool requireWrite = false)
     {
         NodePrincipal principal = TokenAuthenticationMiddleware.GetPrincipal(context);
-        CollectionWithAccess? found = await TaxiiEndpoints.FindVisibleAsync(apiRoot, collectionId, principal, store, cancellationToken)
+        CollectionWithAccess? found = await TaxiiEndpoints.FindVisibleAsync(context, apiRoot, collectionId, principal, store, cancellationToken)
             .ConfigureAwait(false);
         if (found is null)
         {
