@@ -110,6 +110,8 @@ public sealed class NodeOperationsTests
         (await SendAsync(node, HttpMethod.Get, $"/taxii2/default/collections/{node.CollectionId:D}/", node.AdminToken)).Dispose();
         (await SendAsync(node, HttpMethod.Get, "/taxii2/", null)).Dispose();
         (await SendAsync(node, HttpMethod.Get, "/no/such/path", node.AdminToken)).Dispose();
+        // A request is counted after its response has gone out, just before its access log line: wait for the lines.
+        await node.Log.WaitForAsync(e => e.EventId == 8040, 5);
 
         using HttpResponseMessage unauthenticated = await SendAsync(node, HttpMethod.Get, "/metrics", null, accept: "text/plain");
         await AssertTaxiiErrorAsync(unauthenticated, HttpStatusCode.Unauthorized);
@@ -128,6 +130,10 @@ public sealed class NodeOperationsTests
         Assert.Contains("detente_http_request_duration_seconds_count{route=\"/taxii2/\"} 3", lines);
         Assert.Contains("detente_http_request_duration_seconds_bucket{route=\"/taxii2/\",le=\"+Inf\"} 3", lines);
         Assert.Contains("detente_objects_stored_total 0", lines);
+        Assert.True(long.Parse(Assert.Single(lines, l => l.StartsWith("process_working_set_bytes ", StringComparison.Ordinal))[26..],
+            System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Single(lines, l => l.StartsWith("dotnet_gc_heap_bytes ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("dotnet_gc_collections_total{generation=\"2\"} ", StringComparison.Ordinal));
         Assert.DoesNotContain(node.CollectionId.ToString("D"), text, StringComparison.Ordinal);
         AssertWellFormedExposition(lines);
     }
