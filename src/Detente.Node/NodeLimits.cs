@@ -5,8 +5,9 @@ using Detente.Stix;
 namespace Detente.Node;
 
 /// <summary>
-/// What the node accepts from one request and one principal; each setter rejects nonsense. Every refusal is a TAXII
-/// error (413, 400 or 429) and is logged.
+/// Every limit of the node in one record: what it accepts from one request and one principal, the page sizes it
+/// serves, how large adds are queued, and how long statuses are kept; each setter rejects nonsense. Every refusal is a
+/// TAXII error (413, 400 or 429) and is logged; a <c>limit</c> over the maximum is not refused but served smaller.
 /// </summary>
 public sealed record NodeLimits
 {
