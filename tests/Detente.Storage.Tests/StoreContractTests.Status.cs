@@ -114,4 +114,18 @@ public abstract partial class StoreContractTests
         Assert.Equal(0, await Store.DeleteFinishedStatusesAsync(recent.RequestTimestamp, Ct));
         Assert.NotNull(await Store.GetStatusAsync(recent.Id, Ct));
     }
+
+    [Fact]
+    public async Task A_large_status_keeps_every_object_in_request_order()
+    {
+        // 90 objects: written in statements of 64, 16, 4, 4, 1 and 1 rows where the backend batches them.
+        NewStatus created = PendingStatus(90) with
+        {
+            Details = [.. PendingStatus(90).Details.Select((d, i) => i % 3 == 0 ? d with { Outcome = StatusOutcome.Failure, Message = "bad " + i } : d)],
+        };
+        Assert.True(await Store.CreateStatusAsync(created, Ct));
+        StatusResource read = (await Store.GetStatusAsync(created.Id, Ct))!;
+        Assert.Equal(created.Details, read.Details);
+        Assert.Equal(30, read.FailureCount);
+    }
 }

@@ -684,18 +684,24 @@ internal sealed class SqlStore : IStore
             return false;
         }
 
-        for (int i = 0; i < status.Details.Count; i++)
+        // Several rows per statement where a statement costs a round trip (PostgreSQL), one where it does not (SQLite).
+        int done = 0;
+        while (done < status.Details.Count)
         {
-            StatusDetail d = status.Details[i];
-            await session.Command(
-                    "INSERT INTO status_details (status_id, idx, object_id, version, outcome, message) VALUES (@s, @i, @id, @v, @o, @m)")
-                .Set("@s", Text(status.Id))
-                .Set("@i", i)
-                .Set("@id", d.Id)
-                .Set("@v", d.Version)
-                .Set("@o", (int)d.Outcome)
-                .Set("@m", d.Message)
-                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            int size = SqlText.InsertSize(status.Details.Count - done, _backend.MaxRowsPerInsert);
+            DbCommand command = session.Command(SqlText.InsertStatusDetails(size)).Set("@s", Text(status.Id));
+            for (int i = 0; i < size; i++)
+            {
+                StatusDetail d = status.Details[done + i];
+                command.Set(SqlText.Name("@i", i), done + i)
+                    .Set(SqlText.Name("@id", i), d.Id)
+                    .Set(SqlText.Name("@v", i), d.Version)
+                    .Set(SqlText.Name("@o", i), (int)d.Outcome)
+                    .Set(SqlText.Name("@m", i), d.Message);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            done += size;
         }
 
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
