@@ -14,7 +14,7 @@ internal sealed partial class DetenteCli
 
     private static Option<string?> PostgresOption() => new("--postgres")
     {
-        Description = "A PostgreSQL connection string: keep the store there instead of SQLite in the data folder.",
+        Description = "A PostgreSQL connection string: keep the store there instead of SQLite in the data folder, in the schema its 'Search Path' names (default: detente).",
     };
 
     private Command ServeCommand()
@@ -30,7 +30,7 @@ internal sealed partial class DetenteCli
         };
         var publicUrl = new Option<string?>("--public-url")
         {
-            Description = "The URL clients reach the node at (discovery lists API roots under it). Default: the first URL.",
+            Description = "The URL clients reach the node at (discovery lists API roots under it). Default: the first address the node listens on.",
         };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "The server certificate (PEM) for https URLs." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };

@@ -10,7 +10,15 @@ namespace Detente.Node;
 internal sealed class AccessLogMiddleware(RequestDelegate next, NodeMetrics metrics, TimeProvider timeProvider, ILogger<AccessLogMiddleware> logger)
 {
     private const string ObjectCountKey = "Detente.Node.ObjectCount";
+    private const string CollectionKey = "Detente.Node.Collection";
     private const string CollectionRouteValue = "collectionId";
+
+    /// <summary>Records the collection a request addressed (by id or alias), for its access log line.</summary>
+    public static void SetCollection(HttpContext context, Guid collectionId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[CollectionKey] = collectionId;
+    }
 
     /// <summary>Records how many objects a request read or wrote, for its access log line.</summary>
     public static void SetObjectCount(HttpContext context, int count)
@@ -36,9 +44,12 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, NodeMetrics metr
             if (logger.IsEnabled(LogLevel.Information))
             {
                 string principal = TokenAuthenticationMiddleware.FindPrincipal(context)?.Name ?? "-";
-                string collection = context.Request.RouteValues.TryGetValue(CollectionRouteValue, out object? value) && value is string c
-                    ? (Guid.TryParseExact(c, "D", out _) ? c : "malformed")
-                    : "-";
+                // The collection found (named by id or alias), else the id as given if it is one; never other URL text.
+                string collection = context.Items.TryGetValue(CollectionKey, out object? found) && found is Guid id
+                    ? id.ToString("D")
+                    : context.Request.RouteValues.TryGetValue(CollectionRouteValue, out object? value) && value is string c
+                        ? (Guid.TryParseExact(c, "D", out _) ? c : "malformed")
+                        : "-";
                 string objects = context.Items.TryGetValue(ObjectCountKey, out object? count) && count is int n
                     ? n.ToString(CultureInfo.InvariantCulture)
                     : "-";

@@ -37,6 +37,7 @@ public static class DetenteNode
 
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<NodePublicUrl>();
         builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
         ObjectEndpoints.AddServices(builder.Services, egressPolicy);
         builder.Services.AddSingleton<NodeMetrics>();

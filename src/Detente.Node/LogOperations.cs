@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8045, Level = LogLevel.Information, Message = "Node stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 8046, Level = LogLevel.Warning, Message = "Refused {Method} {Path} for {Principal}: over the {Limit} limit, {StatusCode}")]
+    public static partial void LimitExceeded(ILogger logger, string principal, string method, string path, string limit, int statusCode);
 }

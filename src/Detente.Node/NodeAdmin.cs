@@ -12,9 +12,10 @@ namespace Detente.Node;
 public static class NodeAdmin
 {
     /// <summary>
-    /// Opens the node's store: PostgreSQL when <paramref name="postgresConnectionString"/> is given, else SQLite in
-    /// <paramref name="dataFolder"/>.
+    /// Opens the node's store: PostgreSQL when <paramref name="postgresConnectionString"/> is given (in the schema its
+    /// <c>Search Path</c> names, else <c>detente</c>), else SQLite in <paramref name="dataFolder"/>.
     /// </summary>
+    /// <exception cref="NodeConfigurationException">The connection string is not valid.</exception>
     public static Task<IStore> OpenStoreAsync(string dataFolder, string? postgresConnectionString, TimeProvider timeProvider,
         ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
@@ -22,7 +23,20 @@ public static class NodeAdmin
         ArgumentNullException.ThrowIfNull(timeProvider);
         return postgresConnectionString is null
             ? SqliteStore.OpenAsync(dataFolder, timeProvider, loggerFactory, cancellationToken)
-            : PostgresStore.OpenAsync(postgresConnectionString, PostgresStore.DefaultSchema, timeProvider, loggerFactory, cancellationToken);
+            : PostgresStore.OpenAsync(postgresConnectionString, PostgresSchema(postgresConnectionString), timeProvider, loggerFactory, cancellationToken);
+    }
+
+    private static string PostgresSchema(string connectionString)
+    {
+        try
+        {
+            return PostgresStore.SchemaOf(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            // The message names the problem, never the connection string (it may hold a password).
+            throw new NodeConfigurationException("--postgres: " + e.Message, e);
+        }
     }
 
     /// <summary>

@@ -5,8 +5,9 @@ using Detente.Stix;
 namespace Detente.Node;
 
 /// <summary>
-/// What the node accepts from one request and one principal; each setter rejects nonsense. Every refusal is a TAXII
-/// error (413, 400 or 429) and is logged.
+/// Every limit of the node in one record: what it accepts from one request and one principal, the page sizes it
+/// serves, how large adds are queued, and how long statuses are kept; each setter rejects nonsense. Every refusal is a
+/// TAXII error (413, 400 or 429) and is logged; a <c>limit</c> over the maximum is not refused but served smaller.
 /// </summary>
 public sealed record NodeLimits
 {
@@ -29,7 +30,10 @@ public sealed record NodeLimits
         }
     } = 10L << 20;
 
-    /// <summary>Most objects in one posted envelope; more is refused with 413. Default 10,000.</summary>
+    /// <summary>
+    /// Most objects in one posted envelope; more is refused with 413 (the envelope is larger than the node is willing to
+    /// process, RFC 9110 §15.5.14) while it is read, before the objects are held in memory. Default 10,000.
+    /// </summary>
     public int MaxObjectsPerEnvelope
     {
         get;
@@ -40,7 +44,11 @@ public sealed record NodeLimits
         }
     } = 10_000;
 
-    /// <summary>Deepest nesting of JSON objects and arrays in a request body; deeper is refused with 400. Default 64.</summary>
+    /// <summary>
+    /// Deepest nesting of JSON objects and arrays in a request body; deeper is refused with 400 (the request is one the
+    /// node does not process as sent: TAXII 2.1 §3.6 keeps 413 for a payload over <c>max_content_length</c>, and
+    /// nesting is not size). Default 64.
+    /// </summary>
     public int MaxJsonDepth
     {
         get;
@@ -109,6 +117,56 @@ public sealed record NodeLimits
             field = value;
         }
     } = 2_000;
+
+    /// <summary>
+    /// An add request with more objects than this is answered at once with a <c>pending</c> status and stored by the
+    /// background worker; smaller ones are stored before the answer. Default 1,000.
+    /// </summary>
+    public int AsyncThreshold
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 1_000;
+
+    /// <summary>How many objects the background worker stores per transaction (and per status update). Default 500.</summary>
+    public int IngestChunkSize
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            field = value;
+        }
+    } = 500;
+
+    /// <summary>How many queued add requests the background worker holds; a request beyond it waits for room. Default 16.</summary>
+    public int IngestQueueCapacity
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            field = value;
+        }
+    } = 16;
+
+    /// <summary>
+    /// How long a status resource is kept once none of its objects is pending (counted from its request); the node
+    /// deletes older ones, which then answer 404. Default 7 days.
+    /// </summary>
+    public TimeSpan StatusRetention
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.FromMinutes(1));
+            field = value;
+        }
+    } = TimeSpan.FromDays(7);
 
     /// <summary>The page size to serve for a request's <c>limit</c> (null when absent): the default, or at most the maximum.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="requested"/> is not positive (the node answers 400 before).</exception>

@@ -6,7 +6,8 @@ namespace Detente.Node;
 
 /// <summary>
 /// The node's metrics, served at <c>/metrics</c> in the Prometheus text exposition format (version 0.0.4): requests by
-/// method, route template and status; request latency by route template in fixed buckets; objects stored.
+/// method, route template and status; request latency by route template in fixed buckets; objects stored; the process's
+/// working set, managed heap and garbage collections.
 /// </summary>
 /// <remarks>
 /// Labels are bounded: route templates (never raw paths or collection ids), methods the routes know (others are
@@ -71,7 +72,27 @@ internal sealed class NodeMetrics
         text.Append("# HELP detente_objects_stored_total Object versions stored since the node started.\n");
         text.Append("# TYPE detente_objects_stored_total counter\n");
         text.Append("detente_objects_stored_total ").Append(ObjectsStored.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        WriteProcess(text);
         return text.ToString();
+    }
+
+    /// <summary>The process's memory and collections, so that a long run shows whether memory grows.</summary>
+    private static void WriteProcess(StringBuilder text)
+    {
+        text.Append("# HELP process_working_set_bytes Physical memory of the node's process.\n");
+        text.Append("# TYPE process_working_set_bytes gauge\n");
+        text.Append("process_working_set_bytes ").Append(Environment.WorkingSet.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        GCMemoryInfo gc = GC.GetGCMemoryInfo();
+        text.Append("# HELP dotnet_gc_heap_bytes Managed heap size after the last garbage collection.\n");
+        text.Append("# TYPE dotnet_gc_heap_bytes gauge\n");
+        text.Append("dotnet_gc_heap_bytes ").Append(gc.HeapSizeBytes.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("# HELP dotnet_gc_collections_total Garbage collections since the node started, by generation.\n");
+        text.Append("# TYPE dotnet_gc_collections_total counter\n");
+        for (int generation = 0; generation <= GC.MaxGeneration; generation++)
+        {
+            text.Append("dotnet_gc_collections_total{generation=\"").Append(generation.ToString(CultureInfo.InvariantCulture)).Append("\"} ")
+                .Append(GC.CollectionCount(generation).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
     }
 
     /// <summary>A label value in the exposition format: backslash, double quote and line feed escaped.</summary>

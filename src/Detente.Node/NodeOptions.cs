@@ -5,9 +5,10 @@ public sealed record NodeOptions
 {
     /// <summary>
     /// The URL clients reach the node at, e.g. <c>https://taxii.example.org/</c>. Discovery lists API roots under it;
-    /// it comes from configuration, never from a request's Host header.
+    /// it comes from configuration, never from a request's Host header. Null takes the first address the node is
+    /// listening on, once it listens: with its actual port when started on port 0, and <c>localhost</c> for a wildcard host.
     /// </summary>
-    public required Uri PublicUrl { get; init; }
+    public Uri? PublicUrl { get; init; }
 
     /// <summary>The discovery resource's title.</summary>
     public string Title { get; init; } = "Detente node";
@@ -21,10 +22,8 @@ public sealed record NodeOptions
     /// <summary>The name of the API root discovery names as its default.</summary>
     public string DefaultApiRoot { get; init; } = NodeBootstrap.DefaultApiRootName;
 
-    /// <summary>Paging and ingest of the object endpoints.</summary>
-    public NodeObjectOptions Objects { get; init; } = new();
-
-    /// <summary>What the node accepts from one request and one principal. Default <see cref="NodeLimits.Default"/>.</summary>
+    /// <summary>What the node accepts from one request and one principal, page sizes, the add path and status retention.
+    /// Default <see cref="NodeLimits.Default"/>.</summary>
     public NodeLimits Limits { get; init; } = NodeLimits.Default;
 
     /// <summary>The server certificate and the client certificates mapped to principals; null serves only plain <c>http</c>
@@ -34,11 +33,13 @@ public sealed record NodeOptions
     /// <summary>Whether <c>/metrics</c> is served without authentication. Default false: administrators only.</summary>
     public bool PublicMetrics { get; init; }
 
-    /// <summary>The absolute URL of the API root named <paramref name="name"/>: <c>{PublicUrl}taxii2/{name}/</c>.</summary>
-    public Uri ApiRootUrl(string name)
+    /// <summary>The absolute URL of the API root named <paramref name="name"/> under <paramref name="publicUrl"/>:
+    /// <c>{publicUrl}taxii2/{name}/</c>.</summary>
+    public static Uri ApiRootUrl(Uri publicUrl, string name)
     {
+        ArgumentNullException.ThrowIfNull(publicUrl);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        string root = PublicUrl.GetLeftPart(UriPartial.Path);
+        string root = publicUrl.GetLeftPart(UriPartial.Path);
         return new Uri((root.EndsWith('/') ? root : root + "/") + "taxii2/" + Uri.EscapeDataString(name) + "/");
     }
 }

@@ -18,7 +18,8 @@ public sealed record NodeServeSettings
     /// <summary>A PostgreSQL connection string; null keeps the store in SQLite in the data folder.</summary>
     public string? PostgresConnectionString { get; init; }
 
-    /// <summary>The URL clients reach the node at (discovery lists API roots under it); null takes the first of <see cref="Urls"/>.</summary>
+    /// <summary>The URL clients reach the node at (discovery lists API roots under it); null takes the first address the node
+    /// listens on (its actual port when a URL asks for port 0).</summary>
     public Uri? PublicUrl { get; init; }
 
     /// <summary>A PEM server certificate for https URLs; null uses (or creates) a self-signed one in the data folder.</summary>
@@ -88,7 +89,7 @@ public static class NodeServer
 
             var options = new NodeOptions
             {
-                PublicUrl = settings.PublicUrl ?? DefaultPublicUrl(settings.Urls[0]),
+                PublicUrl = settings.PublicUrl,
                 Limits = settings.Limits,
                 Tls = tls,
                 PublicMetrics = settings.PublicMetrics,
@@ -107,7 +108,8 @@ public static class NodeServer
                 {
                     await app.StartAsync(cancellationToken).ConfigureAwait(false);
                     ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-                    await WriteBannerAsync(output, folder, options, addresses, key.KeyId, keyCreated, tls, certificateCreated, bootstrap).ConfigureAwait(false);
+                    Uri publicUrl = app.Services.GetRequiredService<NodePublicUrl>().Get();
+                    await WriteBannerAsync(output, folder, publicUrl, addresses, key.KeyId, keyCreated, tls, certificateCreated, bootstrap).ConfigureAwait(false);
                     Log.Listening(loggerFactory.CreateLogger(typeof(NodeServer)), string.Join(' ', addresses));
                     await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                     Log.Stopped(loggerFactory.CreateLogger(typeof(NodeServer)));
@@ -121,7 +123,7 @@ public static class NodeServer
         }
     }
 
-    private static async Task WriteBannerAsync(TextWriter output, NodeDataFolder folder, NodeOptions options, ICollection<string> addresses, string keyId,
+    private static async Task WriteBannerAsync(TextWriter output, NodeDataFolder folder, Uri publicUrl, ICollection<string> addresses, string keyId,
         bool keyCreated, NodeTls? tls, bool certificateCreated, BootstrapResult bootstrap)
     {
         foreach (string address in addresses)
@@ -129,7 +131,7 @@ public static class NodeServer
             await output.WriteLineAsync("Listening on " + address).ConfigureAwait(false);
         }
 
-        await output.WriteLineAsync("Discovery: " + new Uri(options.PublicUrl, "taxii2/").AbsoluteUri).ConfigureAwait(false);
+        await output.WriteLineAsync("Discovery: " + new Uri(publicUrl, "taxii2/").AbsoluteUri).ConfigureAwait(false);
         await output.WriteLineAsync("Data folder: " + folder.Path).ConfigureAwait(false);
         await output.WriteLineAsync("Node key: " + keyId + (keyCreated ? " (created)" : string.Empty)).ConfigureAwait(false);
         if (tls is not null)
@@ -148,12 +150,6 @@ public static class NodeServer
         }
 
         await output.FlushAsync().ConfigureAwait(false);
-    }
-
-    private static Uri DefaultPublicUrl(string url)
-    {
-        var uri = new Uri(url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal));
-        return new UriBuilder(uri) { Path = "/" }.Uri;
     }
 
     private static IEnumerable<string> HostNames(IReadOnlyList<string> urls, Uri? publicUrl)

@@ -25,6 +25,9 @@ internal static class ObjectEndpoints
         services.AddSingleton(new StixValidator(new StixValidatorOptions { PatternValidator = new StixPatternValidator() }));
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<ObjectIngest>();
+        // Recovery of interrupted adds runs first, before the worker and before the server takes requests.
+        services.AddSingleton<StatusMaintenance>();
+        services.AddHostedService(static sp => sp.GetRequiredService<StatusMaintenance>());
         services.AddHostedService<IngestWorker>();
     }
 
@@ -129,7 +132,7 @@ internal static class ObjectEndpoints
             after = position;
         }
 
-        int limit = Math.Min(request.Query.Limit ?? options.Objects.DefaultPageSize, options.Objects.MaxPageSize);
+        int limit = options.Limits.PageLimit(request.Query.Limit);
         EgressPage page = await EgressGate.For(context).ReadPageAsync(request.Principal, request.Collection, filter, after, limit, cancellationToken)
             .ConfigureAwait(false);
         string? cursor = page.More ? store.Cursors.Encode(collectionId, filter, page.Items[^1].DateAdded) : null;
@@ -170,10 +173,10 @@ internal static class ObjectEndpoints
     // ---- writes ----
 
     private static async Task<IResult> AddObjectsAsync(string apiRoot, string collectionId, HttpContext context, IStore store,
-        ObjectIngest ingest, CancellationToken cancellationToken)
+        ObjectIngest ingest, NodeOptions options, ILogger<ObjectIngest> logger, CancellationToken cancellationToken)
     {
         NodePrincipal principal = TokenAuthenticationMiddleware.GetPrincipal(context);
-        CollectionWithAccess? found = await TaxiiEndpoints.FindVisibleAsync(apiRoot, collectionId, principal, store, cancellationToken)
+        CollectionWithAccess? found = await TaxiiEndpoints.FindVisibleAsync(context, apiRoot, collectionId, principal, store, cancellationToken)
             .ConfigureAwait(false);
         if (found is null)
         {
@@ -208,7 +211,18 @@ internal static class ObjectEndpoints
         TaxiiEnvelope envelope;
         try
         {
-            envelope = new TaxiiReader(StixReaderLimits.Default with { MaxBytes = maxBytes }).ReadEnvelope(body);
+            envelope = new TaxiiReader(options.Limits.ReaderLimits() with { MaxBytes = maxBytes }).ReadEnvelope(body);
+        }
+        catch (TaxiiFormatException e) when (e.InnerException is StixFormatException { ExceededLimit: StixLimit limit })
+        {
+            // Too many objects is a payload larger than the node processes (413); anything else over a reader limit
+            // (nesting, a string, an object's members) is a request the node does not read as sent (400).
+            int code = limit == StixLimit.BundleObjects ? StatusCodes.Status413RequestEntityTooLarge : StatusCodes.Status400BadRequest;
+            Log.LimitExceeded(logger, principal.Name, context.Request.Method, context.Request.Path, limit.ToString(), code);
+            return code == StatusCodes.Status413RequestEntityTooLarge
+                ? TaxiiErrors.Result(code, "Request too large",
+                    $"An envelope may hold at most {options.Limits.MaxObjectsPerEnvelope} objects; send them in several requests.")
+                : TaxiiErrors.Result(code, "Bad request", e.Message);
         }
         catch (TaxiiFormatException e)
         {
@@ -256,7 +270,7 @@ internal static class ObjectEndpoints
         TaxiiQueryEndpoint endpoint, CancellationToken cancellationToken, bool requireWrite = false)
     {
         NodePrincipal principal = TokenAuthenticationMiddleware.GetPrincipal(context);
-        CollectionWithAccess? found = await TaxiiEndpoints.FindVisibleAsync(apiRoot, collectionId, principal, store, cancellationToken)
+        CollectionWithAccess? found = await TaxiiEndpoints.FindVisibleAsync(context, apiRoot, collectionId, principal, store, cancellationToken)
             .ConfigureAwait(false);
         if (found is null)
         {

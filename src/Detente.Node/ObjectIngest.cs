@@ -22,7 +22,7 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
     /// <summary>
     /// Validates and stores the objects of <paramref name="envelope"/>, returning the status resource. Invalid objects
     /// get a failure with the validator's message and nothing of them is stored. A request of more than
-    /// <see cref="NodeObjectOptions.AsyncThreshold"/> objects is queued: its status is <c>pending</c> until the worker
+    /// <see cref="NodeLimits.AsyncThreshold"/> objects is queued: its status is <c>pending</c> until the worker
     /// has stored them.
     /// </summary>
     public async Task<StatusResource> AddAsync(NodePrincipal principal, Collection collection, TaxiiEnvelope envelope,
@@ -43,7 +43,7 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
         }
 
         var statusId = Guid.NewGuid();
-        bool queued = objects.Count > options.Objects.AsyncThreshold && valid.Count > 0;
+        bool queued = objects.Count > options.Limits.AsyncThreshold && valid.Count > 0;
         Log.ObjectsReceived(logger, principal.Name, collection.Id, objects.Count, objects.Count - valid.Count, queued ? valid.Count : 0);
         if (!queued && valid.Count > 0)
         {
@@ -110,7 +110,7 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
 /// <summary>The bounded queue between add requests and the background worker.</summary>
 internal sealed class IngestQueue(NodeOptions options)
 {
-    private readonly Channel<IngestJob> _channel = Channel.CreateBounded<IngestJob>(new BoundedChannelOptions(options.Objects.IngestQueueCapacity)
+    private readonly Channel<IngestJob> _channel = Channel.CreateBounded<IngestJob>(new BoundedChannelOptions(options.Limits.IngestQueueCapacity)
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
@@ -209,7 +209,7 @@ internal sealed class IngestWorker(IStore store, IngestQueue queue, NodeOptions 
         int stored = 0;
         try
         {
-            foreach ((int Index, ObjectToAdd Object)[] chunk in job.Items.Chunk(options.Objects.IngestChunkSize))
+            foreach ((int Index, ObjectToAdd Object)[] chunk in job.Items.Chunk(options.Limits.IngestChunkSize))
             {
                 StatusUpdate[] updates;
                 try

@@ -6,6 +6,9 @@ namespace Detente.Node;
 /// <summary>The TAXII 2.1 endpoints (§4, §5) under <c>/taxii2/</c>.</summary>
 internal static class TaxiiEndpoints
 {
+    /// <summary>The longest alias looked up (the store keeps names of at most 256 characters).</summary>
+    private const int MaxAliasLength = 256;
+
     public static void Map(IEndpointRouteBuilder app)
     {
         RouteGroupBuilder taxii = app.MapGroup("/taxii2").AddEndpointFilter(static async (context, next) =>
@@ -27,15 +30,15 @@ internal static class TaxiiEndpoints
         ObjectEndpoints.Map(taxii);
     }
 
-    private static async Task<IResult> GetDiscoveryAsync(NodeOptions options, IStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetDiscoveryAsync(NodeOptions options, NodePublicUrl publicUrl, IStore store, CancellationToken cancellationToken)
     {
         IReadOnlyList<ApiRoot> roots = await store.ListApiRootsAsync(cancellationToken).ConfigureAwait(false);
         var discovery = new TaxiiDiscovery(options.Title)
         {
             Description = options.Description,
             Contact = options.Contact,
-            Default = roots.Any(r => r.Name == options.DefaultApiRoot) ? options.ApiRootUrl(options.DefaultApiRoot).AbsoluteUri : null,
-            ApiRoots = [.. roots.Select(r => options.ApiRootUrl(r.Name).AbsoluteUri)],
+            Default = roots.Any(r => r.Name == options.DefaultApiRoot) ? publicUrl.ApiRootUrl(options.DefaultApiRoot).AbsoluteUri : null,
+            ApiRoots = [.. roots.Select(r => publicUrl.ApiRootUrl(r.Name).AbsoluteUri)],
         };
         return Taxii(discovery);
     }
@@ -68,24 +71,38 @@ internal static class TaxiiEndpoints
     private static async Task<IResult> GetCollectionAsync(string apiRoot, string collectionId, HttpContext context, IStore store,
         CancellationToken cancellationToken)
     {
-        CollectionWithAccess? found = await FindVisibleAsync(apiRoot, collectionId, TokenAuthenticationMiddleware.GetPrincipal(context), store, cancellationToken)
+        CollectionWithAccess? found = await FindVisibleAsync(context, apiRoot, collectionId, TokenAuthenticationMiddleware.GetPrincipal(context), store, cancellationToken)
             .ConfigureAwait(false);
         return found is null ? NotFound("Collection") : Taxii(ToTaxii(found));
     }
 
     /// <summary>
-    /// The collection <paramref name="collectionId"/> of <paramref name="apiRoot"/> if the principal may see it (holds any
-    /// grant, or is an administrator); null for a malformed id, an unknown collection and an invisible one alike.
+    /// The collection <paramref name="collectionIdOrAlias"/> of <paramref name="apiRoot"/> if the principal may see it
+    /// (holds any grant, or is an administrator); null for an unknown collection and an invisible one alike.
     /// </summary>
-    internal static async Task<CollectionWithAccess?> FindVisibleAsync(string apiRoot, string collectionId, NodePrincipal principal, IStore store,
-        CancellationToken cancellationToken)
+    /// <remarks>
+    /// The URL names a collection by its id (a version-4 UUID) or by its <c>alias</c>, which TAXII 2.1 §5.2.1 defines
+    /// as "a human readable collection name that can be used on systems to alias a collection ID", unique within an
+    /// API root (example: <c>/{api-root}/collections/critical-high-value-indicators/</c>). A value that is a version-4
+    /// UUID is always taken as an id. The collection found is recorded for the access log.
+    /// </remarks>
+    internal static async Task<CollectionWithAccess?> FindVisibleAsync(HttpContext context, string apiRoot, string collectionIdOrAlias,
+        NodePrincipal principal, IStore store, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParseExact(collectionId, "D", out Guid id) || id.Version != 4)
+        Collection? collection;
+        if (Guid.TryParseExact(collectionIdOrAlias, "D", out Guid id) && id.Version == 4)
+        {
+            collection = await store.GetCollectionAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        else if (collectionIdOrAlias.Length is > 0 and <= MaxAliasLength && !collectionIdOrAlias.Any(char.IsControl))
+        {
+            collection = await store.GetCollectionByAliasAsync(apiRoot, collectionIdOrAlias, cancellationToken).ConfigureAwait(false);
+        }
+        else
         {
             return null;
         }
 
-        Collection? collection = await store.GetCollectionAsync(id, cancellationToken).ConfigureAwait(false);
         if (collection is null || !string.Equals(collection.ApiRoot, apiRoot, StringComparison.Ordinal))
         {
             return null;
@@ -93,8 +110,14 @@ internal static class TaxiiEndpoints
 
         CollectionAccess access = principal.IsAdmin
             ? CollectionAccess.ReadWrite
-            : await store.GetAccessAsync(id, principal.Name, cancellationToken).ConfigureAwait(false);
-        return access.IsNone ? null : new CollectionWithAccess(collection, access);
+            : await store.GetAccessAsync(collection.Id, principal.Name, cancellationToken).ConfigureAwait(false);
+        if (access.IsNone)
+        {
+            return null;
+        }
+
+        AccessLogMiddleware.SetCollection(context, collection.Id);
+        return new CollectionWithAccess(collection, access);
     }
 
     private static TaxiiCollection ToTaxii(CollectionWithAccess c) =>

@@ -34,4 +34,26 @@ public sealed class StixFormatException : Exception
 
     /// <summary>One-based line number for JSON lines input; null for a single document.</summary>
     public long? LineNumber { get; init; }
+
+    /// <summary>The limit the input went over, or null when the input is malformed or not representable.</summary>
+    public StixLimit? ExceededLimit { get; init; }
+}
+
+/// <summary>The limits of <see cref="StixReaderLimits"/>, as named by <see cref="StixFormatException.ExceededLimit"/>.</summary>
+public enum StixLimit
+{
+    /// <summary><see cref="StixReaderLimits.MaxBytes"/>.</summary>
+    Bytes = 1,
+
+    /// <summary><see cref="StixReaderLimits.MaxDepth"/>.</summary>
+    Depth = 2,
+
+    /// <summary><see cref="StixReaderLimits.MaxBundleObjects"/>.</summary>
+    BundleObjects = 3,
+
+    /// <summary><see cref="StixReaderLimits.MaxStringBytes"/>.</summary>
+    StringBytes = 4,
+
+    /// <summary><see cref="StixReaderLimits.MaxObjectMembers"/>.</summary>
+    ObjectMembers = 5,
 }

@@ -40,7 +40,10 @@ public sealed class StixReader
     {
         if (utf8Json.Length > _limits.MaxBytes)
         {
-            throw new StixFormatException($"Input is {utf8Json.Length} bytes, which exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes);
+            throw new StixFormatException($"Input is {utf8Json.Length} bytes, which exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes)
+            {
+                ExceededLimit = StixLimit.Bytes,
+            };
         }
 
         // Skip a UTF-8 byte order mark: some tools write one; it is not part of the JSON text.
@@ -272,10 +275,10 @@ public sealed class StixReader
     }
 
     private StixFormatException OverLimit(string what = "Input") =>
-        new($"{what} exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes);
+        new($"{what} exceeds the limit of {_limits.MaxBytes} bytes.", _limits.MaxBytes) { ExceededLimit = StixLimit.Bytes };
 
     private static StixFormatException? WithLine(StixFormatException? e, long? lineNumber) =>
-        e is null ? null : new StixFormatException(e.Message, e.BytePosition, e.InnerException) { LineNumber = lineNumber };
+        e is null ? null : new StixFormatException(e.Message, e.BytePosition, e.InnerException) { LineNumber = lineNumber, ExceededLimit = e.ExceededLimit };
 
     private StixInput ParseInput(ReadOnlySpan<byte> utf8, long? lineNumber)
     {
@@ -352,7 +355,10 @@ public sealed class StixReader
             {
                 if (scratch.MemberCount - start == _limits.MaxObjectMembers)
                 {
-                    throw new StixFormatException($"An object has more than {_limits.MaxObjectMembers} members.", reader.TokenStartIndex);
+                    throw new StixFormatException($"An object has more than {_limits.MaxObjectMembers} members.", reader.TokenStartIndex)
+                    {
+                        ExceededLimit = StixLimit.ObjectMembers,
+                    };
                 }
 
                 long namePosition = reader.TokenStartIndex;
@@ -387,7 +393,10 @@ public sealed class StixReader
             {
                 if (isBundleObjects && scratch.ItemCount - start == _limits.MaxBundleObjects)
                 {
-                    throw new StixFormatException($"The bundle holds more than {_limits.MaxBundleObjects} objects.", reader.TokenStartIndex);
+                    throw new StixFormatException($"The bundle holds more than {_limits.MaxBundleObjects} objects.", reader.TokenStartIndex)
+                    {
+                        ExceededLimit = StixLimit.BundleObjects,
+                    };
                 }
 
                 int slot = scratch.PushItem();
@@ -406,7 +415,10 @@ public sealed class StixReader
     {
         if (depth > _limits.MaxDepth)
         {
-            throw new StixFormatException($"JSON nesting is deeper than {_limits.MaxDepth}.", reader.TokenStartIndex);
+            throw new StixFormatException($"JSON nesting is deeper than {_limits.MaxDepth}.", reader.TokenStartIndex)
+            {
+                ExceededLimit = StixLimit.Depth,
+            };
         }
     }
 
@@ -416,7 +428,10 @@ public sealed class StixReader
         int length = reader.ValueSpan.Length;
         if (length > _limits.MaxStringBytes)
         {
-            throw new StixFormatException($"A string is {length} bytes; the limit is {_limits.MaxStringBytes}.", reader.TokenStartIndex);
+            throw new StixFormatException($"A string is {length} bytes; the limit is {_limits.MaxStringBytes}.", reader.TokenStartIndex)
+            {
+                ExceededLimit = StixLimit.StringBytes,
+            };
         }
 
         // Names and values that repeat on every object come from a shared table. Bench: Stix/StixBundleBenchmarks.Parse

@@ -81,5 +81,9 @@ internal static class PostgresSchema
                 revoked bigint
             );
             """),
+        new(2, "statuses by age; pending status objects", """
+            CREATE INDEX statuses_requested ON statuses (request_timestamp);
+            CREATE INDEX status_details_pending ON status_details (status_id) WHERE outcome = 0;
+            """),
     ];
 }

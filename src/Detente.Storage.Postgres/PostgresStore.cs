@@ -43,6 +43,25 @@ public static class PostgresStore
         return SqlStore.OpenAsync(backend, timeProvider, loggerFactory, cancellationToken);
     }
 
+    /// <summary>
+    /// The schema a connection string asks for: its <c>Search Path</c> when that names one schema, else
+    /// <see cref="DefaultSchema"/>. Several nodes (or test runs) can so share one database, each in its own schema.
+    /// </summary>
+    /// <exception cref="ArgumentException">The connection string is not valid, or its search path is not one schema name.</exception>
+    public static string SchemaOf(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        string? searchPath = new NpgsqlConnectionStringBuilder(connectionString).SearchPath;
+        if (string.IsNullOrWhiteSpace(searchPath))
+        {
+            return DefaultSchema;
+        }
+
+        string schema = searchPath.Trim();
+        CheckSchemaName(schema);
+        return schema;
+    }
+
     internal static void CheckSchemaName(string schema)
     {
         ArgumentNullException.ThrowIfNull(schema);

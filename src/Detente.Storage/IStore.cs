@@ -134,6 +134,21 @@ public interface IStore : IAsyncDisposable
     /// <summary>The status resource with id <paramref name="statusId"/>, or null.</summary>
     public Task<StatusResource?> GetStatusAsync(Guid statusId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Marks every pending object of every status as failed with <paramref name="message"/>, in one transaction: what a
+    /// node does at start for add requests a stop cut short (their objects were never stored, and no one will store them).
+    /// </summary>
+    /// <returns>How many objects changed, and of how many statuses.</returns>
+    /// <exception cref="ArgumentException">The message is empty.</exception>
+    public Task<(int Objects, int Statuses)> FailPendingStatusesAsync(string message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the statuses requested before <paramref name="requestedBefore"/> that have no pending object, in one
+    /// transaction; a status with a pending object is kept whatever its age.
+    /// </summary>
+    /// <returns>How many statuses were deleted.</returns>
+    public Task<int> DeleteFinishedStatusesAsync(DateTimeOffset requestedBefore, CancellationToken cancellationToken = default);
+
     // ---- API tokens ----
 
     /// <summary>Stores a token (its hash, never its secret).</summary>

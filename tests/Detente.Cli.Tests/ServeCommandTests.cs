@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Detente.Testing;
 
 namespace Detente.Cli.Tests;
 
@@ -126,6 +127,92 @@ public sealed class ServeCommandTests : IDisposable
         }
 
         Assert.Equal(0, await StopAsync(second));
+    }
+
+    [Fact]
+    public async Task Without_a_public_url_discovery_names_the_port_the_node_was_given()
+    {
+        Running running = await StartAsync("--urls", "http://127.0.0.1:0");
+        string address = Field(running.Output, "Listening on");
+        Assert.DoesNotContain(":0", address, StringComparison.Ordinal);
+        Assert.Contains("Discovery: " + address + "/taxii2/", running.Output, StringComparison.Ordinal);
+        string token = Field(running.Output, "Admin token (shown once, keep it safe):");
+        using (HttpResponseMessage discovery = await GetAsync(_http, address + "/taxii2/", token))
+        {
+            string body = await discovery.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Contains("\"api_roots\":[\"" + address + "/taxii2/default/\"]", body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await StopAsync(running));
+    }
+
+    [Fact]
+    public async Task Serve_on_postgres_stores_what_is_posted_and_serves_it_back_after_a_restart()
+    {
+        string? connectionString = TestPostgres.ConnectionString;
+        if (connectionString is null)
+        {
+            Assert.False(TestPostgres.IsRequired, TestPostgres.MissingButRequired);
+            Assert.Skip(TestPostgres.SkipReason);
+        }
+
+        // A schema of this test's own, named by the connection string's search path.
+        string schema = "detente_cli_" + Guid.NewGuid().ToString("N");
+        string postgres = connectionString + ";Search Path=" + schema;
+        try
+        {
+            Running first = await StartAsync("--urls", "http://127.0.0.1:0", "--postgres", postgres);
+            string address = Field(first.Output, "Listening on");
+            string token = Field(first.Output, "Admin token (shown once, keep it safe):");
+            string collection = Regex.Match(first.Output, "and collection ([0-9a-f-]{36})").Groups[1].Value;
+            string objects = address + "/taxii2/default/collections/" + collection + "/objects/";
+            const string Indicator = """
+                {"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2025-01-01T00:00:00.000Z",
+                 "modified":"2025-01-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '198.51.100.7']","pattern_type":"stix","valid_from":"2025-01-01T00:00:00Z"}
+                """;
+            using (var post = new HttpRequestMessage(HttpMethod.Post, objects))
+            {
+                post.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                post.Headers.TryAddWithoutValidation("Accept", "application/taxii+json;version=2.1");
+                post.Content = new StringContent("{\"objects\":[" + Indicator + "]}");
+                post.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/taxii+json;version=2.1");
+                using HttpResponseMessage posted = await _http.SendAsync(post, TestContext.Current.CancellationToken);
+                Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+                Assert.Contains("\"success_count\":1", await posted.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(0, await StopAsync(first));
+
+            // The store is in PostgreSQL, not in the data folder: a restart serves the object, byte for byte.
+            Assert.False(File.Exists(Path.Combine(DataFolder, "detente.db")));
+            Running second = await StartAsync("--urls", "http://127.0.0.1:0", "--postgres", postgres);
+            Assert.DoesNotContain("Admin token", second.Output, StringComparison.Ordinal);
+            using (HttpResponseMessage read = await GetAsync(_http, Field(second.Output, "Listening on") + "/taxii2/default/collections/" + collection + "/objects/", token))
+            {
+                Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+                Assert.Equal("{\"objects\":[" + Indicator + "]}", await read.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            }
+
+            Assert.Equal(0, await StopAsync(second));
+        }
+        finally
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task A_postgres_connection_string_with_a_bad_search_path_is_refused()
+    {
+        (int exit, string output, string error) = await CliRunner.RunAsync(null, "serve", "--data", DataFolder, "--urls", "http://127.0.0.1:0",
+            "--postgres", "Host=127.0.0.1;Password=hunter2;Search Path=a,b");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains("--postgres", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
     }
 
     [Fact]

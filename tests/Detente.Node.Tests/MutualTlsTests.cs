@@ -86,7 +86,8 @@ public sealed class MutualTlsTests : IDisposable
         TaxiiCollection only = Assert.Single(collections.Collections);
         Assert.True(only.CanRead);
         Assert.False(only.CanWrite);
-        Assert.Contains(node.Log.Entries, e => e.EventId == 8040 && e.Message.StartsWith("Access partner-a GET", StringComparison.Ordinal));
+        // The access log line is written after the response has gone out: wait for it.
+        await node.Log.WaitForAsync(e => e.EventId == 8040 && e.Message.StartsWith("Access partner-a GET", StringComparison.Ordinal));
     }
 
     [Fact]

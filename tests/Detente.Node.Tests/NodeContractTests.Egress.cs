@@ -88,7 +88,7 @@ public abstract partial class NodeContractTests
         var done = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
         queue.AfterChunk = async (_, stored, ct) =>
         {
-            if (stored == ObjectOptions.IngestChunkSize)
+            if (stored == Limits.IngestChunkSize)
             {
                 firstChunk.TrySetResult();
                 await release.Task.WaitAsync(ct);
@@ -102,15 +102,15 @@ public abstract partial class NodeContractTests
         Assert.False(posted.IsComplete);
         Assert.Equal(13, posted.TotalCount);
         Assert.Equal(1, posted.FailureCount);
-        Assert.True(posted.PendingCount >= 12 - ObjectOptions.IngestChunkSize);
+        Assert.True(posted.PendingCount >= 12 - Limits.IngestChunkSize);
 
         // Held after its first chunk, the job's status shows what is stored and what is pending.
         await firstChunk.Task.WaitAsync(Ct);
         TaxiiStatus running = await Client(_adminToken).GetStatusAsync(DefaultRoot, posted.Id, Ct);
-        Assert.Equal(ObjectOptions.IngestChunkSize, running.SuccessCount);
-        Assert.Equal(12 - ObjectOptions.IngestChunkSize, running.PendingCount);
-        Assert.Equal(12 - ObjectOptions.IngestChunkSize, running.Pendings.Count);
-        Assert.Equal(ObjectOptions.IngestChunkSize, (await Client(_adminToken).GetObjectsAsync(DefaultRoot, CollectionId, new TaxiiObjectQuery { Limit = 50 }, Ct)).Resource.Objects.Count);
+        Assert.Equal(Limits.IngestChunkSize, running.SuccessCount);
+        Assert.Equal(12 - Limits.IngestChunkSize, running.PendingCount);
+        Assert.Equal(12 - Limits.IngestChunkSize, running.Pendings.Count);
+        Assert.Equal(Limits.IngestChunkSize, (await Client(_adminToken).GetObjectsAsync(DefaultRoot, CollectionId, new TaxiiObjectQuery { Limit = 50 }, Ct)).Resource.Objects.Count);
         release.SetResult();
 
         // The wait is driven by the worker's completion, bounded in attempts, not by the clock.

@@ -37,7 +37,7 @@ public abstract partial class NodeContractTests
     {
         // In requests small enough to be stored before the answer.
         var ids = Enumerable.Range(0, count).Select(_ => NewIndicatorId()).ToList();
-        foreach (string[] chunk in ids.Chunk(ObjectOptions.AsyncThreshold))
+        foreach (string[] chunk in ids.Chunk(Limits.AsyncThreshold))
         {
             TaxiiStatus status = await PostAsync(chunk.Select(id => Indicator(id, 1)));
             Assert.Equal(chunk.Length, status.SuccessCount);

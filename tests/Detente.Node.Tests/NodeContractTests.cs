@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Detente.Node.Tests;
 
@@ -23,6 +24,7 @@ public abstract partial class NodeContractTests : IAsyncLifetime
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly HttpClient _http = new();
     private readonly List<WebApplication> _apps = [];
+    private readonly CapturedLog _log = new();
     private IStore _store = null!;
     private WebApplication _app = null!;
     private Uri _server = null!;
@@ -32,8 +34,16 @@ public abstract partial class NodeContractTests : IAsyncLifetime
     /// <summary>The running test's cancellation token.</summary>
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>The paging and ingest options of the nodes of these tests: small, so that tests cross every boundary.</summary>
-    protected static NodeObjectOptions ObjectOptions { get; } = new() { DefaultPageSize = 5, MaxPageSize = 50, AsyncThreshold = 10, IngestChunkSize = 4 };
+    /// <summary>The limits of the nodes of these tests: small, so that tests cross every boundary.</summary>
+    protected static NodeLimits Limits { get; } = new()
+    {
+        DefaultPageLimit = 5,
+        MaxPageLimit = 50,
+        AsyncThreshold = 10,
+        IngestChunkSize = 4,
+        MaxObjectsPerEnvelope = 200,
+        MaxJsonDepth = 20,
+    };
 
     /// <summary>Opens this test's store (the same database every call).</summary>
     protected abstract Task<IStore> OpenStoreAsync(TimeProvider time);
@@ -71,8 +81,8 @@ public abstract partial class NodeContractTests : IAsyncLifetime
     /// <summary>Starts another node on this test's store, with <paramref name="policy"/> as its egress policy.</summary>
     private async Task<(WebApplication App, Uri Server)> StartNodeAsync(IEgressPolicy? policy)
     {
-        WebApplication app = DetenteNode.Build(_store, new NodeOptions { PublicUrl = s_publicUrl, Objects = ObjectOptions }, ["http://127.0.0.1:0"],
-            _clock, static _ => { }, policy);
+        WebApplication app = DetenteNode.Build(_store, new NodeOptions { PublicUrl = s_publicUrl, Limits = Limits }, ["http://127.0.0.1:0"],
+            _clock, logging => logging.AddProvider(_log), policy);
         _apps.Add(app);
         await app.StartAsync(Ct);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -110,6 +110,8 @@ public sealed class NodeOperationsTests
         (await SendAsync(node, HttpMethod.Get, $"/taxii2/default/collections/{node.CollectionId:D}/", node.AdminToken)).Dispose();
         (await SendAsync(node, HttpMethod.Get, "/taxii2/", null)).Dispose();
         (await SendAsync(node, HttpMethod.Get, "/no/such/path", node.AdminToken)).Dispose();
+        // A request is counted after its response has gone out, just before its access log line: wait for the lines.
+        await node.Log.WaitForAsync(e => e.EventId == 8040, 5);
 
         using HttpResponseMessage unauthenticated = await SendAsync(node, HttpMethod.Get, "/metrics", null, accept: "text/plain");
         await AssertTaxiiErrorAsync(unauthenticated, HttpStatusCode.Unauthorized);
@@ -128,6 +130,10 @@ public sealed class NodeOperationsTests
         Assert.Contains("detente_http_request_duration_seconds_count{route=\"/taxii2/\"} 3", lines);
         Assert.Contains("detente_http_request_duration_seconds_bucket{route=\"/taxii2/\",le=\"+Inf\"} 3", lines);
         Assert.Contains("detente_objects_stored_total 0", lines);
+        Assert.True(long.Parse(Assert.Single(lines, l => l.StartsWith("process_working_set_bytes ", StringComparison.Ordinal))[26..],
+            System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Single(lines, l => l.StartsWith("dotnet_gc_heap_bytes ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("dotnet_gc_collections_total{generation=\"2\"} ", StringComparison.Ordinal));
         Assert.DoesNotContain(node.CollectionId.ToString("D"), text, StringComparison.Ordinal);
         AssertWellFormedExposition(lines);
     }
@@ -164,7 +170,7 @@ public sealed class NodeOperationsTests
         Assert.Contains("detente_objects_stored_total 1", text.Split('\n'));
 
         (await SendAsync(node, HttpMethod.Get, path, node.AdminToken)).Dispose();
-        string[] objectLines = [.. node.Log.Entries.Where(e => e.EventId == 8040 && e.Message.Contains("/objects/", StringComparison.Ordinal))
+        string[] objectLines = [.. (await node.Log.WaitForAsync(e => e.EventId == 8040 && e.Message.Contains("/objects/", StringComparison.Ordinal), 3))
             .Select(e => e.Message)];
         Assert.Equal(3, objectLines.Length);
         Assert.All(objectLines, line => Assert.Contains(" objects=1 ", line, StringComparison.Ordinal));
@@ -177,12 +183,12 @@ public sealed class NodeOperationsTests
         (await SendAsync(node, HttpMethod.Get, $"/taxii2/default/collections/{node.CollectionId:D}/?secret=x", node.AdminToken)).Dispose();
         (await SendAsync(node, HttpMethod.Get, "/taxii2/", "dtn_0000000000000000_notatoken")).Dispose();
 
-        (int EventId, Microsoft.Extensions.Logging.LogLevel Level, string Message)[] access = [.. node.Log.Entries.Where(e => e.EventId == 8040)];
+        string[] access = [.. (await node.Log.WaitForAsync(e => e.EventId == 8040, 2)).Select(e => e.Message).Order(StringComparer.Ordinal)];
         Assert.Equal(2, access.Length);
+        Assert.StartsWith("Access - GET /taxii2/ collection=- objects=- status=401 ", access[0], StringComparison.Ordinal);
         Assert.StartsWith($"Access admin GET /taxii2/{{apiRoot}}/collections/{{collectionId}}/ collection={node.CollectionId:D} objects=- status=200 ",
-            access[0].Message, StringComparison.Ordinal);
-        Assert.EndsWith(" ms", access[0].Message, StringComparison.Ordinal);
-        Assert.StartsWith("Access - GET /taxii2/ collection=- objects=- status=401 ", access[1].Message, StringComparison.Ordinal);
+            access[1], StringComparison.Ordinal);
+        Assert.EndsWith(" ms", access[1], StringComparison.Ordinal);
         Assert.All(node.Log.Entries, e =>
         {
             Assert.DoesNotContain(node.AdminToken, e.Message, StringComparison.Ordinal);
@@ -210,7 +216,7 @@ public sealed class NodeOperationsTests
     {
         await using OpsNode node = await OpsNode.StartAsync();
         (await SendAsync(node, HttpMethod.Get, "/taxii2/default/collections/evil%0Aline/", node.AdminToken)).Dispose();
-        var line = Assert.Single(node.Log.Entries, e => e.EventId == 8040);
+        var line = Assert.Single(await node.Log.WaitForAsync(e => e.EventId == 8040));
         Assert.Contains("collection=malformed", line.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("evil", line.Message, StringComparison.Ordinal);
     }

@@ -77,11 +77,53 @@ internal sealed class OpsNode : IAsyncDisposable
 }
 
 /// <summary>Log entries written through the node's logging, for assertions.</summary>
+/// <remarks>
+/// The node writes a request's access log line (8040) after the response has gone out, so a client can hold the answer
+/// before the line exists: tests wait for the lines they expect with <see cref="WaitForAsync"/>, which wakes on every new
+/// entry (no polling, no timeout of its own).
+/// </remarks>
 internal sealed class CapturedLog : ILoggerProvider
 {
     private readonly ConcurrentQueue<(int EventId, LogLevel Level, string Message)> _entries = new();
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<(int EventId, LogLevel Level, string Message)> Entries => [.. _entries];
+
+    /// <summary>Waits until at least <paramref name="count"/> entries match, and returns the matching ones in log order.</summary>
+    public async Task<IReadOnlyList<(int EventId, LogLevel Level, string Message)>> WaitForAsync(
+        Func<(int EventId, LogLevel Level, string Message), bool> match, int count = 1)
+    {
+        while (true)
+        {
+            Task added;
+            lock (_lock)
+            {
+                added = _added.Task;
+            }
+
+            (int EventId, LogLevel Level, string Message)[] found = [.. _entries.Where(match)];
+            if (found.Length >= count)
+            {
+                return found;
+            }
+
+            await added.WaitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    private void Add((int EventId, LogLevel Level, string Message) entry)
+    {
+        _entries.Enqueue(entry);
+        TaskCompletionSource added;
+        lock (_lock)
+        {
+            added = _added;
+            _added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        added.SetResult();
+    }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -97,6 +139,6 @@ internal sealed class CapturedLog : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            log._entries.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
+            log.Add((eventId.Id, logLevel, formatter(state, exception)));
     }
 }

@@ -53,6 +53,10 @@ public sealed class UrlAndLimitsTests
         Assert.Equal(1_000, limits.RatePermits);
         Assert.Equal(TimeSpan.FromSeconds(1), limits.RatePeriod);
         Assert.Equal(2_000, limits.RateBurst);
+        Assert.Equal(1_000, limits.AsyncThreshold);
+        Assert.Equal(500, limits.IngestChunkSize);
+        Assert.Equal(16, limits.IngestQueueCapacity);
+        Assert.Equal(TimeSpan.FromDays(7), limits.StatusRetention);
         Assert.Equal(new Storage.ApiRoot { Name = "x", Title = "x" }.MaxContentLength, limits.MaxBodyBytes);
     }
 
@@ -68,6 +72,10 @@ public sealed class UrlAndLimitsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { RatePermits = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { RatePeriod = TimeSpan.Zero });
         Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { RateBurst = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { AsyncThreshold = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { IngestChunkSize = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { IngestQueueCapacity = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NodeLimits { StatusRetention = TimeSpan.FromSeconds(59) });
     }
 
     [Theory]
@@ -95,4 +103,54 @@ public sealed class UrlAndLimitsTests
     [InlineData("a\\b", "a\\\\b")]
     [InlineData("a\nb", "a\\nb")]
     public void Metric_label_values_are_escaped(string value, string expected) => Assert.Equal(expected, NodeMetrics.Escape(value));
+}
+
+/// <summary>The URL discovery gives clients when none is configured: the address the server actually bound.</summary>
+public sealed class PublicUrlTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:41234", "http://127.0.0.1:41234/")]
+    [InlineData("https://[::]:8443", "https://localhost:8443/")]
+    [InlineData("https://0.0.0.0:8443", "https://localhost:8443/")]
+    [InlineData("https://[::1]:8443", "https://[::1]:8443/")]
+    public void Without_a_configured_url_the_first_bound_address_is_used(string bound, string expected)
+    {
+        var url = new NodePublicUrl(new NodeOptions(), new BoundServer(bound, "http://127.0.0.1:1"));
+        Assert.Equal(expected, url.Get().AbsoluteUri);
+        Assert.Equal(expected + "taxii2/default/", url.ApiRootUrl("default").AbsoluteUri);
+    }
+
+    [Fact]
+    public void A_configured_url_wins_and_an_unbound_server_has_none()
+    {
+        var configured = new NodePublicUrl(new NodeOptions { PublicUrl = new Uri("https://taxii.example.org/base") }, new BoundServer("http://127.0.0.1:5"));
+        Assert.Equal("https://taxii.example.org/base/taxii2/x/", configured.ApiRootUrl("x").AbsoluteUri);
+        Assert.Throws<InvalidOperationException>(() => new NodePublicUrl(new NodeOptions(), new BoundServer()).Get());
+        Assert.Throws<InvalidOperationException>(() => new NodePublicUrl(new NodeOptions(), new BoundServer("http://127.0.0.1:0")).Get());
+    }
+
+    private sealed class BoundServer : Microsoft.AspNetCore.Hosting.Server.IServer
+    {
+        public BoundServer(params string[] addresses)
+        {
+            var feature = new Microsoft.AspNetCore.Hosting.Server.Features.ServerAddressesFeature();
+            foreach (string address in addresses)
+            {
+                feature.Addresses.Add(address);
+            }
+
+            Features.Set<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>(feature);
+        }
+
+        public Microsoft.AspNetCore.Http.Features.IFeatureCollection Features { get; } = new Microsoft.AspNetCore.Http.Features.FeatureCollection();
+
+        public void Dispose()
+        {
+        }
+
+        public Task StartAsync<TContext>(Microsoft.AspNetCore.Hosting.Server.IHttpApplication<TContext> application, CancellationToken cancellationToken)
+            where TContext : notnull => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

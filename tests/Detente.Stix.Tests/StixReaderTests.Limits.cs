@@ -10,6 +10,7 @@ public sealed partial class StixReaderTests
     {
         StixFormatException e = Refused("[1,2,3,4,5]", new StixReaderLimits { MaxBytes = 10 });
         Assert.Contains("exceeds the limit of 10 bytes", e.Message, StringComparison.Ordinal);
+        Assert.Equal(StixLimit.Bytes, e.ExceededLimit);
     }
 
     [Fact]
@@ -19,7 +20,8 @@ public sealed partial class StixReaderTests
         Assert.NotNull(Parse("[[[1]]]", limits));
         StixFormatException e = Refused("[[[[1]]]]", limits);
         Assert.Contains("deeper than 3", e.Message, StringComparison.Ordinal);
-        Refused("{\"a\":{\"b\":{\"c\":{}}}}", limits);
+        Assert.Equal(StixLimit.Depth, e.ExceededLimit);
+        Assert.Equal(StixLimit.Depth, Refused("{\"a\":{\"b\":{\"c\":{}}}}", limits).ExceededLimit);
     }
 
     [Fact]
@@ -33,8 +35,8 @@ public sealed partial class StixReaderTests
     {
         var limits = new StixReaderLimits { MaxStringBytes = 8 };
         Assert.NotNull(Parse("\"12345678\"", limits));
-        Refused("\"123456789\"", limits);
-        Refused("{\"123456789\":1}", limits);
+        Assert.Equal(StixLimit.StringBytes, Refused("\"123456789\"", limits).ExceededLimit);
+        Assert.Equal(StixLimit.StringBytes, Refused("{\"123456789\":1}", limits).ExceededLimit);
     }
 
     [Fact]
@@ -44,6 +46,7 @@ public sealed partial class StixReaderTests
         Assert.NotNull(Parse("{\"type\":\"bundle\",\"objects\":[{},{}]}", limits));
         StixFormatException e = Refused("{\"type\":\"bundle\",\"objects\":[{},{},{}]}", limits);
         Assert.Contains("more than 2 objects", e.Message, StringComparison.Ordinal);
+        Assert.Equal(StixLimit.BundleObjects, e.ExceededLimit);
         // Only the bundle's own objects array counts.
         Assert.NotNull(Parse("{\"type\":\"x\",\"y\":{\"objects\":[1,2,3]}}", limits));
     }
@@ -51,7 +54,8 @@ public sealed partial class StixReaderTests
     [Fact]
     public void An_object_over_the_member_limit_is_refused()
     {
-        Refused("{\"a\":1,\"b\":2,\"c\":3}", new StixReaderLimits { MaxObjectMembers = 2 });
+        Assert.Equal(StixLimit.ObjectMembers, Refused("{\"a\":1,\"b\":2,\"c\":3}", new StixReaderLimits { MaxObjectMembers = 2 }).ExceededLimit);
+        Assert.Null(Refused("{\"a\":1,}").ExceededLimit);
     }
 
     [Theory]

@@ -64,4 +64,68 @@ public abstract partial class StoreContractTests
 
         Assert.Equal(2, (await Store.GetStatusAsync(created.Id, cancellationToken: Ct))!.PendingCount);
     }
+
+    [Fact]
+    public async Task Failing_pending_statuses_decides_every_pending_object_and_nothing_else()
+    {
+        NewStatus first = PendingStatus(3);
+        NewStatus second = PendingStatus(1);
+        NewStatus done = PendingStatus(1) with { Details = [new StatusDetail(TestObjects.NewId(), TestObjects.At(1), StatusOutcome.Success)] };
+        foreach (NewStatus status in new[] { first, second, done })
+        {
+            Assert.True(await Store.CreateStatusAsync(status, cancellationToken: Ct));
+        }
+
+        Assert.True(await Store.UpdateStatusAsync(first.Id, [new StatusUpdate(0, StatusOutcome.Success)], cancellationToken: Ct));
+        Assert.Equal((3, 2), await Store.FailPendingStatusesAsync("stopped", Ct));
+
+        StatusResource failed = (await Store.GetStatusAsync(first.Id, Ct))!;
+        Assert.Equal("complete", failed.Status);
+        Assert.Equal([StatusOutcome.Success, StatusOutcome.Failure, StatusOutcome.Failure], failed.Details.Select(d => d.Outcome));
+        Assert.Equal([null, "stopped", "stopped"], failed.Details.Select(d => d.Message));
+        Assert.Equal(StatusOutcome.Failure, Assert.Single((await Store.GetStatusAsync(second.Id, Ct))!.Details).Outcome);
+        Assert.Equal(done.Details, (await Store.GetStatusAsync(done.Id, Ct))!.Details);
+        Assert.Equal((0, 0), await Store.FailPendingStatusesAsync("stopped", Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.FailPendingStatusesAsync("", Ct));
+    }
+
+    [Fact]
+    public async Task Finished_statuses_older_than_the_cutoff_are_deleted_and_pending_ones_kept()
+    {
+        NewStatus old = PendingStatus(2) with { Details = [new StatusDetail(TestObjects.NewId(), TestObjects.At(1), StatusOutcome.Success)] };
+        NewStatus oldPending = PendingStatus(2);
+        NewStatus oldEmpty = PendingStatus(0);
+        NewStatus recent = old with { Id = Guid.NewGuid(), RequestTimestamp = old.RequestTimestamp.AddDays(7) };
+        foreach (NewStatus status in new[] { old, oldPending, oldEmpty, recent })
+        {
+            Assert.True(await Store.CreateStatusAsync(status, cancellationToken: Ct));
+        }
+
+        DateTimeOffset cutoff = old.RequestTimestamp.AddDays(1);
+        Assert.Equal(2, await Store.DeleteFinishedStatusesAsync(cutoff, Ct));
+        Assert.Null(await Store.GetStatusAsync(old.Id, Ct));
+        Assert.Null(await Store.GetStatusAsync(oldEmpty.Id, Ct));
+        Assert.Equal(2, (await Store.GetStatusAsync(oldPending.Id, Ct))!.PendingCount);
+        Assert.NotNull(await Store.GetStatusAsync(recent.Id, Ct));
+
+        // Once decided, the old one goes too; a status requested exactly at the cutoff stays.
+        Assert.True(await Store.UpdateStatusAsync(oldPending.Id, [new StatusUpdate(0, StatusOutcome.Success), new StatusUpdate(1, StatusOutcome.Failure)], Ct));
+        Assert.Equal(1, await Store.DeleteFinishedStatusesAsync(cutoff, Ct));
+        Assert.Equal(0, await Store.DeleteFinishedStatusesAsync(recent.RequestTimestamp, Ct));
+        Assert.NotNull(await Store.GetStatusAsync(recent.Id, Ct));
+    }
+
+    [Fact]
+    public async Task A_large_status_keeps_every_object_in_request_order()
+    {
+        // 90 objects: written in statements of 64, 16, 4, 4, 1 and 1 rows where the backend batches them.
+        NewStatus created = PendingStatus(90) with
+        {
+            Details = [.. PendingStatus(90).Details.Select((d, i) => i % 3 == 0 ? d with { Outcome = StatusOutcome.Failure, Message = "bad " + i } : d)],
+        };
+        Assert.True(await Store.CreateStatusAsync(created, Ct));
+        StatusResource read = (await Store.GetStatusAsync(created.Id, Ct))!;
+        Assert.Equal(created.Details, read.Details);
+        Assert.Equal(30, read.FailureCount);
+    }
 }

@@ -684,18 +684,24 @@ internal sealed class SqlStore : IStore
             return false;
         }
 
-        for (int i = 0; i < status.Details.Count; i++)
+        // Several rows per statement where a statement costs a round trip (PostgreSQL), one where it does not (SQLite).
+        int done = 0;
+        while (done < status.Details.Count)
         {
-            StatusDetail d = status.Details[i];
-            await session.Command(
-                    "INSERT INTO status_details (status_id, idx, object_id, version, outcome, message) VALUES (@s, @i, @id, @v, @o, @m)")
-                .Set("@s", Text(status.Id))
-                .Set("@i", i)
-                .Set("@id", d.Id)
-                .Set("@v", d.Version)
-                .Set("@o", (int)d.Outcome)
-                .Set("@m", d.Message)
-                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            int size = SqlText.InsertSize(status.Details.Count - done, _backend.MaxRowsPerInsert);
+            DbCommand command = session.Command(SqlText.InsertStatusDetails(size)).Set("@s", Text(status.Id));
+            for (int i = 0; i < size; i++)
+            {
+                StatusDetail d = status.Details[done + i];
+                command.Set(SqlText.Name("@i", i), done + i)
+                    .Set(SqlText.Name("@id", i), d.Id)
+                    .Set(SqlText.Name("@v", i), d.Version)
+                    .Set(SqlText.Name("@o", i), (int)d.Outcome)
+                    .Set(SqlText.Name("@m", i), d.Message);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            done += size;
         }
 
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -781,6 +787,48 @@ internal sealed class SqlStore : IStore
                 Details = details,
             };
         }
+    }
+
+    public async Task<(int Objects, int Statuses)> FailPendingStatusesAsync(string message, CancellationToken cancellationToken = default)
+    {
+        CheckText(message, nameof(message));
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        object? statuses = await session.Command("SELECT COUNT(DISTINCT status_id) FROM status_details WHERE outcome = @pending")
+            .Set("@pending", (int)StatusOutcome.Pending)
+            .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        int objects = await session.Command("UPDATE status_details SET outcome = @failure, message = @m WHERE outcome = @pending")
+            .Set("@failure", (int)StatusOutcome.Failure)
+            .Set("@m", message)
+            .Set("@pending", (int)StatusOutcome.Pending)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (objects, checked((int)Convert.ToInt64(statuses, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    public async Task<int> DeleteFinishedStatusesAsync(DateTimeOffset requestedBefore, CancellationToken cancellationToken = default)
+    {
+        long before = Micros.From(requestedBefore);
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        // First the details of old statuses without a pending object, then the old statuses left without details: a
+        // status whose last pending object is decided between the two statements keeps its row until the next sweep.
+        await session.Command("""
+                DELETE FROM status_details WHERE status_id IN (
+                    SELECT s.id FROM statuses s WHERE s.request_timestamp < @t
+                    AND NOT EXISTS (SELECT 1 FROM status_details d WHERE d.status_id = s.id AND d.outcome = @pending))
+                """)
+            .Set("@t", before)
+            .Set("@pending", (int)StatusOutcome.Pending)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        int deleted = await session.Command("""
+                DELETE FROM statuses WHERE request_timestamp < @t
+                AND NOT EXISTS (SELECT 1 FROM status_details d WHERE d.status_id = statuses.id)
+                """)
+            .Set("@t", before)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     private static void CheckOutcome(StatusOutcome outcome, string name)

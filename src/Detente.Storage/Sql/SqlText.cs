@@ -15,6 +15,7 @@ internal static class SqlText
     private static readonly int[] s_insertSizes = [64, 16, 4, 1];
     private static readonly ConcurrentDictionary<int, string> s_selectVersions = new();
     private static readonly ConcurrentDictionary<int, string> s_insertVersions = new();
+    private static readonly ConcurrentDictionary<int, string> s_insertStatusDetails = new();
     private static readonly ConcurrentDictionary<(string, int), string> s_names = new();
 
     /// <summary>The smallest list size at least <paramref name="count"/>.</summary>
@@ -39,6 +40,23 @@ internal static class SqlText
         {
             sql.Append(i == 0 ? "(" : ", (").Append("@c");
             foreach (string column in (string[])["@d", "@id", "@type", "@spec", "@speckey", "@v", "@vkey", "@sl", "@vf", "@vl", "@json"])
+            {
+                sql.Append(", ").Append(Name(column, i));
+            }
+
+            sql.Append(')');
+        }
+
+        return sql.ToString();
+    });
+
+    public static string InsertStatusDetails(int size) => s_insertStatusDetails.GetOrAdd(size, static n =>
+    {
+        var sql = new StringBuilder("INSERT INTO status_details (status_id, idx, object_id, version, outcome, message) VALUES ");
+        for (int i = 0; i < n; i++)
+        {
+            sql.Append(i == 0 ? "(" : ", (").Append("@s");
+            foreach (string column in (string[])["@i", "@id", "@v", "@o", "@m"])
             {
                 sql.Append(", ").Append(Name(column, i));
             }
