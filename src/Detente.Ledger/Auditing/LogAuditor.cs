@@ -124,6 +124,11 @@ public sealed class LogAuditor
             return new LogDiscrepancy(DiscrepancyKind.Inconsistent, where, $"The log's root at size {pinned.Size} is {root}, the pinned checkpoint says {pinned.RootHash}: the log was rewritten.");
         }
 
+        if (pinned.Size == 0)
+        {
+            return null; // every log extends the empty one, whose root was just checked
+        }
+
         MerkleHash[] proof = await MerkleProof.ConsistencyAsync(reader, pinned.Size, current.Size, cancellationToken).ConfigureAwait(false);
         return MerkleProof.VerifyConsistency(pinned.Size, current.Size, pinned.RootHash, current.RootHash, proof)
             ? null

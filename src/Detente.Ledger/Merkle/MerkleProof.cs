@@ -107,12 +107,13 @@ public static class MerkleProof
 
     /// <summary>True when <paramref name="proof"/> proves that the tree of <paramref name="size2"/> with <paramref name="root2"/> extends the tree of <paramref name="size1"/> with <paramref name="root1"/>.</summary>
     /// <remarks>
-    /// RFC 9162 §2.1.4.2. Equal sizes need an empty proof and equal roots; from size 0 the proof must be empty and
-    /// <paramref name="root1"/> the empty root (C2SP tlog-witness); a larger first size is refused.
+    /// RFC 9162 §2.1.4.2, for 0 &lt; size1 ≤ size2. Equal sizes need an empty proof and equal roots. A proof from the
+    /// empty tree is meaningless and refused here, as transparency-dev/merkle refuses it; a caller that accepts growth
+    /// from nothing (the tlog-witness old size 0, an auditor without a pin) checks that case itself.
     /// </remarks>
     public static bool VerifyConsistency(long size1, long size2, in MerkleHash root1, in MerkleHash root2, ReadOnlySpan<MerkleHash> proof)
     {
-        if (size1 < 0 || size2 < size1)
+        if (size2 < size1 || size1 <= 0)
         {
             return false;
         }
@@ -120,11 +121,6 @@ public static class MerkleProof
         if (size1 == size2)
         {
             return proof.IsEmpty && root1 == root2;
-        }
-
-        if (size1 == 0)
-        {
-            return proof.IsEmpty && root1 == MerkleHasher.EmptyRoot;
         }
 
         if (proof.IsEmpty)

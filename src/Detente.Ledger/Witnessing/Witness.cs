@@ -111,8 +111,11 @@ public sealed class Witness
             return Text(409, "The checkpoint has the latest cosigned size but another root hash.");
         }
 
-        MerkleHash oldRoot = last?.RootHash ?? MerkleHasher.EmptyRoot;
-        if (!MerkleProof.VerifyConsistency(request.OldSize, checkpoint.Size, oldRoot, checkpoint.RootHash, request.Proof.ToArray()))
+        // From old size 0 the proof MUST be empty (tlog-witness); otherwise it is an RFC 9162 consistency proof.
+        bool consistent = request.OldSize == 0
+            ? request.Proof.Count == 0
+            : MerkleProof.VerifyConsistency(request.OldSize, checkpoint.Size, last!.RootHash, checkpoint.RootHash, request.Proof.ToArray());
+        if (!consistent)
         {
             return Text(422, "The consistency proof does not verify.");
         }
