@@ -13,7 +13,30 @@ internal static class Reference
 
     public static byte[] Node(byte[] left, byte[] right) => SHA256.HashData([0x01, .. left, .. right]);
 
+    // Memoized per leaf list: the recursive definitions recompute the same subtrees many times.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<byte[]>, Dictionary<(long, long), byte[]>> s_memo = [];
+
     public static byte[] Mth(IReadOnlyList<byte[]> leafHashes, long lo, long hi)
+    {
+        Dictionary<(long, long), byte[]> memo = s_memo.GetOrCreateValue(leafHashes);
+        lock (memo)
+        {
+            if (memo.TryGetValue((lo, hi), out byte[]? known))
+            {
+                return known;
+            }
+        }
+
+        byte[] hash = MthUncached(leafHashes, lo, hi);
+        lock (memo)
+        {
+            memo[(lo, hi)] = hash;
+        }
+
+        return hash;
+    }
+
+    private static byte[] MthUncached(IReadOnlyList<byte[]> leafHashes, long lo, long hi)
     {
         long n = hi - lo;
         if (n == 0)

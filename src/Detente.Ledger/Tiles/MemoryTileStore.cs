@@ -26,7 +26,8 @@ public sealed class MemoryTileStore : ITileStore
     {
         lock (_lock)
         {
-            return ValueTask.FromResult<ReadOnlyMemory<byte>?>(_tiles.TryGetValue(path, out byte[]? data) ? data : null);
+            // Spelled out: a null byte[] would otherwise convert to an empty ReadOnlyMemory, not to null.
+            return ValueTask.FromResult(_tiles.TryGetValue(path, out byte[]? data) ? new ReadOnlyMemory<byte>(data) : (ReadOnlyMemory<byte>?)null);
         }
     }
 
@@ -35,7 +36,7 @@ public sealed class MemoryTileStore : ITileStore
     {
         lock (_lock)
         {
-            return ValueTask.FromResult<ReadOnlyMemory<byte>?>(_checkpoint);
+            return ValueTask.FromResult(_checkpoint is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(_checkpoint));
         }
     }
 
