@@ -27,6 +27,13 @@ public static class FuzzTargets
         ["accept"] = AcceptTarget,
         ["taxii-query"] = TaxiiQueryTarget,
         ["flat"] = FlatLineTarget.Fuzz,
+        ["ledger-note"] = LedgerTargets.NoteTarget,
+        ["ledger-checkpoint"] = LedgerTargets.CheckpointTarget,
+        ["ledger-tile-path"] = LedgerTargets.TilePathTarget,
+        ["ledger-bundle"] = LedgerTargets.EntryBundleTarget,
+        ["ledger-add-checkpoint"] = LedgerTargets.AddCheckpointTarget,
+        ["ledger-entry"] = LedgerTargets.LogEntryTarget,
+        ["ledger-vkey"] = LedgerTargets.VerifierKeyTarget,
     };
 
     // Created on first use, inside a target: under AFL++ no instrumented (Detente.Stix) code may run before
