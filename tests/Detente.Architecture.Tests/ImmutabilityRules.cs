@@ -3,10 +3,10 @@ using System.Runtime.CompilerServices;
 
 namespace Detente.Architecture.Tests;
 
-/// <summary>Public STIX, pattern and TAXII types are immutable: no public setters (init is fine), no public writable fields.</summary>
+/// <summary>Public STIX, pattern, TAXII and ledger types are immutable: no public setters (init is fine), no public writable fields.</summary>
 public sealed class ImmutabilityRules
 {
-    public static TheoryData<string> Assemblies => new("Detente.Stix", "Detente.Patterns", "Detente.Taxii");
+    public static TheoryData<string> Assemblies => new("Detente.Stix", "Detente.Patterns", "Detente.Taxii", "Detente.Ledger");
 
     [Theory]
     [MemberData(nameof(Assemblies))]
