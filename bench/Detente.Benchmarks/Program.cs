@@ -5,7 +5,8 @@ namespace Detente.Benchmarks;
 
 /// <summary>
 /// Runs BenchmarkDotNet benchmarks (<c>--filter '*Stix*'</c>), or writes benchmark input:
-/// <c>generate-lines COUNT FILE</c> writes COUNT seeded STIX objects as JSON lines.
+/// <c>generate-lines COUNT FILE</c> writes COUNT seeded STIX objects as JSON lines;
+/// <c>ledger-audit COUNT [RUNS]</c> builds an in-memory log of COUNT entries and times full audits of it.
 /// </summary>
 public static class Program
 {
@@ -17,6 +18,13 @@ public static class Program
             using var writer = new StreamWriter(args[2], append: false, new System.Text.UTF8Encoding(false), 1 << 20);
             new StixContentGenerator(seed: 42).WriteLines(writer, count);
             return 0;
+        }
+
+        if (args.Length is 2 or 3 && args[0] == "ledger-audit")
+        {
+            return Ledger.LedgerLogs.RunAudit(
+                long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
+                args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -22,6 +22,11 @@ public static partial class LedgerTargets
         public static readonly NoteVerifierKey Peter = NoteVerifierKey.Parse("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");
     }
 
+    private static class EntryJson
+    {
+        public static readonly Detente.Stix.StixReader Reader = new(new Detente.Stix.StixReaderLimits { MaxBytes = 1 << 16, MaxDepth = 4 });
+    }
+
     /// <summary>SignedNote.Parse: an accepted note writes back byte for byte; verifying it never throws.</summary>
     public static void NoteTarget(ReadOnlySpan<byte> input)
     {
@@ -145,7 +150,7 @@ public static partial class LedgerTargets
         }
     }
 
-    /// <summary>LogEntry.Parse: an accepted entry is exactly its canonical bytes and parses again to the same values.</summary>
+    /// <summary>LogEntry.Parse: an accepted entry is canonical JSON to the general reader, and parses again to the same values.</summary>
     public static void LogEntryTarget(ReadOnlySpan<byte> input)
     {
         LogEntry entry;
@@ -156,6 +161,12 @@ public static partial class LedgerTargets
         catch (LedgerFormatException)
         {
             return;
+        }
+
+        // Oracle: the general reader agrees that the bytes are one JSON object in canonical (JCS) form.
+        if (!Detente.Stix.Json.JsonCanonicalizer.Canonicalize(EntryJson.Reader.Parse(input)).AsSpan().SequenceEqual(input))
+        {
+            throw new FuzzFailure("An accepted entry is not canonical JSON.");
         }
 
         LogEntry again = LogEntry.Parse(entry.Encoded.Span);
