@@ -79,7 +79,7 @@ public static class LedgerLogs
         (MemoryTileStore store, NoteVerifierKey key, _) = Build(count);
         build.Stop();
         buildCpu = Process.GetCurrentProcess().TotalProcessorTime - buildCpu;
-        Console.WriteLine($"built {count:N0} entries in {build.Elapsed.TotalSeconds:F1} s ({count / build.Elapsed.TotalSeconds:N0} appends/s, batches of 10,000); "
+        Console.WriteLine($"built {count:N0} entries in {build.Elapsed.TotalSeconds:F1} s ({count / build.Elapsed.TotalSeconds:N0} appends/s, batches of 10,000), CPU {buildCpu.TotalSeconds:F1} s; "
             + $"managed heap {GC.GetTotalMemory(true) / (1 << 20):N0} MiB; {Environment.ProcessorCount} cores");
         foreach (bool entries in new[] { false, true })
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Detente.Ledger.Merkle;
@@ -10,7 +9,14 @@ namespace Detente.Ledger.Merkle;
 /// </remarks>
 public static class MerkleHasher
 {
-    private const int StackLimit = 1024;
+    private static readonly byte[] s_leafPrefix = [0x00];
+
+    // One reusable SHA-256 context per thread: 2.5 times faster per hash than the one-shot SHA256.HashData, which sets
+    // up a new context each call. Bench: Ledger/LedgerHashBenchmarks (HashLeaf against HashLeafOneShot).
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
+    private static IncrementalHash Sha256 => t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>The root of the empty tree: SHA-256 of no bytes.</summary>
     public static MerkleHash EmptyRoot { get; } = new(SHA256.HashData(ReadOnlySpan<byte>.Empty));
@@ -26,22 +32,10 @@ public static class MerkleHasher
     /// <summary>Writes the leaf hash SHA-256(0x00 || <paramref name="entry"/>) to <paramref name="destination"/> (32 bytes).</summary>
     public static void HashLeaf(ReadOnlySpan<byte> entry, Span<byte> destination)
     {
-        int length = checked(entry.Length + 1);
-        byte[]? rented = null;
-        Span<byte> input = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            input[0] = 0x00;
-            entry.CopyTo(input[1..]);
-            SHA256.HashData(input[..length], destination);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        IncrementalHash sha = Sha256;
+        sha.AppendData(s_leafPrefix);
+        sha.AppendData(entry);
+        sha.GetHashAndReset(destination);
     }
 
     /// <summary>The interior node hash SHA-256(0x01 || <paramref name="left"/> || <paramref name="right"/>).</summary>
@@ -60,7 +54,9 @@ public static class MerkleHasher
         input[0] = 0x01;
         left[..MerkleHash.Size].CopyTo(input[1..]);
         right[..MerkleHash.Size].CopyTo(input[(1 + MerkleHash.Size)..]);
-        SHA256.HashData(input, destination);
+        IncrementalHash sha = Sha256;
+        sha.AppendData(input);
+        sha.GetHashAndReset(destination);
     }
 
     /// <summary>The Merkle tree hash of a sequence of leaf hashes (any count, including zero).</summary>
