@@ -30,12 +30,18 @@ public sealed class Sequencer
     private readonly NoteSigner _signer;
 
     /// <summary>Creates a sequencer for the log <paramref name="origin"/>, signing with <paramref name="signer"/>.</summary>
-    /// <exception cref="ArgumentException">The origin is not a valid checkpoint origin line.</exception>
+    /// <remarks>The signer's key name must be the origin (tlog-checkpoint: the key name SHOULD match the origin line).</remarks>
+    /// <exception cref="ArgumentException">The origin is not a valid checkpoint origin line, or the signer's name is another.</exception>
     public Sequencer(string origin, NoteSigner signer)
     {
         ArgumentNullException.ThrowIfNull(origin);
         ArgumentNullException.ThrowIfNull(signer);
         _ = new Checkpoint(origin, 0, MerkleHasher.EmptyRoot); // validates the origin line
+        if (!string.Equals(signer.Name, origin, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The signer's key name must be the log's origin.", nameof(signer));
+        }
+
         Origin = origin;
         _signer = signer;
     }
