@@ -8,7 +8,8 @@ namespace Detente.Benchmarks;
 /// <c>generate-lines COUNT FILE</c> writes COUNT seeded STIX objects as JSON lines; <c>matcher-memory [SIZE…]</c>
 /// measures the compiled matcher's compile time and retained memory (<see cref="Patterns.MatcherMemory"/>);
 /// <c>matcher-throughput [SIZE…]</c> its events/s against interleaved baselines (<see cref="Patterns.MatcherThroughput"/>);
-/// <c>psi COUNT [--cardinality] [--filter-bits P] [--runs N]</c> runs the end-to-end PSI benchmark (see Psi/PsiRun.cs).
+/// <c>psi COUNT [--cardinality] [--filter-bits P] [--runs N]</c> runs the end-to-end PSI benchmark (see Psi/PsiRun.cs);
+/// <c>ledger-audit COUNT [RUNS]</c> builds an in-memory log of COUNT entries and times full audits of it.
 /// </summary>
 public static class Program
 {
@@ -35,6 +36,13 @@ public static class Program
         if (args.Length >= 2 && args[0] == "psi")
         {
             return Psi.PsiRun.Run(args[1..]);
+        }
+
+        if (args.Length is 2 or 3 && args[0] == "ledger-audit")
+        {
+            return Ledger.LedgerLogs.RunAudit(
+                long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
+                args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

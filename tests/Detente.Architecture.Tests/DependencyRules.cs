@@ -12,6 +12,7 @@ public sealed class DependencyRules
         ["Detente.Patterns"] = ["Detente.Stix"],
         ["Detente.Policy"] = ["Detente.Stix"],
         ["Detente.Taxii"] = ["Detente.Stix"],
+        ["Detente.Ledger"] = ["Detente.Stix"],
         ["Detente.Storage"] = ["Detente.Stix"],
         ["Detente.Storage.Sqlite"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Storage.Postgres"] = ["Detente.Stix", "Detente.Storage"],
@@ -21,7 +22,7 @@ public sealed class DependencyRules
     };
 
     private static readonly string[] s_core =
-        ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres", "Detente.Psi"];
+        ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Taxii", "Detente.Ledger", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres", "Detente.Psi"];
 
     // Besides the base library, a core library references logging abstractions and the packages of its own concern.
     private static readonly Dictionary<string, string[]> s_packages = new(StringComparer.Ordinal)
@@ -30,6 +31,8 @@ public sealed class DependencyRules
         ["Detente.Patterns"] = ["Microsoft.Extensions.Logging.Abstractions"],
         ["Detente.Policy"] = [],
         ["Detente.Taxii"] = ["Microsoft.Extensions.Logging.Abstractions"],
+        // Ed25519 through Detente.Stix's pinned rule (StixSigningKey, Ed25519Rules), whose signatures name NSec types.
+        ["Detente.Ledger"] = ["Microsoft.Extensions.Logging.Abstractions", "NSec.Cryptography"],
         ["Detente.Storage"] = ["Microsoft.Extensions.Logging.Abstractions"],
         ["Detente.Storage.Sqlite"] = ["Microsoft.Extensions.Logging.Abstractions", "Microsoft.Data.Sqlite"],
         ["Detente.Storage.Postgres"] = ["Microsoft.Extensions.Logging.Abstractions", "Npgsql"],

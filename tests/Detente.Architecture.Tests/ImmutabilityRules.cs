@@ -3,10 +3,10 @@ using System.Runtime.CompilerServices;
 
 namespace Detente.Architecture.Tests;
 
-/// <summary>Public STIX, pattern, policy, TAXII and PSI types are immutable: no public setters (init is fine), no public writable fields.</summary>
+/// <summary>Public STIX, pattern, policy, TAXII, ledger and PSI types are immutable: no public setters (init is fine), no public writable fields.</summary>
 public sealed class ImmutabilityRules
 {
-    public static TheoryData<string> Assemblies => new("Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Taxii", "Detente.Psi");
+    public static TheoryData<string> Assemblies => new("Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Taxii", "Detente.Ledger", "Detente.Psi");
 
     [Theory]
     [MemberData(nameof(Assemblies))]

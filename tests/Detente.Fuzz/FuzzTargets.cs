@@ -33,6 +33,13 @@ public static class FuzzTargets
         ["psi-filter"] = PsiTargets.FilterTarget,
         ["psi-session"] = PsiTargets.SessionTarget,
         ["psi-element"] = PsiTargets.ElementTarget,
+        ["ledger-note"] = LedgerTargets.NoteTarget,
+        ["ledger-checkpoint"] = LedgerTargets.CheckpointTarget,
+        ["ledger-tile-path"] = LedgerTargets.TilePathTarget,
+        ["ledger-bundle"] = LedgerTargets.EntryBundleTarget,
+        ["ledger-add-checkpoint"] = LedgerTargets.AddCheckpointTarget,
+        ["ledger-entry"] = LedgerTargets.LogEntryTarget,
+        ["ledger-vkey"] = LedgerTargets.VerifierKeyTarget,
     };
 
     // Created on first use, inside a target: under AFL++ no instrumented (Detente.Stix) code may run before
