@@ -54,16 +54,28 @@ internal sealed class CompiledRule
             return false;
         }
 
-        if (_hasConfidence && (facts.Confidence is not int c || c < _minConfidence || c > _maxConfidence))
+        // A bound on a value the object lacks (an unknown confidence, an SCO's age) fails closed: it holds for a deny
+        // rule, so the rule withholds the object, and not for an allow rule, so the rule does not let it out.
+        if (_hasConfidence)
         {
-            return false;
+            if (facts.Confidence is not int c)
+            {
+                if (!IsDeny)
+                {
+                    return false;
+                }
+            }
+            else if (c < _minConfidence || c > _maxConfidence)
+            {
+                return false;
+            }
         }
 
         if (_hasAge)
         {
             if (facts.LastChanged is not DateTimeOffset changed)
             {
-                return false;
+                return IsDeny;
             }
 
             // Both are UTC ticks between 0 and DateTime.MaxValue.Ticks, so the difference cannot overflow.

@@ -15,8 +15,9 @@ public enum EgressEffect
 
 /// <summary>A partner egress rule: allow or deny by object type, label, collection, confidence and age.</summary>
 /// <remarks>
-/// A rule matches an object when every condition it sets holds (no condition: every object). Conditions on a property
-/// the object lacks (<c>confidence</c>; <c>modified</c> and <c>created</c> for the age) do not hold. Rules run after
+/// A rule matches an object when every condition it sets holds (no condition: every object). A bound on a value the
+/// object lacks (<c>confidence</c>; <c>modified</c> and <c>created</c> for the age) fails closed: it holds for a deny
+/// rule and does not for an allow rule, so an unknown value never lets an object out. Rules run after
 /// TLP, so they only narrow what TLP allows: a matching deny rule withholds the object; when the partner has allow
 /// rules, an object none of them matches is withheld too.
 /// </remarks>

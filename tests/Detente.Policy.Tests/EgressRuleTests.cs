@@ -60,13 +60,13 @@ public sealed class EgressRuleTests
     }
 
     [Fact]
-    public void Rules_by_confidence_and_a_missing_confidence_matches_no_bound()
+    public void Rules_by_confidence_and_a_missing_confidence_fails_closed()
     {
         SharingPolicy policy = PolicyWith(new EgressRule { Effect = EgressEffect.Deny, MaxConfidence = 49 });
         Assert.Equal(PolicyCode.EgressRuleDenies, DecideFor(policy, Facts(Green) with { Confidence = 49 }).Code);
         Assert.Equal(PolicyCode.EgressRuleDenies, DecideFor(policy, Facts(Green) with { Confidence = 0 }).Code);
         Assert.Equal(PolicyCode.TlpGreen, DecideFor(policy, Facts(Green) with { Confidence = 50 }).Code);
-        Assert.Equal(PolicyCode.TlpGreen, DecideFor(policy, Facts(Green) with { Confidence = null }).Code);
+        Assert.Equal(PolicyCode.EgressRuleDenies, DecideFor(policy, Facts(Green) with { Confidence = null }).Code);
 
         SharingPolicy allow = PolicyWith(new EgressRule { Effect = EgressEffect.Allow, MinConfidence = 70 });
         Assert.Equal(PolicyCode.TlpGreen, DecideFor(allow, Facts(Green) with { Confidence = 70 }).Code);
@@ -74,19 +74,20 @@ public sealed class EgressRuleTests
     }
 
     [Fact]
-    public void Rules_by_age_measure_from_modified_or_created_to_the_requests_time()
+    public void Rules_by_age_measure_from_modified_or_created_and_an_unknown_age_fails_closed()
     {
         SharingPolicy policy = PolicyWith(new EgressRule { Effect = EgressEffect.Deny, MinAge = TimeSpan.FromDays(30) });
         Assert.Equal(PolicyCode.TlpGreen, DecideFor(policy, Facts(Green) with { Modified = Now.AddDays(-29) }).Code);
         Assert.Equal(PolicyCode.EgressRuleDenies, DecideFor(policy, Facts(Green) with { Modified = Now.AddDays(-30) }).Code);
         Assert.Equal(PolicyCode.EgressRuleDenies, DecideFor(policy, Facts(Green) with { Modified = null, Created = Now.AddDays(-31) }).Code);
-        Assert.Equal(PolicyCode.TlpGreen, DecideFor(policy, Facts(Green) with { Modified = null, Created = null }).Code);
+        Assert.Equal(PolicyCode.EgressRuleDenies, DecideFor(policy, Facts(Green) with { Modified = null, Created = null }).Code);
         Assert.Equal("denied: egress rule #1 of partner fr-cert (deny age >= 30.00:00:00)",
             DecideFor(policy, Facts(Green) with { Modified = Now.AddYears(-1) }).Reason);
 
         SharingPolicy recent = PolicyWith(new EgressRule { Effect = EgressEffect.Allow, MaxAge = TimeSpan.FromDays(7) });
         Assert.Equal(PolicyCode.TlpGreen, DecideFor(recent, Facts(Green)).Code);
         Assert.Equal(PolicyCode.NoAllowRule, DecideFor(recent, Facts(Green) with { Modified = Now.AddDays(-8) }).Code);
+        Assert.Equal(PolicyCode.NoAllowRule, DecideFor(recent, Facts(Green) with { Modified = null, Created = null }).Code);
     }
 
     [Fact]
