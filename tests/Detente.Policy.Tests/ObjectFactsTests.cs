@@ -166,19 +166,7 @@ public sealed class ObjectFactsTests
     public void Mutated_objects_only_ever_raise_format_errors_and_agree_with_the_stix_reader()
     {
         List<byte[]> seeds = [.. StixExamples.ValidObjects.Values.Select(Encoding.UTF8.GetBytes), Encoding.UTF8.GetBytes(Indicator)];
-        var random = new Random(20261123);
-        for (int i = 0; i < 4000; i++)
-        {
-            byte[] input = FuzzMutator.Mutate(seeds[random.Next(seeds.Count)], seeds, random);
-            try
-            {
-                FuzzTargets.PolicyFactsTarget(input);
-            }
-            catch (Exception e)
-            {
-                Assert.Fail($"{e.GetType().Name}: {e.Message}\ninput: {Convert.ToBase64String(input)}");
-            }
-        }
+        FuzzMutator.Run("policy-facts", static input => FuzzTargets.PolicyFactsTarget(input), seeds, 20261123, 4000);
     }
 
     [Fact]

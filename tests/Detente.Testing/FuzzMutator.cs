@@ -58,4 +58,35 @@ public static class FuzzMutator
 
         return data.ToArray();
     }
+
+    /// <summary>
+    /// Runs <paramref name="target"/> over <paramref name="iterations"/> mutations of <paramref name="seeds"/> drawn
+    /// from <paramref name="randomSeed"/>; with <paramref name="tokens"/>, a third of the inputs also get one of them
+    /// inserted at a random place. Anything the target throws becomes a <see cref="PropertyFailedException"/> naming the iteration and the input (base64),
+    /// so the failure can be replayed.
+    /// </summary>
+    public static void Run(string name, Action<byte[]> target, IReadOnlyList<byte[]> seeds, int randomSeed, int iterations,
+        IReadOnlyList<byte[]>? tokens = null)
+    {
+        var random = new Random(randomSeed);
+        for (int i = 0; i < iterations; i++)
+        {
+            byte[] input = Mutate(seeds[random.Next(seeds.Count)], seeds, random);
+            if (tokens is not null && random.Next(3) == 0)
+            {
+                int at = random.Next(input.Length + 1);
+                input = [.. input[..at], .. tokens[random.Next(tokens.Count)], .. input[at..]];
+            }
+
+            try
+            {
+                target(input);
+            }
+            catch (Exception e)
+            {
+                throw new PropertyFailedException(
+                    $"{name} failed on iteration {i} with {e.GetType().Name}: {e.Message}\ninput (base64): {Convert.ToBase64String(input)}", e);
+            }
+        }
+    }
 }

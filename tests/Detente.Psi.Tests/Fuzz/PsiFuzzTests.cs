@@ -22,19 +22,7 @@ public sealed class PsiFuzzTests
             target(seed);
         }
 
-        var random = new Random(20261123);
-        for (int i = 0; i < Iterations; i++)
-        {
-            byte[] input = FuzzMutator.Mutate(seeds[random.Next(seeds.Count)], seeds, random);
-            try
-            {
-                target(input);
-            }
-            catch (Exception e)
-            {
-                Assert.Fail($"{name} failed on iteration {i} with {e.GetType().Name}: {e.Message}\ninput (base64): {Convert.ToBase64String(input)}");
-            }
-        }
+        FuzzMutator.Run(name, input => target(input), seeds, 20261123, Iterations);
     }
 
     /// <summary>Valid frames and filters from a real session of the fuzz target's shape, and element texts.</summary>

@@ -19,29 +19,29 @@ public sealed class FuzzMutationTests
     public void Mutated_inputs_never_break_a_target(string name)
     {
         FuzzTarget target = FuzzTargets.All[name];
-        List<byte[]> seeds = Seeds();
-        var random = new Random(20261123);
         var reader = new StixReader();
         int accepted = 0;
-        for (int i = 0; i < Iterations; i++)
+        FuzzMutator.Run(name, input =>
         {
-            byte[] input = FuzzMutator.Mutate(seeds[random.Next(seeds.Count)], seeds, random);
             accepted += Accepts(reader, input) ? 1 : 0;
-            try
-            {
-                target(input);
-            }
-            catch (Exception e)
-            {
-                Assert.Fail($"{name} failed on iteration {i} with {e.GetType().Name}: {e.Message}\ninput (base64): {Convert.ToBase64String(input)}");
-            }
-        }
+            target(input);
+        }, Seeds(), 20261123, Iterations);
 
         if (name == "reader")
         {
             // The mutations must reach the accept path often, or the oracles are never exercised.
             Assert.True(accepted > Iterations / 20, $"only {accepted} of {Iterations} mutated inputs were valid JSON");
         }
+    }
+
+    [Fact]
+    public void A_target_that_throws_fails_the_run_with_the_iteration_and_the_input()
+    {
+        PropertyFailedException e = Assert.Throws<PropertyFailedException>(() =>
+            FuzzMutator.Run("throwing", static input => throw new InvalidOperationException("boom"), [[0x7B, 0x7D]], 1, 10));
+        Assert.StartsWith("throwing failed on iteration 0 with InvalidOperationException: boom", e.Message, StringComparison.Ordinal);
+        Assert.Contains("input (base64): ", e.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(e.InnerException);
     }
 
     private static bool Accepts(StixReader reader, byte[] input)

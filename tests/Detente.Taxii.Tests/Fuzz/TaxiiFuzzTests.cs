@@ -20,20 +20,7 @@ public sealed class TaxiiFuzzTests
     public void Mutated_inputs_never_break_a_target(string name)
     {
         FuzzTarget target = FuzzTargets.All[name];
-        List<byte[]> seeds = Seeds();
-        var random = new Random(20261124);
-        for (int i = 0; i < Iterations; i++)
-        {
-            byte[] input = FuzzMutator.Mutate(seeds[random.Next(seeds.Count)], seeds, random);
-            try
-            {
-                target(input);
-            }
-            catch (Exception e)
-            {
-                Assert.Fail($"{name} failed on iteration {i} with {e.GetType().Name}: {e.Message}\ninput (base64): {Convert.ToBase64String(input)}");
-            }
-        }
+        FuzzMutator.Run(name, input => target(input), Seeds(), 20261124, Iterations);
     }
 
     [Theory]
