@@ -252,7 +252,7 @@ public static class ComparisonEvaluator
     /// A key of a <c>hashes</c> dictionary that names the same algorithm as <paramref name="name"/> when spelled
     /// differently: compared ignoring case, hyphens and underscores (<c>sha256</c>, <c>SHA_256</c> and <c>SHA-256</c>).
     /// </summary>
-    private static JsonValue? HashKey(JsonObject hashes, string name)
+    internal static JsonValue? HashKey(JsonObject hashes, string name)
     {
         string wanted = HashAlgorithmKey(name);
         foreach (KeyValuePair<string, JsonValue> member in hashes)

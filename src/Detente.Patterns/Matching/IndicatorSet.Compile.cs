@@ -2,6 +2,7 @@ using System.Text;
 using Detente.Patterns.Evaluation;
 using Detente.Patterns.Indexing;
 using Detente.Patterns.Telemetry;
+using Detente.Stix.Identifiers;
 
 namespace Detente.Patterns.Matching;
 
@@ -17,18 +18,6 @@ public sealed partial class IndicatorSet
         Like,
         Regex,
     }
-
-    private static readonly Dictionary<string, string> s_hashAlgorithms = new(StringComparer.Ordinal)
-    {
-        ["MD5"] = "MD5",
-        ["SHA1"] = "SHA-1",
-        ["SHA256"] = "SHA-256",
-        ["SHA512"] = "SHA-512",
-        ["SHA3256"] = "SHA3-256",
-        ["SHA3512"] = "SHA3-512",
-        ["SSDEEP"] = "SSDEEP",
-        ["TLSH"] = "TLSH",
-    };
 
     private readonly Dictionary<string, KeyIndexes> _hashGroups = new(StringComparer.Ordinal);
     private int _knownKeys;
@@ -249,7 +238,7 @@ public sealed partial class IndicatorSet
             return false; // binary properties compare as decoded octets: the evaluator decides
         }
 
-        if (hashValue && s_hashAlgorithms.TryGetValue(ComparisonEvaluator.HashAlgorithmKey(steps[^1].Name!), out string? vocabulary))
+        if (hashValue && HashNames.TryGetVocabularySpelling(ComparisonEvaluator.HashAlgorithmKey(steps[^1].Name!), out string? vocabulary))
         {
             steps[^1] = PathStep.Property(vocabulary); // the spelling the readers use
         }

@@ -425,7 +425,7 @@ public sealed partial class IndicatorSet
         switch (next.Kind)
         {
             case PathStepKind.Property when current is JsonObject o
-                && (o.TryGetValue(next.Name!, out JsonValue? member) || (step > 0 && steps[step - 1].Name == "hashes" && TryHashKey(o, next.Name!, out member))):
+                && (o.TryGetValue(next.Name!, out JsonValue? member) || (step > 0 && steps[step - 1].Name == "hashes" && (member = ComparisonEvaluator.HashKey(o, next.Name!)) is not null)):
                 Walk(observation, member, steps, step + 1, indexes, key, next.Name!.EndsWith("_ref", StringComparison.Ordinal));
                 break;
             case PathStepKind.AnyIndex when current is JsonArray items:
@@ -437,23 +437,6 @@ public sealed partial class IndicatorSet
 
                 break;
         }
-    }
-
-    /// <summary>A key of a <c>hashes</c> dictionary naming the same algorithm as <paramref name="name"/> (see <see cref="ComparisonEvaluator.HashAlgorithmKey"/>).</summary>
-    private static bool TryHashKey(JsonObject hashes, string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out JsonValue? value)
-    {
-        string wanted = ComparisonEvaluator.HashAlgorithmKey(name);
-        foreach (KeyValuePair<string, JsonValue> member in hashes)
-        {
-            if (string.Equals(ComparisonEvaluator.HashAlgorithmKey(member.Key), wanted, StringComparison.Ordinal))
-            {
-                value = member.Value;
-                return true;
-            }
-        }
-
-        value = null;
-        return false;
     }
 
     private void ProbeJson(JsonValue value, KeyIndexes indexes, FieldKey key)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Detente.Stix.Json;
 
 namespace Detente.Stix.Identifiers;
@@ -35,9 +36,15 @@ internal static class HashNames
             }
         }
 
-        Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup = s_vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();
-        return lookup.TryGetValue(folded[..length], out string? spelling) ? spelling : name;
+        return TryGetVocabularySpelling(folded[..length], out string? spelling) ? spelling : name;
     }
+
+    /// <summary>
+    /// The vocabulary spelling of an algorithm name already folded to upper case without separators
+    /// (<c>SHA256</c> → <c>SHA-256</c>), if it names an algorithm of the vocabulary.
+    /// </summary>
+    public static bool TryGetVocabularySpelling(ReadOnlySpan<char> folded, [NotNullWhen(true)] out string? spelling) =>
+        s_vocabulary.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(folded, out spelling);
 
     /// <summary>
     /// Renames the members of <paramref name="hashes"/> to the vocabulary spelling. When two names map to the same
