@@ -44,11 +44,14 @@ public static class ObjectFactsEncoding
 
     private static readonly UTF8Encoding s_strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // The strings nearly every object repeats (TLP marking ids): decoded to one shared instance each.
+    // The strings many objects repeat (TLP marking ids, common types): decoded to one shared instance each.
     private static readonly string[] s_interned =
     [
         TlpMarkings.Tlp2Clear, TlpMarkings.Tlp2Green, TlpMarkings.Tlp2Amber, TlpMarkings.Tlp2AmberStrict, TlpMarkings.Tlp2Red,
         TlpMarkings.Tlp1White, TlpMarkings.Tlp1Green, TlpMarkings.Tlp1Amber, TlpMarkings.Tlp1Red,
+        "indicator", "malware", "attack-pattern", "campaign", "course-of-action", "grouping", "identity", "infrastructure",
+        "intrusion-set", "location", "malware-analysis", "note", "observed-data", "opinion", "report", "threat-actor", "tool",
+        "vulnerability", "relationship", "sighting", "marking-definition", "ipv4-addr", "ipv6-addr", "domain-name", "url", "file",
     ];
 
     private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> s_internLookup =
@@ -134,7 +137,7 @@ public static class ObjectFactsEncoding
             return false;
         }
 
-        var granular = ImmutableArray.CreateBuilder<GranularMarking>(granularCount);
+        ImmutableArray<GranularMarking>.Builder? granular = granularCount == 0 ? null : ImmutableArray.CreateBuilder<GranularMarking>(granularCount);
         for (int i = 0; i < granularCount; i++)
         {
             string? markingRef = null;
@@ -144,7 +147,7 @@ public static class ObjectFactsEncoding
                 return false;
             }
 
-            granular.Add(new GranularMarking(markingRef, selectors));
+            granular!.Add(new GranularMarking(markingRef, selectors));
         }
 
         if (!reader.AtEnd)
@@ -162,7 +165,7 @@ public static class ObjectFactsEncoding
             Confidence = confidence,
             Labels = labels,
             ObjectMarkingRefs = markingRefs,
-            GranularMarkings = granular.MoveToImmutable(),
+            GranularMarkings = granular is null ? [] : granular.MoveToImmutable(),
         };
         return true;
     }

@@ -307,3 +307,55 @@ public abstract partial class NodeContractTests
         return await response.Content.ReadAsByteArrayAsync(Ct);
     }
 }
+
+public abstract partial class NodeContractTests
+{
+    [Fact]
+    public async Task Posted_objects_carry_their_facts_and_older_versions_get_theirs_at_start()
+    {
+        string posted = NewIndicatorId(), old = NewIndicatorId();
+        await PostAsync(Indicator(posted, 1));
+        await _store.AddObjectsAsync(_collectionId,
+            [new ObjectToAdd(old, "2.1", Detente.Stix.StixTimestamp.Parse("2025-01-01T00:00:01.000Z"), Encoding.UTF8.GetBytes(Indicator(old, 1)))], Ct);
+        Assert.True((await ReadStoredAsync(old)).Facts.IsEmpty);
+        StoredObject fromPost = await ReadStoredAsync(posted);
+        Assert.True(Detente.Policy.ObjectFactsEncoding.TryDecode(fromPost.Facts.Span, out Detente.Policy.ObjectFacts facts));
+        Assert.Equal(Detente.Policy.ObjectFacts.Read(fromPost.Json.Span), facts);
+
+        await StartNodeAsync(null);
+
+        StoredObject filled = await ReadStoredAsync(old);
+        Assert.True(Detente.Policy.ObjectFactsEncoding.TryDecode(filled.Facts.Span, out Detente.Policy.ObjectFacts oldFacts));
+        Assert.Equal(Detente.Policy.ObjectFacts.Read(filled.Json.Span), oldFacts);
+        Assert.Contains(_log.Entries, e => e.EventId == 8063);
+    }
+
+    [Fact]
+    public async Task A_running_node_picks_up_changed_sharing_settings()
+    {
+        string id = NewIndicatorId();
+        await PostAsync(Indicator(id, 1)); // unmarked: the collection's default, AMBER
+        string token = await CreateTokenAsync("p-late", TokenRole.Partner);
+        await _store.GrantAsync(_collectionId, "p-late", CollectionAccess.Read, Ct);
+        SharingPolicySource source = _app.Services.GetRequiredService<SharingPolicySource>();
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, ObjectsPath + id + "/", token)).StatusCode); // a guest
+
+        await _store.AddPartnerAsync(new PartnerRecord
+        {
+            Name = "p-late",
+            Identity = "identity--00000000-0000-4000-8000-00000000c001",
+            VerificationKey = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"),
+        }, Ct);
+        await _store.SetCollectionPartnerAsync(_collectionId, "p-late", true, Ct);
+        Assert.True(await source.RefreshAsync(Ct));
+        Assert.False(await source.RefreshAsync(Ct)); // nothing changed since
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, ObjectsPath + id + "/", token)).StatusCode);
+
+        await _store.SetDefaultMarkingAsync(_collectionId, TlpMarkings.Tlp2Red, Ct);
+        Assert.True(await source.RefreshAsync(Ct));
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, ObjectsPath + id + "/", token)).StatusCode);
+    }
+
+    private async Task<StoredObject> ReadStoredAsync(string id) =>
+        Assert.Single(await _store.ReadObjectsAsync(_collectionId, ObjectFilter.None with { Ids = [id] }, cancellationToken: Ct).ToListAsync(Ct));
+}
