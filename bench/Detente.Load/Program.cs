@@ -25,6 +25,27 @@ public static class Program
             return 2;
         }
 
+        if (args[0] == "policy-ab")
+        {
+            // In-process nodes: no URL or token to give.
+            List<string> rest = [.. args.Skip(1)];
+            int at = rest.IndexOf("--rounds");
+            int rounds = 6;
+            if (at >= 0 && at + 1 < rest.Count && int.TryParse(rest[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out rounds))
+            {
+                rest.RemoveRange(at, 2);
+            }
+
+            if (!Options.TryParse([.. rest, "--url", "http://127.0.0.1/", "--token", "-"], out Options? abOptions, out string? abProblem))
+            {
+                await Console.Error.WriteLineAsync(abProblem + Environment.NewLine + Usage);
+                return 2;
+            }
+
+            Console.WriteLine($"# policy-ab objects {abOptions.Objects} rounds {rounds} seconds {abOptions.Seconds} concurrency {abOptions.Concurrency} | {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+            return await PolicyAb.RunAsync(abOptions, rounds);
+        }
+
         if (!Options.TryParse(args.AsSpan(1), out Options? options, out string? problem))
         {
             await Console.Error.WriteLineAsync(problem + Environment.NewLine + Usage);
@@ -57,6 +78,7 @@ public static class Program
         usage: Detente.Load ingest|read|soak --url URL --token TOKEN [--collection ALIAS-OR-ID] [--api-root NAME]
                  ingest: [--objects 100000] [--envelope 1000] [--concurrency 2] [--seed 1]
                  read:   [--limit 100] [--seconds 30] [--concurrency 4] [--expect 100000]
+                 policy-ab (two nodes in-process, no --url/--token): [--objects 100000] [--rounds 6] [--seconds 30] [--concurrency 4] [--limit 100]
                  soak:   [--minutes 10] [--sample-seconds 30] [--limit 100] [--concurrency 4] [--write-every-seconds 2] [--envelope 1000] [--seed 1]
         """;
 
@@ -148,10 +170,10 @@ public static class Program
         return options.Expect > 0 && result.WalkObjects.Any(n => n != options.Expect) ? 1 : 0;
     }
 
-    private sealed record ReadResult(long Pages, long Objects, long Bytes, TimeSpan Wall, long[] Latencies, int Walks, IReadOnlyList<long> WalkObjects);
+    internal sealed record ReadResult(long Pages, long Objects, long Bytes, TimeSpan Wall, long[] Latencies, int Walks, IReadOnlyList<long> WalkObjects);
 
     /// <summary>Each worker walks the collection page by page with <c>next</c>, and starts over at its end.</summary>
-    private static async Task<ReadResult> ReadPagesAsync(HttpClient http, Options options, int workers, CancellationToken stop, long maxPages = long.MaxValue)
+    internal static async Task<ReadResult> ReadPagesAsync(HttpClient http, Options options, int workers, CancellationToken stop, long maxPages = long.MaxValue)
     {
         var perWorker = new List<long>[workers];
         long pages = 0, objects = 0, bytes = 0;

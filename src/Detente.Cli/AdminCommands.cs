@@ -159,7 +159,7 @@ internal sealed partial class DetenteCli
             await _stdout.WriteLineAsync($"{principal} on collection {target.Id:D}: {AccessName(access)}.");
             return ExitCodes.Ok;
         }, cancellationToken));
-        return new Command("collection", "Collections of a node and who may read or write them (operates on its store directly).") { create, list, grant };
+        return new Command("collection", "Collections of a node and who may read or write them (operates on its store directly).") { create, list, grant, new Command("partner", "The collection's partners.") { CollectionPartnerCommand(true), CollectionPartnerCommand(false) }, DefaultMarkingCommand() };
     }
 
     /// <summary>Opens the store of an existing node, runs <paramref name="action"/> on it, and disposes it.</summary>

@@ -23,6 +23,9 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             ServeCommand(),
             TokenCommand(),
             CollectionCommand(),
+            PartnerCommand(),
+            GroupCommand(),
+            PolicyCommand(),
             PsiCommand(),
         };
         ParseResult parsed = root.Parse(args);

@@ -30,9 +30,17 @@ public interface IEgressPolicy
     /// <param name="collection">The collection the version is read from, with the reader's grant on it.</param>
     /// <param name="version">The stored version, bytes included.</param>
     public EgressDecision Decide(NodePrincipal reader, CollectionWithAccess collection, StoredObject version);
+
+    /// <summary>
+    /// The decision for one request: <paramref name="reader"/> and <paramref name="collection"/> resolved once, then asked
+    /// per version. Every version of one request is decided by the same policy, even if the operator changes it meanwhile.
+    /// </summary>
+    public Func<StoredObject, EgressDecision> For(NodePrincipal reader, CollectionWithAccess collection) =>
+        version => Decide(reader, collection, version);
 }
 
-/// <summary>The node's policy today: a reader sees every version of a collection it holds a read grant on.</summary>
+/// <summary>A reader sees every version of a collection it holds a read grant on (no markings considered): the node's
+/// policy before <see cref="SharingEgressPolicy"/>, kept as the baseline of the read benchmark and for tests.</summary>
 public sealed class ReadGrantEgressPolicy : IEgressPolicy
 {
     /// <summary>The one instance.</summary>

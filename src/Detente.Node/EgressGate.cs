@@ -37,10 +37,11 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
         var items = new List<StoredObject>(Math.Min(limit, 1024));
         bool more = false;
         int withheld = 0;
+        Func<StoredObject, EgressDecision> decide = policy.For(reader, collection);
         await foreach (StoredObject version in store.ReadObjectsAsync(collection.Collection.Id, filter, after, limit, cancellationToken)
             .ConfigureAwait(false))
         {
-            if (!policy.Decide(reader, collection, version).Allowed)
+            if (!decide(version).Allowed)
             {
                 withheld++;
                 continue;
@@ -68,10 +69,11 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
     public async Task<bool> AnyVisibleAsync(NodePrincipal reader, CollectionWithAccess collection, ObjectFilter filter,
         CancellationToken cancellationToken)
     {
+        Func<StoredObject, EgressDecision> decide = policy.For(reader, collection);
         await foreach (StoredObject version in store.ReadObjectsAsync(collection.Collection.Id, filter, null, 1, cancellationToken)
             .ConfigureAwait(false))
         {
-            if (policy.Decide(reader, collection, version).Allowed)
+            if (decide(version).Allowed)
             {
                 return true;
             }

@@ -33,6 +33,10 @@ public sealed record NodeOptions
     /// <summary>Whether <c>/metrics</c> is served without authentication. Default false: administrators only.</summary>
     public bool PublicMetrics { get; init; }
 
+    /// <summary>How often the node checks its store for changed sharing settings (partners, sharing groups, collection
+    /// sharing) and rebuilds its policy. Default 2 seconds.</summary>
+    public TimeSpan SharingRefreshInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The absolute URL of the API root named <paramref name="name"/> under <paramref name="publicUrl"/>:
     /// <c>{publicUrl}taxii2/{name}/</c>.</summary>
     public static Uri ApiRootUrl(Uri publicUrl, string name)

@@ -20,7 +20,11 @@ internal static class ObjectEndpoints
     /// the gate, the validator with the STIX pattern validator, and the background ingest worker.</summary>
     public static void AddServices(IServiceCollection services, IEgressPolicy? egressPolicy)
     {
-        services.AddSingleton(egressPolicy ?? ReadGrantEgressPolicy.Instance);
+        // The sharing policy, built from the store before the node serves (its facts filled in first), then kept current.
+        services.AddSingleton<SharingPolicySource>();
+        services.AddHostedService(static sp => sp.GetRequiredService<SharingPolicySource>());
+        services.AddSingleton(sp => egressPolicy
+            ?? new SharingEgressPolicy(() => sp.GetRequiredService<SharingPolicySource>().Current, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EgressGate>();
         services.AddSingleton(new StixValidator(new StixValidatorOptions { PatternValidator = new StixPatternValidator() }));
         services.AddSingleton<IngestQueue>();

@@ -89,7 +89,7 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
             return (new StatusDetail(id, version, StatusOutcome.Failure, Describe(report)), null);
         }
 
-        ObjectToAdd toAdd = ObjectToAdd.From(obj, item.Json);
+        ObjectToAdd toAdd = ObjectToAdd.From(obj, item.Json) with { Facts = NodeSharing.EncodeFacts(obj) };
         string mediaType = "application/stix+json;version=" + toAdd.SpecVersion;
         if (!collection.MediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
         {

@@ -85,5 +85,33 @@ internal static class PostgresSchema
             CREATE INDEX statuses_requested ON statuses (request_timestamp);
             CREATE INDEX status_details_pending ON status_details (status_id) WHERE outcome = 0;
             """),
+        new(3, "object facts; partners, sharing groups, collection partners", """
+            ALTER TABLE objects ADD COLUMN facts bytea;
+            CREATE TABLE partners (
+                name text PRIMARY KEY,
+                identity text NOT NULL UNIQUE,
+                verification_key bytea NOT NULL,
+                url text
+            );
+            CREATE TABLE sharing_groups (
+                name text PRIMARY KEY,
+                marking_ref text NOT NULL UNIQUE
+            );
+            CREATE TABLE sharing_group_members (
+                group_name text NOT NULL REFERENCES sharing_groups (name),
+                partner text NOT NULL REFERENCES partners (name),
+                PRIMARY KEY (group_name, partner)
+            );
+            CREATE TABLE collection_partners (
+                collection_key bigint NOT NULL REFERENCES collections (collection_key),
+                partner text NOT NULL REFERENCES partners (name),
+                PRIMARY KEY (collection_key, partner)
+            );
+            CREATE TABLE sharing_state (
+                id integer PRIMARY KEY CHECK (id = 1),
+                version bigint NOT NULL
+            );
+            INSERT INTO sharing_state (id, version) VALUES (1, 0);
+            """),
     ];
 }

@@ -83,5 +83,33 @@ internal static class SqliteSchema
             CREATE INDEX statuses_requested ON statuses (request_timestamp);
             CREATE INDEX status_details_pending ON status_details (status_id) WHERE outcome = 0;
             """),
+        new(3, "object facts; partners, sharing groups, collection partners", """
+            ALTER TABLE objects ADD COLUMN facts BLOB;
+            CREATE TABLE partners (
+                name TEXT PRIMARY KEY,
+                identity TEXT NOT NULL UNIQUE,
+                verification_key BLOB NOT NULL,
+                url TEXT
+            );
+            CREATE TABLE sharing_groups (
+                name TEXT PRIMARY KEY,
+                marking_ref TEXT NOT NULL UNIQUE
+            );
+            CREATE TABLE sharing_group_members (
+                group_name TEXT NOT NULL REFERENCES sharing_groups (name),
+                partner TEXT NOT NULL REFERENCES partners (name),
+                PRIMARY KEY (group_name, partner)
+            );
+            CREATE TABLE collection_partners (
+                collection_key INTEGER NOT NULL REFERENCES collections (collection_key),
+                partner TEXT NOT NULL REFERENCES partners (name),
+                PRIMARY KEY (collection_key, partner)
+            );
+            CREATE TABLE sharing_state (
+                id integer PRIMARY KEY CHECK (id = 1),
+                version bigint NOT NULL
+            );
+            INSERT INTO sharing_state (id, version) VALUES (1, 0);
+            """),
     ];
 }

@@ -169,4 +169,58 @@ public interface IStore : IAsyncDisposable
     /// <summary>Revokes a token now (the store's clock).</summary>
     /// <returns>False when there is no such token or it was already revoked.</returns>
     public Task<bool> RevokeTokenAsync(string tokenId, CancellationToken cancellationToken = default);
+
+    // ---- Sharing: partners, sharing groups, collection sharing ----
+
+    /// <summary>Registers a partner node.</summary>
+    /// <returns><see cref="SharingChange.Changed"/>, or <see cref="SharingChange.AlreadyExists"/> when a partner has that
+    /// name or identity (nothing changed).</returns>
+    /// <exception cref="ArgumentException">The record is not acceptable (<see cref="PartnerRecord.Check"/>).</exception>
+    public Task<SharingChange> AddPartnerAsync(PartnerRecord partner, CancellationToken cancellationToken = default);
+
+    /// <summary>Every partner, by name.</summary>
+    public Task<IReadOnlyList<PartnerRecord>> ListPartnersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a partner, its sharing-group memberships and its collection partnerships, in one transaction.</summary>
+    /// <returns>False when there is no such partner.</returns>
+    public Task<bool> RemovePartnerAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a sharing group with no members.</summary>
+    /// <returns><see cref="SharingChange.Changed"/>, or <see cref="SharingChange.AlreadyExists"/> when a group has that
+    /// name or marking.</returns>
+    /// <exception cref="ArgumentException">The name or marking is not acceptable (<see cref="SharingGroupRecord.Check"/>).</exception>
+    public Task<SharingChange> AddSharingGroupAsync(string name, string markingDefinitionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a sharing group and its memberships.</summary>
+    /// <returns>False when there is no such group.</returns>
+    public Task<bool> RemoveSharingGroupAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Every sharing group with its members, by name.</summary>
+    public Task<IReadOnlyList<SharingGroupRecord>> ListSharingGroupsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Makes <paramref name="partner"/> a member of <paramref name="group"/> (<paramref name="member"/> true) or not.</summary>
+    public Task<SharingChange> SetGroupMemberAsync(string group, string partner, bool member, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes <paramref name="partner"/> a partner of a collection (the audience of its <c>TLP:AMBER</c> objects
+    /// that name no sharing group) or not.</summary>
+    public Task<SharingChange> SetCollectionPartnerAsync(Guid collectionId, string partner, bool isPartner, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a collection's <see cref="Collection.DefaultMarkingId"/>.</summary>
+    /// <exception cref="ArgumentException">Not a marking-definition id.</exception>
+    public Task<SharingChange> SetDefaultMarkingAsync(Guid collectionId, string markingDefinitionId, CancellationToken cancellationToken = default);
+
+    /// <summary>A number that increases with every change of partners, sharing groups, memberships, collection partners or
+    /// default markings: a node polls it and rebuilds its policy when it moves.</summary>
+    public Task<long> GetSharingVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Everything the sharing policy is built from, with the version it was read at.</summary>
+    public Task<SharingConfiguration> GetSharingConfigurationAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Computes and stores the facts (<see cref="ObjectToAdd.Facts"/>) of every version stored without them (those added
+    /// before the store kept facts), in batches, each in its own transaction. <paramref name="compute"/> gets the version's
+    /// JSON; an empty result is stored as such (the reader then falls back to the JSON).
+    /// </summary>
+    /// <returns>How many versions got facts.</returns>
+    public Task<int> FillMissingFactsAsync(Func<ReadOnlyMemory<byte>, byte[]> compute, CancellationToken cancellationToken = default);
 }

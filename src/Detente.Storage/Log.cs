@@ -41,4 +41,10 @@ internal static partial class Log
 
     [LoggerMessage(6041, LogLevel.Information, "Revoked API token {TokenId}")]
     public static partial void TokenRevoked(ILogger logger, string tokenId);
+
+    [LoggerMessage(6050, LogLevel.Information, "Sharing settings: {Change} {Name}")]
+    public static partial void SharingChanged(ILogger logger, string change, string name);
+
+    [LoggerMessage(6051, LogLevel.Information, "Computed the facts of {Count} object version(s) stored without them")]
+    public static partial void FactsFilled(ILogger logger, int count);
 }

@@ -63,6 +63,21 @@ public sealed record ObjectToAdd
     /// <summary>The object's exact UTF-8 JSON.</summary>
     public ReadOnlyMemory<byte> Json { get; }
 
+    /// <summary>
+    /// What the node computed from the object to decide about it later without reading its JSON (its sharing-policy
+    /// facts), at most <see cref="MaxFactsLength"/> bytes; opaque to the store, which keeps them beside the object and
+    /// returns them in <see cref="StoredObject.Facts"/>. Default: none.
+    /// </summary>
+    /// <exception cref="ArgumentException">Longer than <see cref="MaxFactsLength"/>.</exception>
+    public ReadOnlyMemory<byte> Facts
+    {
+        get;
+        init => field = value.Length <= MaxFactsLength ? value : throw new ArgumentException($"Facts are at most {MaxFactsLength} bytes.", nameof(value));
+    }
+
+    /// <summary>The most bytes of <see cref="Facts"/>: 1 MiB.</summary>
+    public const int MaxFactsLength = 1 << 20;
+
     /// <summary>Describes <paramref name="stixObject"/>, whose exact JSON is <paramref name="json"/>.</summary>
     /// <remarks>
     /// <c>spec_version</c> defaults to <c>2.1</c> when absent (STIX 2.1 §3.2 lets SCOs omit it); the version is

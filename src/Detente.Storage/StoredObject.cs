@@ -13,6 +13,10 @@ namespace Detente.Storage;
 public sealed record StoredObject(string Id, string Type, string SpecVersion, StixTimestamp Version, DateTimeOffset DateAdded,
     ReadOnlyMemory<byte> Json)
 {
+    /// <summary>What the node computed from the object when it was added (its sharing-policy facts), as it gave them in
+    /// <see cref="ObjectToAdd.Facts"/>; empty when it gave none, or for versions stored before the store kept facts.</summary>
+    public ReadOnlyMemory<byte> Facts { get; init; }
+
     /// <summary>The version's media type, <c>application/stix+json;version=</c> and the spec version.</summary>
     public string MediaType => "application/stix+json;version=" + SpecVersion;
 

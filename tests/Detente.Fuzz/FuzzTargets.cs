@@ -29,6 +29,7 @@ public static class FuzzTargets
         ["taxii-query"] = TaxiiQueryTarget,
         ["flat"] = FlatLineTarget.Fuzz,
         ["policy-facts"] = PolicyFactsTarget,
+        ["policy-facts-encoding"] = PolicyFactsEncodingTarget,
         ["psi-chunk"] = PsiTargets.ChunkTarget,
         ["psi-filter"] = PsiTargets.FilterTarget,
         ["psi-session"] = PsiTargets.SessionTarget,
@@ -219,6 +220,11 @@ public static class FuzzTargets
             throw new FuzzFailure("ObjectFacts.Read and ObjectFacts.From disagree on one object.");
         }
 
+        if (!ObjectFactsEncoding.TryDecode(ObjectFactsEncoding.Encode(facts), out ObjectFacts decoded) || !decoded.Equals(facts))
+        {
+            throw new FuzzFailure("The stored encoding of facts does not read back as the same facts.");
+        }
+
         static bool Accepts(ReadOnlySpan<byte> input, out StixObject? parsed)
         {
             try
@@ -231,6 +237,18 @@ public static class FuzzTargets
             }
 
             return parsed is not null;
+        }
+    }
+
+    /// <summary>
+    /// ObjectFactsEncoding.TryDecode (the facts a store keeps beside each object version) never throws, and what it
+    /// accepts is exactly one canonical encoding: encoding the decoded facts gives back the input's bytes.
+    /// </summary>
+    public static void PolicyFactsEncodingTarget(ReadOnlySpan<byte> input)
+    {
+        if (ObjectFactsEncoding.TryDecode(input, out ObjectFacts facts) && !ObjectFactsEncoding.Encode(facts).AsSpan().SequenceEqual(input))
+        {
+            throw new FuzzFailure("A decoded facts encoding does not encode back to the same bytes.");
         }
     }
 

@@ -257,7 +257,7 @@ public abstract partial class NodeContractTests
     public async Task Grants_decide_between_404_and_403()
     {
         string id = (await PostIndicatorsAsync(1))[0];
-        string reader = await CreateTokenAsync("reader", TokenRole.Partner);
+        string reader = await CreateTokenAsync("reader", TokenRole.Reader);
         string writer = await CreateTokenAsync("writer", TokenRole.Partner);
         string stranger = await CreateTokenAsync("stranger", TokenRole.Partner);
         Assert.True(await _store.GrantAsync(_collectionId, "reader", CollectionAccess.Read, Ct));

@@ -26,7 +26,9 @@ namespace Detente.Benchmarks.Policy;
 /// rules (the only case that allocates: the list of selectors to redact).</item>
 /// <item><c>ReadFacts</c> / <c>ParseAndFacts</c>: facts of a generated indicator (≈ 800 bytes) read straight from its
 /// bytes, against building the full tree with the STIX reader first.</item>
-/// <item><c>Page100</c>: facts and decision for a page of 100 generated stored objects, as the egress gate does.</item>
+/// <item><c>Page100</c>: facts read from the bytes and decision for a page of 100 generated stored objects.</item>
+/// <item><c>DecodeFacts</c> / <c>Page100Stored</c>: the same indicator's facts, and the page, with the facts decoded from
+/// the form the node stores at ingest (<see cref="ObjectFactsEncoding"/>), as the node's egress gate does.</item>
 /// </list>
 /// </remarks>
 [MemoryDiagnoser]
@@ -47,6 +49,8 @@ public class DecisionBenchmarks
     private EgressRequest _worstRedacted;
     private byte[] _indicator = [];
     private byte[][] _page = [];
+    private byte[][] _pageFacts = [];
+    private byte[] _indicatorFacts = [];
     private PolicyPrincipal _pageReader = null!;
     private PolicyCollection _pageCollection = null!;
     private readonly StixReader _stix = new();
@@ -132,6 +136,8 @@ public class DecisionBenchmarks
         var generator = new StixContentGenerator(seed: 42);
         _page = [.. Enumerable.Range(0, 100).Select(_ => Encoding.UTF8.GetBytes(generator.NextObject()))];
         _indicator = _page.First(static b => Encoding.UTF8.GetString(b).Contains("\"type\":\"indicator\"", StringComparison.Ordinal));
+        _pageFacts = [.. _page.Select(static b => ObjectFactsEncoding.Encode(ObjectFacts.Read(b)))];
+        _indicatorFacts = ObjectFactsEncoding.Encode(ObjectFacts.Read(_indicator));
         _pageReader = _policy.Principal("partner-1");
         _pageCollection = collection;
     }
@@ -161,6 +167,23 @@ public class DecisionBenchmarks
         foreach (byte[] stored in _page)
         {
             ObjectFacts facts = ObjectFacts.Read(stored);
+            var request = new EgressRequest(_pageReader, _pageCollection, in facts, EgressPath.TaxiiRead, s_now, true);
+            allowed += _policy.Decide(in request).IsAllowed ? 1 : 0;
+        }
+
+        return allowed;
+    }
+
+    [Benchmark]
+    public int DecodeFacts() => ObjectFactsEncoding.TryDecode(_indicatorFacts, out ObjectFacts facts) ? facts.ObjectMarkingRefs.Length : -1;
+
+    [Benchmark]
+    public int Page100Stored()
+    {
+        int allowed = 0;
+        foreach (byte[] stored in _pageFacts)
+        {
+            ObjectFactsEncoding.TryDecode(stored, out ObjectFacts facts);
             var request = new EgressRequest(_pageReader, _pageCollection, in facts, EgressPath.TaxiiRead, s_now, true);
             allowed += _policy.Decide(in request).IsAllowed ? 1 : 0;
         }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Detente.Storage.Sql;
 
 /// <summary>The store over any <see cref="SqlBackend"/>: every operation of <see cref="IStore"/>, written once.</summary>
-internal sealed class SqlStore : IStore
+internal sealed partial class SqlStore : IStore
 {
     /// <summary>The largest batch one read query returns.</summary>
     internal const int MaxReadBatch = 1_000;
@@ -627,7 +627,8 @@ internal sealed class SqlStore : IStore
                     .Set(SqlText.Name("@sl", i), row.SpecLatest ? 1 : 0)
                     .Set(SqlText.Name("@vf", i), row.First ? 1 : 0)
                     .Set(SqlText.Name("@vl", i), row.Last ? 1 : 0)
-                    .Set(SqlText.Name("@json", i), Bytes(o.Json));
+                    .Set(SqlText.Name("@json", i), Bytes(o.Json))
+                    .Set(SqlText.Name("@facts", i), o.Facts.IsEmpty ? null : Bytes(o.Facts));
             }
 
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -35,11 +35,11 @@ internal static class SqlText
     public static string InsertVersions(int size) => s_insertVersions.GetOrAdd(size, static n =>
     {
         var sql = new StringBuilder("INSERT INTO objects (collection_key, date_added, object_id, type, spec_version, spec_key, version, "
-            + "version_key, spec_latest, v_first, v_last, json) VALUES ");
+            + "version_key, spec_latest, v_first, v_last, json, facts) VALUES ");
         for (int i = 0; i < n; i++)
         {
             sql.Append(i == 0 ? "(" : ", (").Append("@c");
-            foreach (string column in (string[])["@d", "@id", "@type", "@spec", "@speckey", "@v", "@vkey", "@sl", "@vf", "@vl", "@json"])
+            foreach (string column in (string[])["@d", "@id", "@type", "@spec", "@speckey", "@v", "@vkey", "@sl", "@vf", "@vl", "@json", "@facts"])
             {
                 sql.Append(", ").Append(Name(column, i));
             }

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using Detente.Node;
+using Detente.Storage;
+using Detente.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Detente.Load;
+
+/// <summary>
+/// The read benchmark with the sharing policy on and off, in one run: two nodes in this process on one SQLite store, one
+/// with the node's policy (<see cref="SharingEgressPolicy"/>), one with <see cref="ReadGrantEgressPolicy"/>; a partner
+/// walks the collection with <c>next</c> on each in turn (A, B, A, B, …), and the rates of each are compared.
+/// </summary>
+internal static class PolicyAb
+{
+    public static async Task<int> RunAsync(Options options, int rounds)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "detente-policy-ab-" + Guid.NewGuid().ToString("N"));
+        NodeDataFolder.Open(folder);
+        try
+        {
+            await using IStore store = await SqliteStore.OpenAsync(folder, TimeProvider.System);
+            BootstrapResult bootstrap = await NodeBootstrap.EnsureAsync(store, TimeProvider.System);
+            Guid collection = bootstrap.DefaultCollectionId!.Value;
+
+            // The reader is a partner of the collection: unmarked objects are the collection's default, AMBER, which goes to
+            // the collection's partners, so both nodes serve every object and the policy runs its whole course.
+            await store.AddPartnerAsync(new PartnerRecord
+            {
+                Name = "p-bench",
+                Identity = "identity--00000000-0000-4000-8000-00000000be01",
+                VerificationKey = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"),
+            });
+            await store.SetCollectionPartnerAsync(collection, "p-bench", true);
+            await store.GrantAsync(collection, "p-bench", CollectionAccess.Read);
+            (ApiToken token, string secret) = NodeTokens.Create("p-bench", TokenRole.Partner, DateTimeOffset.UtcNow, null);
+            await store.AddTokenAsync(token);
+
+            await using WebApplication policyNode = await StartAsync(store, null);
+            await using WebApplication baselineNode = await StartAsync(store, ReadGrantEgressPolicy.Instance);
+
+            // Ingest through the policy node, so that the facts are stored as in production.
+            using (HttpClient admin = Client(policyNode, bootstrap.AdminToken!, options))
+            {
+                foreach (byte[] body in Indicators.Envelopes(options.Seed, options.Objects, options.Envelope))
+                {
+                    using var content = new ByteArrayContent(body);
+                    content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/taxii+json;version=2.1");
+                    using HttpResponseMessage response = await admin.PostAsync(options.ObjectsPath, content);
+                    response.EnsureSuccessStatusCode();
+                }
+            }
+
+            using HttpClient withPolicy = Client(policyNode, secret, options);
+            using HttpClient baseline = Client(baselineNode, secret, options);
+            var rates = new Dictionary<string, List<double>> { ["policy"] = [], ["read-grant"] = [] };
+            var cpu = new Dictionary<string, List<double>> { ["policy"] = [], ["read-grant"] = [] };
+            foreach ((string name, HttpClient http) in new[] { ("policy", withPolicy), ("read-grant", baseline) })
+            {
+                await Program.ReadPagesAsync(http, options, 1, CancellationToken.None, maxPages: 200); // warm-up, not counted
+            }
+
+            for (int round = 0; round < rounds; round++)
+            {
+                foreach ((string name, HttpClient http) in round % 2 == 0
+                    ? new[] { ("policy", withPolicy), ("read-grant", baseline) }
+                    : [("read-grant", baseline), ("policy", withPolicy)])
+                {
+                    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
+                    TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                    Program.ReadResult result = await Program.ReadPagesAsync(http, options, options.Concurrency, stop.Token);
+                    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+                    double rate = result.Pages / result.Wall.TotalSeconds;
+                    rates[name].Add(rate);
+                    cpu[name].Add(cpuSeconds * 1e6 / result.Pages);
+                    if (result.WalkObjects.Any(n => n != options.Objects))
+                    {
+                        Console.Error.WriteLine($"{name}: a walk saw {string.Join('/', result.WalkObjects.Distinct())} objects, not {options.Objects}");
+                        return 1;
+                    }
+
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"round {round + 1} {name,-10}: {result.Pages} pages in {result.Wall.TotalSeconds:F1} s, {rate:F0} pages/s, "
+                        + $"process cpu {cpuSeconds * 1e6 / result.Pages:F0} µs/page, {Latency.Describe(result.Latencies)}, load {Load()}"));
+                }
+            }
+
+            double policy = Median(rates["policy"]), readGrant = Median(rates["read-grant"]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"median pages/s: policy {policy:F0}, read-grant {readGrant:F0}, change {(policy / readGrant - 1) * 100:+0.0;-0.0}%; "
+                + $"median process cpu µs/page: policy {Median(cpu["policy"]):F0}, read-grant {Median(cpu["read-grant"]):F0}"));
+            await policyNode.StopAsync();
+            await baselineNode.StopAsync();
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    private static async Task<WebApplication> StartAsync(IStore store, IEgressPolicy? policy)
+    {
+        WebApplication app = DetenteNode.Build(store, new NodeOptions { Limits = NodeLimits.Default with { RatePermits = 0 } }, ["http://127.0.0.1:0"],
+            TimeProvider.System, static logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(), policy);
+        await app.StartAsync();
+        return app;
+    }
+
+    private static HttpClient Client(WebApplication app, string token, Options options)
+    {
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 1, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri(address + "/"),
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/taxii+json;version=2.1");
+        return http;
+    }
+
+    private static double Median(List<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+}

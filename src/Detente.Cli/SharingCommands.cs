@@ -1,0 +1,335 @@
+using System.Buffers.Text;
+using System.CommandLine;
+using Detente.Node;
+using Detente.Stix;
+using Detente.Stix.Schema;
+using Detente.Storage;
+
+namespace Detente.Cli;
+
+internal sealed partial class DetenteCli
+{
+    private Command PartnerCommand()
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var name = new Argument<string>("NAME") { Description = "The partner's name, also the principal its tokens and client certificate authenticate as." };
+        var identity = new Option<string>("--identity") { Description = "The id of the partner's STIX identity (identity--UUID).", Required = true };
+        var key = new Option<string>("--key") { Description = "The partner's Ed25519 public key: 32 bytes as 64 hex digits or base64url.", Required = true };
+        var url = new Option<string?>("--url") { Description = "The partner node's TAXII URL (https)." };
+        var add = new Command("add", "Register a partner node.") { name, identity, key, url, data, postgres };
+        add.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            if (!TryReadKey(result.GetValue(key)!, out byte[]? raw))
+            {
+                await _stderr.WriteLineAsync("detente: --key is a 32-byte Ed25519 public key, as 64 hex digits or 43 base64url characters.");
+                return ExitCodes.Unusable;
+            }
+
+            string? urlText = result.GetValue(url);
+            Uri? partnerUrl = null;
+            if (urlText is not null && !Uri.TryCreate(urlText, UriKind.Absolute, out partnerUrl))
+            {
+                await _stderr.WriteLineAsync("detente: --url is an absolute URL.");
+                return ExitCodes.Unusable;
+            }
+
+            var partner = new PartnerRecord { Name = result.GetValue(name)!, Identity = result.GetValue(identity)!, VerificationKey = raw, Url = partnerUrl };
+            if (partner.Check() is { } problem)
+            {
+                await _stderr.WriteLineAsync("detente: " + problem);
+                return ExitCodes.Unusable;
+            }
+
+            if (await store.AddPartnerAsync(partner, cancellationToken) != SharingChange.Changed)
+            {
+                await _stderr.WriteLineAsync($"detente: a partner named {partner.Name} or with identity {partner.Identity} exists.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync($"Partner {partner.Name} ({partner.Identity}) added; key id {StixVerificationKeyId(raw)}.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> listData = DataOption();
+        Option<string?> listPostgres = PostgresOption();
+        var list = new Command("list", "List partners: name, identity, key id, URL, sharing groups.") { listData, listPostgres };
+        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
+        {
+            IReadOnlyList<SharingGroupRecord> groups = await store.ListSharingGroupsAsync(cancellationToken);
+            await _stdout.WriteLineAsync(string.Join('\t', "NAME", "IDENTITY", "KEY ID", "URL", "GROUPS"));
+            foreach (PartnerRecord p in await store.ListPartnersAsync(cancellationToken))
+            {
+                string member = string.Join(',', groups.Where(g => g.Members.Contains(p.Name)).Select(g => g.Name));
+                await _stdout.WriteLineAsync(string.Join('\t', p.Name, p.Identity, StixVerificationKeyId(p.VerificationKey.ToArray()),
+                    p.Url?.AbsoluteUri ?? "-", member.Length == 0 ? "-" : member));
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> removeData = DataOption();
+        Option<string?> removePostgres = PostgresOption();
+        var removeName = new Argument<string>("NAME") { Description = "The partner's name." };
+        var remove = new Command("remove", "Remove a partner, its group memberships and collection partnerships.") { removeName, removeData, removePostgres };
+        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
+        {
+            string partner = result.GetValue(removeName)!;
+            if (!await store.RemovePartnerAsync(partner, cancellationToken))
+            {
+                await _stderr.WriteLineAsync($"detente: no partner {partner}.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync($"Partner {partner} removed.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return new Command("partner", "Partner nodes of the federation (operates on the node's store; a running node picks changes up).") { add, list, remove };
+    }
+
+    private Command GroupCommand()
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var name = new Argument<string>("NAME") { Description = "The group's name (g-elections)." };
+        var marking = new Option<string?>("--marking")
+        {
+            Description = "The marking-definition id objects carry to name the group. Default: a new random one.",
+        };
+        var add = new Command("add", "Create a sharing group; prints the marking that names it on objects.") { name, marking, data, postgres };
+        add.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            string group = result.GetValue(name)!;
+            string markingId = result.GetValue(marking) ?? StixId.NewRandom("marking-definition").ToString();
+            if (new SharingGroupRecord(group, markingId, []).Check() is { } problem)
+            {
+                await _stderr.WriteLineAsync("detente: " + problem);
+                return ExitCodes.Unusable;
+            }
+
+            if (await store.AddSharingGroupAsync(group, markingId, cancellationToken) != SharingChange.Changed)
+            {
+                await _stderr.WriteLineAsync($"detente: a sharing group named {group} or with marking {markingId} exists.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync($"Sharing group {group} created; objects name it with the marking {markingId}.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> listData = DataOption();
+        Option<string?> listPostgres = PostgresOption();
+        var list = new Command("list", "List sharing groups: name, marking, members.") { listData, listPostgres };
+        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
+        {
+            await _stdout.WriteLineAsync(string.Join('\t', "NAME", "MARKING", "MEMBERS"));
+            foreach (SharingGroupRecord g in await store.ListSharingGroupsAsync(cancellationToken))
+            {
+                await _stdout.WriteLineAsync(string.Join('\t', g.Name, g.MarkingDefinitionId, g.Members.Count == 0 ? "-" : string.Join(',', g.Members)));
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> removeData = DataOption();
+        Option<string?> removePostgres = PostgresOption();
+        var removeName = new Argument<string>("NAME") { Description = "The group's name." };
+        var remove = new Command("remove", "Remove a sharing group.") { removeName, removeData, removePostgres };
+        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
+        {
+            string group = result.GetValue(removeName)!;
+            if (!await store.RemoveSharingGroupAsync(group, cancellationToken))
+            {
+                await _stderr.WriteLineAsync($"detente: no sharing group {group}.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync($"Sharing group {group} removed.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return new Command("group", "Sharing groups: named sets of partners (operates on the node's store).")
+        {
+            add, list, remove, new Command("member", "Members of a sharing group.") { MemberCommand(true), MemberCommand(false) },
+        };
+    }
+
+    private Command MemberCommand(bool add)
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var group = new Argument<string>("GROUP") { Description = "The sharing group." };
+        var partner = new Argument<string>("PARTNER") { Description = "The partner." };
+        var command = new Command(add ? "add" : "remove", add ? "Add a partner to a sharing group." : "Remove a partner from a sharing group.")
+        {
+            group, partner, data, postgres,
+        };
+        command.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            string g = result.GetValue(group)!, p = result.GetValue(partner)!;
+            return await ReportAsync(await store.SetGroupMemberAsync(g, p, add, cancellationToken), g, p,
+                add ? $"{p} is a member of {g}." : $"{p} is not a member of {g}.");
+        }, cancellationToken));
+        return command;
+    }
+
+    private Command CollectionPartnerCommand(bool add)
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var collection = new Argument<string>("ID") { Description = "The collection's id, or its alias in --api-root." };
+        var partner = new Argument<string>("PARTNER") { Description = "The partner." };
+        var apiRoot = new Option<string>("--api-root")
+        {
+            Description = "The API root of an alias. Default: " + NodeBootstrap.DefaultApiRootName,
+            DefaultValueFactory = static _ => NodeBootstrap.DefaultApiRootName,
+        };
+        var command = new Command(add ? "add" : "remove",
+            add ? "Make a partner a partner of the collection: it receives the collection's TLP:AMBER objects that name no sharing group."
+                : "Stop a partner being a partner of the collection.")
+        {
+            collection, partner, apiRoot, data, postgres,
+        };
+        command.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            Collection? target = await NodeAdmin.FindCollectionAsync(store, result.GetValue(collection)!, result.GetValue(apiRoot)!, cancellationToken);
+            if (target is null)
+            {
+                await _stderr.WriteLineAsync($"detente: no collection '{result.GetValue(collection)}'.");
+                return ExitCodes.Invalid;
+            }
+
+            string p = result.GetValue(partner)!;
+            return await ReportAsync(await store.SetCollectionPartnerAsync(target.Id, p, add, cancellationToken), "-", p,
+                add ? $"{p} is a partner of collection {target.Id:D}." : $"{p} is not a partner of collection {target.Id:D}.");
+        }, cancellationToken));
+        return command;
+    }
+
+    private Command DefaultMarkingCommand()
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var collection = new Argument<string>("ID") { Description = "The collection's id, or its alias in --api-root." };
+        var level = new Argument<string>("LEVEL") { Description = "clear, green, amber, amber+strict or red." };
+        level.AcceptOnlyFromAmong("clear", "green", "amber", "amber+strict", "red");
+        var apiRoot = new Option<string>("--api-root")
+        {
+            Description = "The API root of an alias. Default: " + NodeBootstrap.DefaultApiRootName,
+            DefaultValueFactory = static _ => NodeBootstrap.DefaultApiRootName,
+        };
+        var command = new Command("default-tlp", "Set the TLP level of the collection's objects that carry no TLP marking (default amber).")
+        {
+            collection, level, apiRoot, data, postgres,
+        };
+        command.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            Collection? target = await NodeAdmin.FindCollectionAsync(store, result.GetValue(collection)!, result.GetValue(apiRoot)!, cancellationToken);
+            if (target is null)
+            {
+                await _stderr.WriteLineAsync($"detente: no collection '{result.GetValue(collection)}'.");
+                return ExitCodes.Invalid;
+            }
+
+            string marking = result.GetValue(level) switch
+            {
+                "clear" => TlpMarkings.Tlp2Clear,
+                "green" => TlpMarkings.Tlp2Green,
+                "amber+strict" => TlpMarkings.Tlp2AmberStrict,
+                "red" => TlpMarkings.Tlp2Red,
+                _ => TlpMarkings.Tlp2Amber,
+            };
+            await store.SetDefaultMarkingAsync(target.Id, marking, cancellationToken);
+            await _stdout.WriteLineAsync($"Collection {target.Id:D}: objects without a TLP marking are TLP:{result.GetValue(level)!.ToUpperInvariant()}.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return command;
+    }
+
+    private Command PolicyCommand()
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var objectId = new Argument<string>("OBJECT-ID") { Description = "The object's STIX id." };
+        var to = new Option<string>("--to") { Description = "The reader: a partner's name, or a principal of the node's tokens.", Required = true };
+        var collection = new Option<string?>("--collection") { Description = "Only this collection (its id, or its alias in --api-root)." };
+        var apiRoot = new Option<string>("--api-root")
+        {
+            Description = "The API root of an alias. Default: " + NodeBootstrap.DefaultApiRootName,
+            DefaultValueFactory = static _ => NodeBootstrap.DefaultApiRootName,
+        };
+        var explain = new Command("explain",
+            "Print the sharing decision and its reason for each stored version of an object, for one reader. Exit 0 when the reader receives "
+            + "some version, 1 when every version is withheld (or no collection holds the object).")
+        {
+            objectId, to, collection, apiRoot, data, postgres,
+        };
+        explain.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            Guid? only = null;
+            if (result.GetValue(collection) is { } named)
+            {
+                Collection? target = await NodeAdmin.FindCollectionAsync(store, named, result.GetValue(apiRoot)!, cancellationToken);
+                if (target is null)
+                {
+                    await _stderr.WriteLineAsync($"detente: no collection '{named}'.");
+                    return ExitCodes.Invalid;
+                }
+
+                only = target.Id;
+            }
+
+            string id = result.GetValue(objectId)!;
+            IReadOnlyList<ExplainedVersion> versions = await PolicyExplain.ExplainAsync(store, id, result.GetValue(to)!, only, _timeProvider, cancellationToken);
+            if (versions.Count == 0)
+            {
+                await _stderr.WriteLineAsync($"detente: no collection holds {id}.");
+                return ExitCodes.Invalid;
+            }
+
+            foreach (ExplainedVersion v in versions)
+            {
+                await _stdout.WriteLineAsync(string.Join('\t', v.Version, "collection " + v.CollectionId.ToString("D"), v.Code, v.Reason));
+            }
+
+            return versions.Any(v => v.Allowed) ? ExitCodes.Ok : ExitCodes.Invalid;
+        }, cancellationToken));
+        return new Command("policy", "The node's sharing policy.") { explain };
+    }
+
+    private async Task<int> ReportAsync(SharingChange change, string group, string partner, string done)
+    {
+        string? problem = change switch
+        {
+            SharingChange.GroupNotFound => $"no sharing group {group}.",
+            SharingChange.PartnerNotFound => $"no partner {partner}.",
+            SharingChange.CollectionNotFound => "no such collection.",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            await _stderr.WriteLineAsync("detente: " + problem);
+            return ExitCodes.Invalid;
+        }
+
+        await _stdout.WriteLineAsync(done);
+        return ExitCodes.Ok;
+    }
+
+    private static string StixVerificationKeyId(byte[] raw) =>
+        raw.Length == 32 ? Detente.Stix.Signatures.StixVerificationKey.ComputeKeyId(raw) : "-";
+
+    private static bool TryReadKey(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? raw)
+    {
+        raw = null;
+        if (text.Length == 64 && text.All(char.IsAsciiHexDigit))
+        {
+            raw = Convert.FromHexString(text);
+        }
+        else if (Base64Url.IsValid(text, out int length) && length == 32)
+        {
+            raw = Base64Url.DecodeFromChars(text);
+        }
+
+        return raw is not null && Detente.Stix.Signatures.StixVerificationKey.TryFromRawPublicKey(raw, out _);
+    }
+}

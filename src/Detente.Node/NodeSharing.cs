@@ -1,0 +1,86 @@
+using Detente.Policy;
+using Detente.Stix;
+using Detente.Stix.Signatures;
+using Detente.Storage;
+
+namespace Detente.Node;
+
+/// <summary>How the node builds its sharing policy from its store, and the facts it keeps of each object version.</summary>
+public static class NodeSharing
+{
+    /// <summary>
+    /// The policy settings of <paramref name="configuration"/>: each partner record a partner (its name is the principal
+    /// its tokens and client certificate authenticate as), each group a sharing group, each collection its default level
+    /// (its default marking's TLP level; a default marking that is not TLP counts as AMBER) and partners.
+    /// </summary>
+    public static PolicySettings Settings(SharingConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new PolicySettings
+        {
+            Partners = [.. configuration.Partners.Select(static p => new Partner
+            {
+                Name = p.Name,
+                Identity = p.Identity,
+                VerificationKeys = StixVerificationKey.TryFromRawPublicKey(p.VerificationKey.Span, out StixVerificationKey? key) ? [key] : [],
+            })],
+            SharingGroups = [.. configuration.SharingGroups.Select(static g => new SharingGroup
+            {
+                Name = g.Name,
+                MarkingDefinitionId = g.MarkingDefinitionId,
+                Members = g.Members,
+            })],
+            Collections = [.. configuration.Collections.Select(static c => new CollectionSharing
+            {
+                CollectionId = c.CollectionId,
+                DefaultTlp = Tlp.TryFromMarkingId(c.DefaultMarkingId, out TlpLevel level) ? level : TlpLevel.Amber,
+                Partners = c.Partners,
+            })],
+        };
+    }
+
+    /// <summary>Builds the policy of <paramref name="configuration"/>; invalid settings are a value (every problem).</summary>
+    public static PolicyBuildResult Build(SharingConfiguration configuration) => SharingPolicy.Build(Settings(configuration));
+
+    /// <summary>The facts to store with <paramref name="stixObject"/> (<see cref="ObjectToAdd.Facts"/>).</summary>
+    public static byte[] EncodeFacts(StixObject stixObject) => ObjectFactsEncoding.Encode(ObjectFacts.From(stixObject));
+
+    /// <summary>The facts to store for a version held without them: read from its JSON; empty when the JSON does not read
+    /// (the policy then reads it again, and withholds it if it still does not).</summary>
+    public static byte[] EncodeFacts(ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            return ObjectFactsEncoding.Encode(ObjectFacts.Read(json.Span));
+        }
+        catch (StixFormatException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The facts of a stored version: its stored facts, or, when it has none or they do not decode, read from its JSON.</summary>
+    /// <exception cref="StixFormatException">The version has no usable stored facts and its JSON does not read.</exception>
+    public static ObjectFacts FactsOf(StoredObject version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return !version.Facts.IsEmpty && ObjectFactsEncoding.TryDecode(version.Facts.Span, out ObjectFacts facts)
+            ? facts
+            : ObjectFacts.Read(version.Json.Span);
+    }
+
+    /// <summary>The policy reader a node principal is: local roles are local users, the partner role is the partner of
+    /// that name (a guest when no partner has it).</summary>
+    public static PolicyPrincipal PrincipalOf(SharingPolicy policy, NodePrincipal reader)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.Role switch
+        {
+            TokenRole.Admin => policy.LocalUser(reader.Name, LocalRole.Admin),
+            TokenRole.Analyst => policy.LocalUser(reader.Name, LocalRole.Analyst),
+            TokenRole.Reader => policy.LocalUser(reader.Name, LocalRole.Reader),
+            _ => policy.Principal(reader.Name),
+        };
+    }
+}

@@ -1,0 +1,104 @@
+using Detente.Policy;
+using Detente.Stix;
+using Detente.Storage;
+
+namespace Detente.Node;
+
+/// <summary>The decision about one stored version of an object for one reader, with its reason.</summary>
+/// <param name="CollectionId">The collection holding the version.</param>
+/// <param name="Version">The version (its <c>modified</c>, else <c>created</c>).</param>
+/// <param name="DateAdded">When the collection received it.</param>
+/// <param name="Allowed">True when the reader receives it.</param>
+/// <param name="Code">The decision's machine code (<c>deny.tlp-red</c>).</param>
+/// <param name="Reason">Why (<c>denied: TLP:RED never leaves</c>): for the operator, never sent to the reader.</param>
+public sealed record ExplainedVersion(Guid CollectionId, string Version, DateTimeOffset DateAdded, bool Allowed, string Code, string Reason);
+
+/// <summary>What <c>detente policy explain</c> does: the node's decision about every stored version of an object for one
+/// reader, exactly as the node's TAXII routes make it.</summary>
+public static class PolicyExplain
+{
+    /// <summary>
+    /// Decides, with the policy the node builds from <paramref name="store"/>, whether <paramref name="principal"/> may read
+    /// each stored version of <paramref name="objectId"/> (in <paramref name="collectionId"/>, or in every collection that
+    /// holds it). The principal is the partner of that name, else a local user with the role of its newest active token,
+    /// else a guest; its read grant is the store's.
+    /// </summary>
+    /// <returns>The decisions, by collection then <c>date_added</c>; empty when no collection holds the object.</returns>
+    /// <exception cref="NodeConfigurationException">The object id is not a STIX id, or the sharing settings do not build.</exception>
+    public static async Task<IReadOnlyList<ExplainedVersion>> ExplainAsync(IStore store, string objectId, string principal, Guid? collectionId,
+        TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        NodeAdmin.RequirePrincipal(principal);
+        if (!StixId.TryParse(objectId, out _))
+        {
+            NodeConfigurationException.Throw($"'{objectId}' is not a STIX id (type--UUID).");
+        }
+
+        PolicyBuildResult built = NodeSharing.Build(await store.GetSharingConfigurationAsync(cancellationToken).ConfigureAwait(false));
+        if (!built.IsValid)
+        {
+            NodeConfigurationException.Throw("The sharing settings are refused: " + string.Join("; ", built.Errors));
+        }
+
+        SharingPolicy policy = built.Policy!;
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        TokenRole role = await RoleOfAsync(store, policy, principal, now, cancellationToken).ConfigureAwait(false);
+        PolicyPrincipal reader = NodeSharing.PrincipalOf(policy, new NodePrincipal(principal, role));
+        var explained = new List<ExplainedVersion>();
+        foreach (Guid id in await CollectionsAsync(store, collectionId, cancellationToken).ConfigureAwait(false))
+        {
+            if (!await store.ContainsObjectAsync(id, objectId, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            bool canRead = (await store.GetAccessAsync(id, principal, cancellationToken).ConfigureAwait(false)).CanRead;
+            PolicyCollection collection = policy.Collection(id);
+            await foreach (StoredObject version in store.ReadObjectsAsync(id, ObjectFilter.VersionsOf(objectId), cancellationToken: cancellationToken)
+                .ConfigureAwait(false))
+            {
+                PolicyDecision decision = SharingEgressPolicy.Explain(policy, reader, collection, now, canRead, version);
+                // The node serves stored bytes only: an allow-with-redaction is withheld (SharingEgressPolicy).
+                bool allowed = decision.Outcome == PolicyOutcome.Allow;
+                explained.Add(new ExplainedVersion(id, version.Version.ToString(), version.DateAdded, allowed, decision.CodeName,
+                    allowed || decision.Outcome != PolicyOutcome.AllowWithRedaction
+                        ? decision.Reason
+                        : decision.Reason + " (withheld: the node serves no redacted objects)"));
+            }
+        }
+
+        return explained;
+    }
+
+    private static async Task<TokenRole> RoleOfAsync(IStore store, SharingPolicy policy, string principal, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (policy.Principal(principal).Kind == PrincipalKind.Partner)
+        {
+            return TokenRole.Partner;
+        }
+
+        ApiToken? token = (await store.ListTokensAsync(cancellationToken).ConfigureAwait(false))
+            .Where(t => string.Equals(t.Principal, principal, StringComparison.Ordinal) && t.IsActiveAt(now))
+            .LastOrDefault();
+        return token?.Role ?? TokenRole.Partner; // an unknown principal reads as a guest
+    }
+
+    private static async Task<IReadOnlyList<Guid>> CollectionsAsync(IStore store, Guid? collectionId, CancellationToken cancellationToken)
+    {
+        if (collectionId is { } one)
+        {
+            return [one];
+        }
+
+        var ids = new List<Guid>();
+        foreach (ApiRoot root in await store.ListApiRootsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.AddRange((await store.ListCollectionsAsync(root.Name, cancellationToken).ConfigureAwait(false)).Select(c => c.Id));
+        }
+
+        return ids;
+    }
+}

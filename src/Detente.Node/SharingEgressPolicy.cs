@@ -1,0 +1,78 @@
+using Detente.Policy;
+using Detente.Stix;
+using Detente.Storage;
+
+namespace Detente.Node;
+
+/// <summary>
+/// The node's egress policy: every version passes <see cref="SharingPolicy.Decide"/> (TLP 2.0, sharing groups,
+/// partners, egress rules, granular markings) on the policy the node built from its store.
+/// </summary>
+/// <remarks>
+/// <para>Per request, the reader, the collection, the time and the policy snapshot are resolved once
+/// (<see cref="For"/>); per version, the facts come from the store (<see cref="StoredObject.Facts"/>, written at ingest)
+/// and the JSON is read only for versions stored without them.</para>
+/// <para>The node serves stored bytes only, so a decision to allow with redaction withholds the version: the node does
+/// not configure redaction rules, and serving a trimmed object would need its own bytes and signature.</para>
+/// </remarks>
+public sealed class SharingEgressPolicy : IEgressPolicy
+{
+    private readonly Func<SharingPolicy> _current;
+    private readonly TimeProvider _time;
+
+    /// <summary>Decides with the policy <paramref name="current"/> returns at the start of each request.</summary>
+    /// <param name="current">The node's policy now (a snapshot the node swaps when the operator changes its settings).</param>
+    /// <param name="time">The clock egress rules measure ages against.</param>
+    public SharingEgressPolicy(Func<SharingPolicy> current, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(time);
+        _current = current;
+        _time = time;
+    }
+
+    /// <inheritdoc/>
+    public EgressDecision Decide(NodePrincipal reader, CollectionWithAccess collection, StoredObject version) => For(reader, collection)(version);
+
+    /// <inheritdoc/>
+    public Func<StoredObject, EgressDecision> For(NodePrincipal reader, CollectionWithAccess collection)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(collection);
+        SharingPolicy policy = _current();
+        PolicyPrincipal who = NodeSharing.PrincipalOf(policy, reader);
+        PolicyCollection sharing = policy.Collection(collection.Collection.Id);
+        DateTimeOffset now = _time.GetUtcNow();
+        bool canRead = collection.Access.CanRead;
+        return version => Decide(policy, who, sharing, now, canRead, version);
+    }
+
+    /// <summary>The decision of <paramref name="policy"/> about <paramref name="version"/> for <paramref name="reader"/>
+    /// reading it by <paramref name="path"/>.</summary>
+    public static PolicyDecision Explain(SharingPolicy policy, PolicyPrincipal reader, PolicyCollection collection, DateTimeOffset now, bool canRead,
+        StoredObject version, EgressPath path = EgressPath.TaxiiRead)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(version);
+        ObjectFacts facts = NodeSharing.FactsOf(version);
+        var request = new EgressRequest(reader, collection, in facts, path, now, canRead);
+        return policy.Decide(in request);
+    }
+
+    private static EgressDecision Decide(SharingPolicy policy, PolicyPrincipal reader, PolicyCollection collection, DateTimeOffset now, bool canRead,
+        StoredObject version)
+    {
+        PolicyDecision decision;
+        try
+        {
+            decision = Explain(policy, reader, collection, now, canRead, version);
+        }
+        catch (StixFormatException)
+        {
+            // A stored version whose facts cannot be read is withheld: an unknown restriction is never read as none.
+            return EgressDecision.Deny("unreadable");
+        }
+
+        return decision.Outcome == PolicyOutcome.Allow ? EgressDecision.Allow(decision.CodeName) : EgressDecision.Deny(decision.CodeName);
+    }
+}

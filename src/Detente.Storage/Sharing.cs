@@ -1,0 +1,125 @@
+using Detente.Stix;
+using Detente.Stix.Schema;
+using Detente.Stix.Signatures;
+
+namespace Detente.Storage;
+
+/// <summary>A partner node as the local operator registered it.</summary>
+/// <remarks>
+/// The node's sharing policy is built from these records (one partner per record, its tokens and client certificates
+/// mapping to <see cref="Name"/>). Checked by the store when added (<see cref="Check"/>).
+/// </remarks>
+public sealed record PartnerRecord
+{
+    /// <summary>The partner's name, which is also the principal its tokens and client certificate authenticate as:
+    /// 1–64 of <c>a-z 0-9 - _ .</c>, starting with a letter or digit.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The STIX id of the partner's <c>identity</c> object (<c>identity--…</c>).</summary>
+    public required string Identity { get; init; }
+
+    /// <summary>The partner's Ed25519 public key (32 bytes), which signs what it produces.</summary>
+    public required ReadOnlyMemory<byte> VerificationKey { get; init; }
+
+    /// <summary>The partner node's TAXII URL, or null.</summary>
+    public Uri? Url { get; init; }
+
+    /// <summary>Checks the record: the problem, or null when it is acceptable.</summary>
+    public string? Check()
+    {
+        if (!SharingNames.IsValid(Name))
+        {
+            return "A partner name is 1–64 of a-z 0-9 - _ . starting with a letter or digit.";
+        }
+
+        if (Identity is null || !StixId.TryParse(Identity, out StixId id) || id.Type != "identity")
+        {
+            return "A partner's identity is the id of a STIX identity object (identity--UUID).";
+        }
+
+        if (!StixVerificationKey.TryFromRawPublicKey(VerificationKey.Span, out _))
+        {
+            return "A partner's key is a valid 32-byte Ed25519 public key.";
+        }
+
+        if (Url is not null && (!Url.IsAbsoluteUri || Url.Scheme is not ("https" or "http") || Url.AbsoluteUri.Length > 2048))
+        {
+            return "A partner's URL is an absolute http or https URL of at most 2,048 characters.";
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A sharing group: a named set of partners, and the marking definition that names it on an object.</summary>
+/// <param name="Name">The group's name, with the syntax of <see cref="PartnerRecord.Name"/>.</param>
+/// <param name="MarkingDefinitionId">The <c>marking-definition--UUID</c> objects carry to name the group (not a TLP marking).</param>
+/// <param name="Members">The names of the member partners, in order.</param>
+public sealed record SharingGroupRecord(string Name, string MarkingDefinitionId, IReadOnlyList<string> Members)
+{
+    /// <summary>Checks the name and marking: the problem, or null when they are acceptable.</summary>
+    public string? Check()
+    {
+        if (!SharingNames.IsValid(Name))
+        {
+            return "A sharing group name is 1–64 of a-z 0-9 - _ . starting with a letter or digit.";
+        }
+
+        if (MarkingDefinitionId is null || !StixId.TryParse(MarkingDefinitionId, out StixId id) || id.Type != "marking-definition")
+        {
+            return "A sharing group's marking is a marking-definition id (marking-definition--UUID).";
+        }
+
+        return TlpMarkings.TryGetTlp1Level(MarkingDefinitionId, out _) || TlpMarkings.TryGetTlp2Level(MarkingDefinitionId, out _) ? "A sharing group's marking may not be a TLP marking." : null;
+    }
+}
+
+/// <summary>How one collection shares: the marking of objects without a TLP marking, and its partners.</summary>
+/// <param name="CollectionId">The collection.</param>
+/// <param name="DefaultMarkingId">The collection's <see cref="Collection.DefaultMarkingId"/>.</param>
+/// <param name="Partners">The names of the collection's partners (the audience of <c>TLP:AMBER</c> without a sharing group).</param>
+public sealed record CollectionSharingRecord(Guid CollectionId, string DefaultMarkingId, IReadOnlyList<string> Partners);
+
+/// <summary>Everything the node's sharing policy is built from, read at one time.</summary>
+/// <param name="Version">Increases with every change of partners, groups or collection sharing (see
+/// <see cref="IStore.GetSharingVersionAsync"/>).</param>
+/// <param name="Partners">Every partner, by name.</param>
+/// <param name="SharingGroups">Every sharing group, by name.</param>
+/// <param name="Collections">Every collection, by id.</param>
+public sealed record SharingConfiguration(long Version, IReadOnlyList<PartnerRecord> Partners, IReadOnlyList<SharingGroupRecord> SharingGroups,
+    IReadOnlyList<CollectionSharingRecord> Collections);
+
+/// <summary>The outcome of a change to sharing settings. Anything but <see cref="Changed"/> changed nothing.</summary>
+public enum SharingChange
+{
+    /// <summary>Changed.</summary>
+    Changed = 0,
+
+    /// <summary>It was so already (already a member; not a member).</summary>
+    Unchanged = 1,
+
+    /// <summary>No such partner.</summary>
+    PartnerNotFound = 2,
+
+    /// <summary>No such sharing group.</summary>
+    GroupNotFound = 3,
+
+    /// <summary>No such collection.</summary>
+    CollectionNotFound = 4,
+
+    /// <summary>A partner or group with that name exists, or another partner has that identity, or another group that marking.</summary>
+    AlreadyExists = 5,
+}
+
+/// <summary>The syntax of partner and sharing-group names.</summary>
+public static class SharingNames
+{
+    /// <summary>The longest name.</summary>
+    public const int MaxLength = 64;
+
+    /// <summary>True for 1–64 of <c>a-z 0-9 - _ .</c>, starting with a letter or digit.</summary>
+    public static bool IsValid(string? name) =>
+        name is { Length: > 0 and <= MaxLength }
+        && (char.IsAsciiLetterLower(name[0]) || char.IsAsciiDigit(name[0]))
+        && name.All(static c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.');
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using Detente.Node;
+using Detente.Stix;
+using Detente.Stix.Schema;
+using Detente.Storage;
+using Detente.Testing;
+
+namespace Detente.Cli.Tests;
+
+/// <summary><c>detente partner</c>, <c>detente group</c>, <c>detente collection partner|default-tlp</c> and <c>detente policy explain</c>.</summary>
+public sealed class SharingCommandTests : IAsyncLifetime
+{
+    private const string FrIdentity = "identity--00000000-0000-4000-8000-0000000000f1";
+    private const string RuIdentity = "identity--00000000-0000-4000-8000-0000000000f2";
+    private const string FrKeyHex = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    private const string RuKeyBase64Url = "PUAXw-hDiVqStwqnTRt-vJyYLM8uxJaMwM1V8Sr0Zgw";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "detente-sharing-" + Guid.NewGuid().ToString("N"));
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private Guid _collection;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        NodeDataFolder.Open(_folder);
+        await using IStore store = await NodeAdmin.OpenStoreAsync(_folder, null, _clock, cancellationToken: Ct);
+        _collection = (await NodeBootstrap.EnsureAsync(store, _clock, Ct)).DefaultCollectionId!.Value;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Directory.Delete(_folder, true);
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = await new DetenteCli(new MemoryStream(), output, error, _clock).RunAsync([.. args, "--data", _folder], Ct);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Partners_and_groups_are_managed_and_listed()
+    {
+        Assert.Equal(0, (await RunAsync("partner", "add", "fr-cert", "--identity", FrIdentity, "--key", FrKeyHex, "--url", "https://fr.example/taxii2/")).Exit);
+        Assert.Equal(0, (await RunAsync("partner", "add", "ru-cert", "--identity", RuIdentity, "--key", RuKeyBase64Url)).Exit);
+        (int again, _, string taken) = await RunAsync("partner", "add", "fr-cert", "--identity", FrIdentity, "--key", FrKeyHex);
+        Assert.Equal(1, again);
+        Assert.Contains("exists", taken, StringComparison.Ordinal);
+        Assert.Equal(2, (await RunAsync("partner", "add", "us-cert", "--identity", "identity--00000000-0000-4000-8000-0000000000f3", "--key", "00")).Exit);
+        Assert.Equal(2, (await RunAsync("partner", "add", "US", "--identity", "identity--00000000-0000-4000-8000-0000000000f3", "--key", FrKeyHex)).Exit);
+
+        (int created, string groupOut, _) = await RunAsync("group", "add", "g-elections");
+        Assert.Equal(0, created);
+        string marking = groupOut.Split("marking ")[1].Trim().TrimEnd('.');
+        Assert.True(StixId.TryParse(marking, out StixId parsed) && parsed.Type == "marking-definition");
+        Assert.Equal(0, (await RunAsync("group", "member", "add", "g-elections", "fr-cert")).Exit);
+        Assert.Equal(1, (await RunAsync("group", "member", "add", "g-elections", "de-cert")).Exit);
+        Assert.Equal(1, (await RunAsync("group", "member", "add", "g-finance", "fr-cert")).Exit);
+        Assert.Equal(0, (await RunAsync("collection", "partner", "add", "default", "ru-cert")).Exit);
+        Assert.Equal(0, (await RunAsync("collection", "default-tlp", "default", "green")).Exit);
+
+        (_, string partners, _) = await RunAsync("partner", "list");
+        Assert.Contains($"fr-cert\t{FrIdentity}\t{Detente.Stix.Signatures.StixVerificationKey.ComputeKeyId(Convert.FromHexString(FrKeyHex))}\thttps://fr.example/taxii2/\tg-elections",
+            partners, StringComparison.Ordinal);
+        Assert.Contains($"ru-cert\t{RuIdentity}\t", partners, StringComparison.Ordinal);
+        (_, string groups, _) = await RunAsync("group", "list");
+        Assert.Contains($"g-elections\t{marking}\tfr-cert", groups, StringComparison.Ordinal);
+
+        await using (IStore store = await NodeAdmin.OpenStoreAsync(_folder, null, _clock, cancellationToken: Ct))
+        {
+            SharingConfiguration configuration = await store.GetSharingConfigurationAsync(Ct);
+            CollectionSharingRecord sharing = Assert.Single(configuration.Collections);
+            Assert.Equal(["ru-cert"], sharing.Partners);
+            Assert.Equal(TlpMarkings.Tlp2Green, sharing.DefaultMarkingId);
+        }
+
+        Assert.Equal(0, (await RunAsync("partner", "remove", "fr-cert")).Exit);
+        Assert.Equal(1, (await RunAsync("partner", "remove", "fr-cert")).Exit);
+        Assert.Contains("g-elections\t" + marking + "\t-", (await RunAsync("group", "list")).Out, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("group", "remove", "g-elections")).Exit);
+        Assert.DoesNotContain("g-elections", (await RunAsync("group", "list")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_prints_each_version_s_decision_and_exits_by_it()
+    {
+        await RunAsync("partner", "add", "fr-cert", "--identity", FrIdentity, "--key", FrKeyHex);
+        await RunAsync("partner", "add", "ru-cert", "--identity", RuIdentity, "--key", RuKeyBase64Url);
+        (_, string groupOut, _) = await RunAsync("group", "add", "g-elections");
+        string marking = groupOut.Split("marking ")[1].Trim().TrimEnd('.');
+        await RunAsync("group", "member", "add", "g-elections", "fr-cert");
+        await RunAsync("collection", "grant", "default", "fr-cert", "--read");
+        await RunAsync("collection", "grant", "default", "ru-cert", "--read");
+        string red = StixId.NewRandom("indicator").ToString(), elections = StixId.NewRandom("indicator").ToString();
+        await using (IStore store = await NodeAdmin.OpenStoreAsync(_folder, null, _clock, cancellationToken: Ct))
+        {
+            // Stored without facts, as before the store kept them: explain reads the JSON.
+            await store.AddObjectsAsync(_collection,
+            [
+                Version(red, "2025-01-01T00:00:01.000Z", TlpMarkings.Tlp2Green),
+                Version(red, "2025-01-01T00:00:02.000Z", TlpMarkings.Tlp2Red),
+                Version(elections, "2025-01-01T00:00:01.000Z", TlpMarkings.Tlp2Green, marking),
+            ], Ct);
+        }
+
+        (int exit, string output, _) = await RunAsync("policy", "explain", red, "--to", "ru-cert");
+        Assert.Equal(0, exit); // the GREEN version goes out
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("allow.tlp-green\tallowed: TLP:GREEN and partner ru-cert is a member of the federation", lines[0], StringComparison.Ordinal);
+        Assert.Equal($"2025-01-01T00:00:02.000Z\tcollection {_collection:D}\tdeny.tlp-red\tdenied: TLP:RED never leaves", lines[1]);
+
+        (int denied, string why, _) = await RunAsync("policy", "explain", elections, "--to", "ru-cert", "--collection", "default");
+        Assert.Equal(1, denied);
+        Assert.Contains("denied: partner ru-cert not in sharing group g-elections", why, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("policy", "explain", elections, "--to", "fr-cert")).Exit);
+
+        // A local reader with a token reads on the node; an unknown principal is a guest without a grant.
+        await RunAsync("token", "create", "--principal", "alice", "--role", "analyst");
+        await RunAsync("collection", "grant", "default", "alice", "--read");
+        Assert.Contains("allow.local-user", (await RunAsync("policy", "explain", red, "--to", "alice")).Out, StringComparison.Ordinal);
+        Assert.Contains("deny.no-read-grant", (await RunAsync("policy", "explain", red, "--to", "nobody")).Out, StringComparison.Ordinal);
+        Assert.Equal(1, (await RunAsync("policy", "explain", StixId.NewRandom("indicator").ToString(), "--to", "ru-cert")).Exit);
+        Assert.Equal(2, (await RunAsync("policy", "explain", "not-an-id", "--to", "ru-cert")).Exit);
+    }
+
+    private static ObjectToAdd Version(string id, string modified, params string[] markings)
+    {
+        string json = $$"""
+            {"type":"indicator","spec_version":"2.1","id":"{{id}}","created":"2025-01-01T00:00:00.000Z","modified":"{{modified}}",
+             "pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2025-01-01T00:00:00Z",
+             "object_marking_refs":[{{string.Join(",", markings.Select(m => "\"" + m + "\""))}}]}
+            """;
+        return new ObjectToAdd(id, "2.1", StixTimestamp.Parse(modified), Encoding.UTF8.GetBytes(json));
+    }
+}

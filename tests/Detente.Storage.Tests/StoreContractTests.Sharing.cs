@@ -1,0 +1,175 @@
+using Detente.Stix.Schema;
+
+namespace Detente.Storage.Tests;
+
+public abstract partial class StoreContractTests
+{
+    private const string FrIdentity = "identity--00000000-0000-4000-8000-0000000000f1";
+    private const string RuIdentity = "identity--00000000-0000-4000-8000-0000000000f2";
+    private const string Elections = "marking-definition--7f1b0a52-4c2e-4f7a-9d3e-0e0a5c1e0001";
+
+    // RFC 8032 §7.1 test 1 and test 2 public keys.
+    private static readonly byte[] s_key1 = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    private static readonly byte[] s_key2 = Convert.FromHexString("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
+
+    private static PartnerRecord Fr => new() { Name = "fr-cert", Identity = FrIdentity, VerificationKey = s_key1, Url = new Uri("https://fr.example/taxii2/") };
+
+    private static PartnerRecord Ru => new() { Name = "ru-cert", Identity = RuIdentity, VerificationKey = s_key2 };
+
+    [Fact]
+    public async Task Partners_are_added_listed_and_kept_across_a_reopen()
+    {
+        Assert.Equal(SharingChange.Changed, await Store.AddPartnerAsync(Ru, Ct));
+        Assert.Equal(SharingChange.Changed, await Store.AddPartnerAsync(Fr, Ct));
+
+        await ReopenAsync();
+
+        IReadOnlyList<PartnerRecord> partners = await Store.ListPartnersAsync(Ct);
+        Assert.Equal(["fr-cert", "ru-cert"], partners.Select(p => p.Name));
+        Assert.Equal(FrIdentity, partners[0].Identity);
+        Assert.Equal(s_key1, partners[0].VerificationKey.ToArray());
+        Assert.Equal(new Uri("https://fr.example/taxii2/"), partners[0].Url);
+        Assert.Null(partners[1].Url);
+    }
+
+    [Fact]
+    public async Task A_partner_name_or_identity_is_taken_once()
+    {
+        await Store.AddPartnerAsync(Fr, Ct);
+        long version = await Store.GetSharingVersionAsync(Ct);
+
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddPartnerAsync(Fr with { Identity = RuIdentity }, Ct));
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddPartnerAsync(Ru with { Identity = FrIdentity }, Ct));
+        Assert.Single(await Store.ListPartnersAsync(Ct));
+        Assert.Equal(version, await Store.GetSharingVersionAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData("FR-CERT", FrIdentity, "url")]
+    [InlineData("-fr", FrIdentity, "url")]
+    [InlineData("fr-cert", "indicator--00000000-0000-4000-8000-0000000000f1", "url")]
+    [InlineData("fr-cert", FrIdentity, "key")]
+    [InlineData("fr-cert", FrIdentity, "ftp")]
+    public async Task A_bad_partner_is_refused_and_changes_nothing(string name, string identity, string broken)
+    {
+        PartnerRecord partner = new()
+        {
+            Name = name,
+            Identity = identity,
+            VerificationKey = broken == "key" ? new byte[31] : s_key1,
+            Url = new Uri(broken == "ftp" ? "ftp://fr.example/" : "https://fr.example/"),
+        };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddPartnerAsync(partner, Ct));
+        Assert.Empty(await Store.ListPartnersAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Sharing_groups_hold_partners_and_removing_a_partner_removes_its_memberships()
+    {
+        Guid collection = await NewCollectionAsync();
+        await Store.AddPartnerAsync(Fr, Ct);
+        await Store.AddPartnerAsync(Ru, Ct);
+        Assert.Equal(SharingChange.Changed, await Store.AddSharingGroupAsync("g-elections", Elections, Ct));
+        Assert.Equal(SharingChange.Changed, await Store.SetGroupMemberAsync("g-elections", "ru-cert", true, Ct));
+        Assert.Equal(SharingChange.Changed, await Store.SetGroupMemberAsync("g-elections", "fr-cert", true, Ct));
+        Assert.Equal(SharingChange.Unchanged, await Store.SetGroupMemberAsync("g-elections", "fr-cert", true, Ct));
+        Assert.Equal(SharingChange.Changed, await Store.SetCollectionPartnerAsync(collection, "ru-cert", true, Ct));
+
+        SharingGroupRecord group = Assert.Single(await Store.ListSharingGroupsAsync(Ct));
+        Assert.Equal(("g-elections", Elections), (group.Name, group.MarkingDefinitionId));
+        Assert.Equal(["fr-cert", "ru-cert"], group.Members);
+
+        Assert.True(await Store.RemovePartnerAsync("ru-cert", Ct));
+        Assert.False(await Store.RemovePartnerAsync("ru-cert", Ct));
+        Assert.Equal(["fr-cert"], Assert.Single(await Store.ListSharingGroupsAsync(Ct)).Members);
+        Assert.Empty(Assert.Single((await Store.GetSharingConfigurationAsync(Ct)).Collections, c => c.CollectionId == collection).Partners);
+    }
+
+    [Fact]
+    public async Task Membership_changes_name_what_is_missing()
+    {
+        Guid collection = await NewCollectionAsync();
+        await Store.AddPartnerAsync(Fr, Ct);
+        await Store.AddSharingGroupAsync("g-elections", Elections, Ct);
+
+        Assert.Equal(SharingChange.GroupNotFound, await Store.SetGroupMemberAsync("g-finance", "fr-cert", true, Ct));
+        Assert.Equal(SharingChange.PartnerNotFound, await Store.SetGroupMemberAsync("g-elections", "us-cert", true, Ct));
+        Assert.Equal(SharingChange.Unchanged, await Store.SetGroupMemberAsync("g-elections", "fr-cert", false, Ct));
+        Assert.Equal(SharingChange.CollectionNotFound, await Store.SetCollectionPartnerAsync(Guid.NewGuid(), "fr-cert", true, Ct));
+        Assert.Equal(SharingChange.PartnerNotFound, await Store.SetCollectionPartnerAsync(collection, "us-cert", true, Ct));
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddSharingGroupAsync("g-elections", "marking-definition--7f1b0a52-4c2e-4f7a-9d3e-0e0a5c1e0002", Ct));
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddSharingGroupAsync("g-other", Elections, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddSharingGroupAsync("g-tlp", TlpMarkings.Tlp2Red, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddSharingGroupAsync("G", Elections, Ct));
+        Assert.True(await Store.RemoveSharingGroupAsync("g-elections", Ct));
+        Assert.False(await Store.RemoveSharingGroupAsync("g-elections", Ct));
+        Assert.Empty(await Store.ListSharingGroupsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Every_sharing_change_moves_the_version_and_the_configuration_reads_it_all()
+    {
+        Guid collection = await NewCollectionAsync();
+        var versions = new List<long> { await Store.GetSharingVersionAsync(Ct) };
+        await Store.AddPartnerAsync(Fr, Ct);
+        versions.Add(await Store.GetSharingVersionAsync(Ct));
+        await Store.AddSharingGroupAsync("g-elections", Elections, Ct);
+        versions.Add(await Store.GetSharingVersionAsync(Ct));
+        await Store.SetGroupMemberAsync("g-elections", "fr-cert", true, Ct);
+        versions.Add(await Store.GetSharingVersionAsync(Ct));
+        await Store.SetCollectionPartnerAsync(collection, "fr-cert", true, Ct);
+        versions.Add(await Store.GetSharingVersionAsync(Ct));
+        Assert.Equal(SharingChange.Changed, await Store.SetDefaultMarkingAsync(collection, TlpMarkings.Tlp2Green, Ct));
+        versions.Add(await Store.GetSharingVersionAsync(Ct));
+        Assert.Equal(SharingChange.Unchanged, await Store.SetDefaultMarkingAsync(collection, TlpMarkings.Tlp2Green, Ct));
+        Assert.Equal(SharingChange.CollectionNotFound, await Store.SetDefaultMarkingAsync(Guid.NewGuid(), TlpMarkings.Tlp2Green, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SetDefaultMarkingAsync(collection, "TLP:GREEN", Ct));
+
+        Assert.Equal(versions.Order(), versions);
+        Assert.Equal(versions.Count, versions.Distinct().Count());
+        SharingConfiguration configuration = await Store.GetSharingConfigurationAsync(Ct);
+        Assert.Equal(versions[^1], configuration.Version);
+        Assert.Equal("fr-cert", Assert.Single(configuration.Partners).Name);
+        Assert.Equal(["fr-cert"], Assert.Single(configuration.SharingGroups).Members);
+        CollectionSharingRecord sharing = Assert.Single(configuration.Collections, c => c.CollectionId == collection);
+        Assert.Equal(TlpMarkings.Tlp2Green, sharing.DefaultMarkingId);
+        Assert.Equal(["fr-cert"], sharing.Partners);
+        Assert.Equal(TlpMarkings.Tlp2Green, (await Store.GetCollectionAsync(collection, Ct))!.DefaultMarkingId);
+    }
+
+    [Fact]
+    public async Task Facts_given_with_an_object_are_returned_with_it()
+    {
+        Guid collection = await NewCollectionAsync();
+        ObjectToAdd with = TestObjects.Version(TestObjects.NewId(), TestObjects.At(1)) with { Facts = new byte[] { 1, 2, 3 } };
+        ObjectToAdd without = TestObjects.Version(TestObjects.NewId(), TestObjects.At(2));
+        await Store.AddObjectsAsync(collection, [with, without], Ct);
+
+        List<StoredObject> all = await ReadAllAsync(collection);
+        Assert.Equal([1, 2, 3], all[0].Facts.ToArray());
+        Assert.True(all[1].Facts.IsEmpty);
+    }
+
+    [Fact]
+    public async Task Versions_stored_without_facts_get_them_once()
+    {
+        Guid collection = await NewCollectionAsync();
+        Guid other = await NewCollectionAsync();
+        ObjectToAdd[] versions = [.. Enumerable.Range(1, 1200).Select(i => TestObjects.Version(TestObjects.NewId(), TestObjects.At(i)))];
+        await Store.AddObjectsAsync(collection, versions, Ct);
+        await Store.AddObjectsAsync(other, [TestObjects.Version(TestObjects.NewId(), TestObjects.At(1)) with { Facts = new byte[] { 9 } }], Ct);
+
+        int filled = await Store.FillMissingFactsAsync(json => [(byte)json.Length, 7], Ct);
+
+        Assert.Equal(1200, filled);
+        List<StoredObject> all = await ReadAllAsync(collection);
+        Assert.All(all, o => Assert.Equal(new byte[] { (byte)o.Json.Length, 7 }, o.Facts.ToArray()));
+        Assert.Equal([9], Assert.Single(await ReadAllAsync(other)).Facts.ToArray());
+        Assert.Equal(0, await Store.FillMissingFactsAsync(static _ => throw new InvalidOperationException("nothing is left to compute"), Ct));
+    }
+
+    [Fact]
+    public void Facts_longer_than_the_limit_are_refused() =>
+        Assert.Throws<ArgumentException>(() => TestObjects.Version(TestObjects.NewId(), TestObjects.At(1)) with { Facts = new byte[ObjectToAdd.MaxFactsLength + 1] });
+}
