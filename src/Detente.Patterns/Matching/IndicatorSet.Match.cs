@@ -124,67 +124,9 @@ public sealed partial class IndicatorSet
         ArgumentNullException.ThrowIfNull(onHit);
         ArgumentNullException.ThrowIfNull(onError);
         using var splitter = new LineSplitter(stream, reader.Options.MaxLineBytes);
-        var hits = new List<IndicatorHit>();
-        long events = 0;
-        long malformed = 0;
-        while (true)
-        {
-            LineStatus status = splitter.Next();
-            if (status == LineStatus.NeedMore)
-            {
-                await splitter.FillAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (status == LineStatus.End)
-            {
-                return new FlatReadSummary(splitter.LineNumber, events, malformed);
-            }
-
-            if (onProgress is not null && (splitter.LineNumber & 0xFFFF) == 0)
-            {
-                onProgress(splitter.LineNumber);
-            }
-
-            if (status == LineStatus.TooLong)
-            {
-                malformed++;
-                onError(new TelemetryError(splitter.Position, $"The line is longer than {reader.Options.MaxLineBytes} bytes."));
-                continue;
-            }
-
-            if (!MatchLine(reader, splitter, hits, out TelemetryError? error))
-            {
-                if (error is not null)
-                {
-                    malformed++;
-                    onError(error);
-                }
-
-                continue;
-            }
-
-            events++;
-            foreach (IndicatorHit hit in hits)
-            {
-                onHit(hit);
-            }
-
-            hits.Clear();
-        }
-    }
-
-    /// <summary>One line of <see cref="MatchFlatAsync"/>: false with a null error for a blank line.</summary>
-    private bool MatchLine(FlatEventReader reader, LineSplitter splitter, List<IndicatorHit> hits, out TelemetryError? error)
-    {
-        ReadOnlySpan<byte> line = splitter.Line;
-        if (line.Trim(" \t"u8).IsEmpty)
-        {
-            error = null;
-            return false;
-        }
-
-        return MatchFlat(reader, line, splitter.LineNumber, splitter.Position.ByteOffset ?? 0, hits, out error);
+        var lines = new MatchLines(this, reader, onHit, onError, onProgress);
+        long count = await splitter.ReadAsync(lines, cancellationToken).ConfigureAwait(false);
+        return new FlatReadSummary(count, lines.Events, lines.Malformed);
     }
 
     /// <summary>Matches one STIX observation (an observed-data with its objects) and adds a hit to <paramref name="hits"/> for each indicator it matches.</summary>
@@ -464,6 +406,54 @@ public sealed partial class IndicatorSet
             case JsonNumber n when indexes.Integers is { } integers && n.TryGetInt64(out long integer):
                 integers.Lookup(integer, _hits);
                 break;
+        }
+    }
+
+    /// <summary>The lines of <see cref="MatchFlatAsync"/>: each matched, hits and errors handed on as they are found.</summary>
+    private sealed class MatchLines(IndicatorSet set, FlatEventReader reader, Action<IndicatorHit> onHit, Action<TelemetryError> onError, Action<long>? onProgress)
+        : ILineHandler
+    {
+        private readonly List<IndicatorHit> _hits = [];
+        private long _reported;
+
+        public long Events { get; private set; }
+
+        public long Malformed { get; private set; }
+
+        public void OnLine(ReadOnlySpan<byte> line, long lineNumber, long byteOffset)
+        {
+            Progress(lineNumber);
+            if (!set.MatchFlat(reader, line, lineNumber, byteOffset, _hits, out TelemetryError? error))
+            {
+                Malformed++;
+                onError(error!);
+                return;
+            }
+
+            Events++;
+            foreach (IndicatorHit hit in _hits)
+            {
+                onHit(hit);
+            }
+
+            _hits.Clear();
+        }
+
+        public void OnTooLong(SourcePosition position)
+        {
+            Progress(position.LineNumber ?? 0);
+            Malformed++;
+            onError(reader.TooLong(position));
+        }
+
+        /// <summary>Every 65,536 lines (counted once per block, blank lines included).</summary>
+        private void Progress(long lineNumber)
+        {
+            if (onProgress is not null && (lineNumber >> 16) != (_reported >> 16))
+            {
+                _reported = lineNumber;
+                onProgress(lineNumber);
+            }
         }
     }
 
