@@ -201,7 +201,7 @@ public sealed partial class IndicatorSet
         int slot = _unitIndicator[unit];
         if ((_flags[slot] & FlagStream) != 0)
         {
-            MarkRelevant(slot);
+            MarkRelevant(slot, unit);
         }
         else if (_emitStamp[slot] != _stamp && ValidFor(slot, time, time))
         {
@@ -215,7 +215,7 @@ public sealed partial class IndicatorSet
         int slot = _unitIndicator[unit];
         if ((_flags[slot] & FlagStream) != 0)
         {
-            MarkRelevant(slot);
+            MarkRelevant(slot, unit);
         }
         else if (_emitStamp[slot] != _stamp && ValidFor(slot, observation.FirstObserved.Value, observation.LastObserved.Value))
         {
@@ -225,13 +225,17 @@ public sealed partial class IndicatorSet
         }
     }
 
-    private void MarkRelevant(int slot)
+    private void MarkRelevant(int slot, int unit)
     {
+        StreamState stream = _streams[slot];
         if (_emitStamp[slot] != _stamp)
         {
             _emitStamp[slot] = _stamp;
             _relevantStreams.Add(slot);
+            stream.EventLegs = 0;
         }
+
+        stream.EventLegs |= stream.LegBit(unit);
     }
 
     /// <summary>Gives a multi-observation indicator an observation that satisfies one of its comparison expressions, and reports a hit when the pattern matches.</summary>
@@ -244,20 +248,44 @@ public sealed partial class IndicatorSet
 
         StreamState stream = _streams[slot];
         List<Observation> pending = stream.Pending;
+        List<ulong> legs = stream.PendingLegs;
         pending.Add(observation);
+        legs.Add(stream.EventLegs);
         if (stream.Window is long window)
         {
             stream.Watermark = Math.Max(stream.Watermark, observation.FirstObserved.Value.UtcTicks);
             long horizon = stream.Watermark - window;
-            pending.RemoveAll(o => o.LastObserved.Value.UtcTicks < horizon);
+            int kept = 0;
+            for (int i = 0; i < pending.Count; i++)
+            {
+                if (pending[i].LastObserved.Value.UtcTicks >= horizon)
+                {
+                    pending[kept] = pending[i];
+                    legs[kept++] = legs[i];
+                }
+            }
+
+            pending.RemoveRange(kept, pending.Count - kept);
+            legs.RemoveRange(kept, legs.Count - kept);
         }
 
         if (pending.Count > _options.MaxPendingObservations)
         {
+            legs.RemoveRange(0, pending.Count - _options.MaxPendingObservations);
             pending.RemoveRange(0, pending.Count - _options.MaxPendingObservations);
         }
 
-        if (!_evaluator.Matches(stream.Pattern, pending, out IReadOnlyList<Observation> binding))
+        // The evaluator runs only when every leg the pattern needs has an observation kept for it: an observation is
+        // kept with the legs (comparison expressions) it satisfied, so a pattern whose legs cannot all be bound cannot
+        // match yet. Bench: matcher-throughput (the workload's FOLLOWEDBY indicators).
+        ulong seen = 0;
+        foreach (ulong l in legs)
+        {
+            seen |= l;
+        }
+
+        int leg = 0;
+        if (!CanMatch(stream.Pattern.Root, seen, ref leg) || !_evaluator.Matches(stream.Pattern, pending, out IReadOnlyList<Observation> binding))
         {
             return;
         }
@@ -277,6 +305,37 @@ public sealed partial class IndicatorSet
 
         hits.Add(new IndicatorHit(IdOf(slot), observation.Position, first, last, ids));
         pending.Clear();
+        legs.Clear();
+    }
+
+    /// <summary>
+    /// Whether the pattern can match when the legs in <paramref name="seen"/> (bit i: the i-th comparison expression in
+    /// pre-order) have observations: AND and FOLLOWEDBY need every operand, OR one; qualifiers only restrict. A pattern
+    /// with more than 64 legs is always evaluated (every bit set, see <see cref="StreamState.LegBit"/>).
+    /// </summary>
+    private static bool CanMatch(ObservationExpression expression, ulong seen, ref int leg)
+    {
+        switch (expression)
+        {
+            case SimpleObservation:
+                int bit = leg++;
+                return bit >= 64 || ((seen >> bit) & 1) != 0;
+            case QualifiedObservation qualified:
+                return CanMatch(qualified.Expression, seen, ref leg);
+            case CompoundObservation compound:
+                bool any = false;
+                bool all = true;
+                foreach (ObservationExpression operand in compound.Operands)
+                {
+                    bool can = CanMatch(operand, seen, ref leg); // every operand is visited: leg numbers are pre-order
+                    any |= can;
+                    all &= can;
+                }
+
+                return compound.Operator == ObservationOperator.Or ? any : all;
+            default:
+                return true;
+        }
     }
 
     private void NextStamp()
