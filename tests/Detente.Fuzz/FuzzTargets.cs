@@ -28,6 +28,7 @@ public static class FuzzTargets
         ["accept"] = AcceptTarget,
         ["taxii-query"] = TaxiiQueryTarget,
         ["flat"] = FlatLineTarget.Fuzz,
+        ["stix-match"] = StixMatchTarget.Fuzz,
         ["policy-facts"] = PolicyFactsTarget,
         ["policy-facts-encoding"] = PolicyFactsEncodingTarget,
         ["psi-chunk"] = PsiTargets.ChunkTarget,

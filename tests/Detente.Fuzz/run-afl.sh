@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs one fuzz target under AFL++ for a while (not part of the test suite).
-#   tests/Detente.Fuzz/run-afl.sh reader|timestamp|id|flat [SECONDS]
+#   tests/Detente.Fuzz/run-afl.sh reader|timestamp|id|flat|stix-match [SECONDS]
 # Needs: apt-get install -y afl++ ; dotnet tool install --global SharpFuzz.CommandLine
 set -euo pipefail
-target=${1:?target: reader|timestamp|id|pattern|flat|taxii-envelope|taxii-status|accept|taxii-query|policy-facts|ledger-note|ledger-checkpoint|ledger-tile-path|ledger-bundle|ledger-add-checkpoint|ledger-entry|ledger-vkey|psi-chunk|psi-filter|psi-session|psi-element}
+target=${1:?target: reader|timestamp|id|pattern|flat|stix-match|taxii-envelope|taxii-status|accept|taxii-query|policy-facts|ledger-note|ledger-checkpoint|ledger-tile-path|ledger-bundle|ledger-add-checkpoint|ledger-entry|ledger-vkey|psi-chunk|psi-filter|psi-session|psi-element}
 seconds=${2:-600}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d /tmp/detente-fuzz-XXXX)

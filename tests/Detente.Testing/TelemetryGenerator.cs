@@ -158,6 +158,26 @@ public sealed class TelemetryGenerator
             extra + "]}";
     }
 
+    /// <summary>
+    /// A STIX 2.0-style observed-data with embedded <c>objects</c> (keys "0", "1", …): network traffic between two
+    /// addresses (IPv4 or IPv6), and a domain with a URL or a file with hashes (algorithm names spelled in various ways).
+    /// </summary>
+    public string ObservedData20()
+    {
+        bool v6 = _random.Next(5) == 0;
+        string type = v6 ? "ipv6-addr" : "ipv4-addr";
+        string src = v6 ? Pick(Ipv6) : Pick(Ipv4);
+        string dst = v6 ? Pick(Ipv6) : Pick(Ipv4);
+        string extra = _random.Next(2) == 0
+            ? $"\"3\":{{\"type\":\"domain-name\",\"value\":\"{Pick(Domains)}\",\"resolves_to_refs\":[\"1\"]}},\"4\":{{\"type\":\"url\",\"value\":\"{Pick(Urls)}\"}}"
+            : $"\"3\":{{\"type\":\"file\",\"name\":\"a.exe\",\"hashes\":{{\"{(_random.Next(2) == 0 ? "MD5" : "md5")}\":\"{Pick(Md5)}\",\"{(_random.Next(2) == 0 ? "SHA-256" : "sha256")}\":\"{Pick(Sha256).ToUpperInvariant()}\"}}}}";
+        string time = Iso("Z");
+        return $"{{\"type\":\"observed-data\",\"id\":\"observed-data--{Guid()}\",\"created\":\"{time}\",\"modified\":\"{time}\",\"first_observed\":\"{time}\",\"last_observed\":\"{time}\",\"number_observed\":{_random.Next(1, 5)},\"objects\":{{" +
+            $"\"0\":{{\"type\":\"{type}\",\"value\":\"{src}\"}},\"1\":{{\"type\":\"{type}\",\"value\":\"{dst}\"}}," +
+            $"\"2\":{{\"type\":\"network-traffic\",\"src_ref\":\"0\",\"dst_ref\":\"1\",\"dst_port\":{Port()},\"protocols\":[\"ipv4\",\"{(_random.Next(4) == 0 ? "udp" : "tcp")}\"]}}," +
+            extra + "}}";
+    }
+
     /// <summary>Writes <paramref name="count"/> lines from <paramref name="next"/> as UTF-8, each ending with a line feed.</summary>
     public static byte[] Lines(Func<string> next, int count)
     {

@@ -23,6 +23,7 @@ public class MatcherBenchmarks
     private byte[][] _events = [];
     private FlatEventReader _reader = null!;
     private StixTelemetryReader _stix = null!;
+    private readonly List<TelemetryError> _errors = [];
     private IndicatorSet _set = null!;
     private readonly List<IndicatorHit> _hits = [];
 
@@ -122,8 +123,7 @@ public class MatcherBenchmarks
     {
         if (Format == "stix")
         {
-            Observation observation = _stix.ReadDocument(_events[i])[0].Observation!;
-            _set.Match(observation, _hits);
+            _set.MatchStix(_stix, _events[i], _hits, _errors); // the fast path, the full path for candidates
         }
         else
         {

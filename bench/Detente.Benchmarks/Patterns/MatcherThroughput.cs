@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Detente.Patterns.Matching;
 using Detente.Patterns.Observations;
 using Detente.Patterns.Telemetry;
@@ -45,8 +46,8 @@ internal static class MatcherThroughput
         }
 
         Console.WriteLine($"# {Environment.ProcessorCount} processor(s) visible, {rounds} interleaved rounds; ns per event (median over rounds)");
-        Console.WriteLine("| indicators | format | events with a hit | Read | Observation | Match | Match − Read | Match events/s |");
-        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| indicators | format | events with a hit | Tokenize | Read | Observation / full path | Match | Match CPU | Match − Read | Match events/s | fast path |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (int size in sizes)
         {
             var workload = new MatcherWorkload(size);
@@ -111,9 +112,45 @@ internal static class MatcherThroughput
             return sink.Fields;
         }
 
+        var errors = new List<TelemetryError>();
+        long fastDocuments = 0;
+
+        // The floor under any reader: Utf8JsonReader reading every token of the event and nothing else.
+        long Tokenize()
+        {
+            long tokens = 0;
+            foreach (byte[] e in events)
+            {
+                var json = new Utf8JsonReader(e);
+                while (json.Read())
+                {
+                    tokens++;
+                }
+            }
+
+            return tokens;
+        }
+
         long Build()
         {
             long total = 0;
+            if (reader is null)
+            {
+                // The STIX full path: the document read into observations, each matched.
+                foreach (byte[] e in events)
+                {
+                    foreach (TelemetryRecord record in stix.ReadDocument(e))
+                    {
+                        set.Match(record.Observation!, hits);
+                    }
+
+                    total += hits.Count;
+                    hits.Clear();
+                }
+
+                return total;
+            }
+
             for (int i = 0; i < events.Length; i++)
             {
                 total += reader!.ReadObservation(events[i], i + 1, 0).Observation!.Objects.Count;
@@ -129,8 +166,7 @@ internal static class MatcherThroughput
             {
                 if (reader is null)
                 {
-                    Observation observation = stix.ReadDocument(events[i])[0].Observation!;
-                    set.Match(observation, hits);
+                    set.MatchStix(stix, events[i], hits, errors);
                 }
                 else
                 {
@@ -150,7 +186,7 @@ internal static class MatcherThroughput
         {
             if (reader is null)
             {
-                set.Match(stix.ReadDocument(events[i])[0].Observation!, hits);
+                fastDocuments += set.MatchStix(stix, events[i], hits, errors).FastPath ? 1 : 0;
             }
             else
             {
@@ -161,39 +197,54 @@ internal static class MatcherThroughput
             hits.Clear();
         }
 
-        for (int warm = 0; warm < 3; warm++)
+        // At least three passes and two seconds: on a loaded machine tiered compilation needs time to reach its
+        // optimized code, and the first format measured would otherwise be timed partly at tier 0.
+        var warming = Stopwatch.StartNew();
+        for (int warm = 0; warm < 3 || warming.Elapsed < TimeSpan.FromSeconds(2); warm++)
         {
+            Tokenize();
             Read();
             Match();
-            if (reader is not null)
-            {
-                Build();
-            }
+            Build();
         }
 
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(errors[0].Message);
+        }
+
+        var tokenize = new List<double>();
         var read = new List<double>();
         var build = new List<double>();
         var match = new List<double>();
+        var matchCpu = new List<double>();
         var own = new List<double>();
         for (int r = 0; r < rounds; r++)
         {
-            double readNs = Time(Read, passes, events.Length);
-            double buildNs = reader is null ? double.NaN : Time(Build, passes, events.Length);
-            double matchNs = Time(Match, passes, events.Length);
+            (double tokenizeNs, _) = Time(Tokenize, passes, events.Length);
+            (double readNs, _) = Time(Read, passes, events.Length);
+            tokenize.Add(tokenizeNs);
+            (double buildNs, _) = Time(Build, passes, events.Length);
+            (double matchNs, double matchCpuNs) = Time(Match, passes, events.Length);
             read.Add(readNs);
             build.Add(buildNs);
             match.Add(matchNs);
+            matchCpu.Add(matchCpuNs);
             own.Add(matchNs - readNs);
         }
 
         double m = Median(match);
+        string fast = reader is null ? $"{100.0 * fastDocuments / events.Length:F1} %" : "—";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {size:N0} | {format} | {100.0 * hitEvents / events.Length:F2} % | {Median(read):F0} | {(reader is null ? "—" : Median(build).ToString("F0", CultureInfo.InvariantCulture))} | {m:F0} | {Median(own):F0} | {1e9 / m:N0} |"));
+            $"| {size:N0} | {format} | {100.0 * hitEvents / events.Length:F2} % | {Median(tokenize):F0} | {Median(read):F0} | {Median(build):F0} | {m:F0} | {Median(matchCpu):F0} | {Median(own):F0} | {1e9 / m:N0} | {fast} |"));
     }
 
-    private static double Time(Func<long> pass, int passes, int events)
+    /// <summary>Wall-clock and user CPU nanoseconds per event of <paramref name="passes"/> passes.</summary>
+    private static (double Wall, double UserCpu) Time(Func<long> pass, int passes, int events)
     {
         long sink = 0;
+        using var process = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = process.UserProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         for (int p = 0; p < passes; p++)
         {
@@ -201,8 +252,11 @@ internal static class MatcherThroughput
         }
 
         stopwatch.Stop();
+        process.Refresh();
+        TimeSpan cpu = process.UserProcessorTime - cpuBefore;
         GC.KeepAlive(sink);
-        return stopwatch.Elapsed.TotalNanoseconds / ((double)passes * events);
+        double count = (double)passes * events;
+        return (stopwatch.Elapsed.TotalNanoseconds / count, cpu.TotalNanoseconds / count);
     }
 
     private static double Median(List<double> values)

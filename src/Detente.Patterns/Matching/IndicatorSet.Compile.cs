@@ -351,6 +351,7 @@ public sealed partial class IndicatorSet
             }
 
             list.Add((key, path));
+            _stixPaths = null;
         }
 
         return indexes;

@@ -124,67 +124,9 @@ public sealed partial class IndicatorSet
         ArgumentNullException.ThrowIfNull(onHit);
         ArgumentNullException.ThrowIfNull(onError);
         using var splitter = new LineSplitter(stream, reader.Options.MaxLineBytes);
-        var hits = new List<IndicatorHit>();
-        long events = 0;
-        long malformed = 0;
-        while (true)
-        {
-            LineStatus status = splitter.Next();
-            if (status == LineStatus.NeedMore)
-            {
-                await splitter.FillAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (status == LineStatus.End)
-            {
-                return new FlatReadSummary(splitter.LineNumber, events, malformed);
-            }
-
-            if (onProgress is not null && (splitter.LineNumber & 0xFFFF) == 0)
-            {
-                onProgress(splitter.LineNumber);
-            }
-
-            if (status == LineStatus.TooLong)
-            {
-                malformed++;
-                onError(new TelemetryError(splitter.Position, $"The line is longer than {reader.Options.MaxLineBytes} bytes."));
-                continue;
-            }
-
-            if (!MatchLine(reader, splitter, hits, out TelemetryError? error))
-            {
-                if (error is not null)
-                {
-                    malformed++;
-                    onError(error);
-                }
-
-                continue;
-            }
-
-            events++;
-            foreach (IndicatorHit hit in hits)
-            {
-                onHit(hit);
-            }
-
-            hits.Clear();
-        }
-    }
-
-    /// <summary>One line of <see cref="MatchFlatAsync"/>: false with a null error for a blank line.</summary>
-    private bool MatchLine(FlatEventReader reader, LineSplitter splitter, List<IndicatorHit> hits, out TelemetryError? error)
-    {
-        ReadOnlySpan<byte> line = splitter.Line;
-        if (line.Trim(" \t"u8).IsEmpty)
-        {
-            error = null;
-            return false;
-        }
-
-        return MatchFlat(reader, line, splitter.LineNumber, splitter.Position.ByteOffset ?? 0, hits, out error);
+        var lines = new MatchLines(this, reader, onHit, onError, onProgress);
+        long count = await splitter.ReadAsync(lines, cancellationToken).ConfigureAwait(false);
+        return new FlatReadSummary(count, lines.Events, lines.Malformed);
     }
 
     /// <summary>Matches one STIX observation (an observed-data with its objects) and adds a hit to <paramref name="hits"/> for each indicator it matches.</summary>
@@ -259,7 +201,7 @@ public sealed partial class IndicatorSet
         int slot = _unitIndicator[unit];
         if ((_flags[slot] & FlagStream) != 0)
         {
-            MarkRelevant(slot);
+            MarkRelevant(slot, unit);
         }
         else if (_emitStamp[slot] != _stamp && ValidFor(slot, time, time))
         {
@@ -273,7 +215,7 @@ public sealed partial class IndicatorSet
         int slot = _unitIndicator[unit];
         if ((_flags[slot] & FlagStream) != 0)
         {
-            MarkRelevant(slot);
+            MarkRelevant(slot, unit);
         }
         else if (_emitStamp[slot] != _stamp && ValidFor(slot, observation.FirstObserved.Value, observation.LastObserved.Value))
         {
@@ -283,13 +225,17 @@ public sealed partial class IndicatorSet
         }
     }
 
-    private void MarkRelevant(int slot)
+    private void MarkRelevant(int slot, int unit)
     {
+        StreamState stream = _streams[slot];
         if (_emitStamp[slot] != _stamp)
         {
             _emitStamp[slot] = _stamp;
             _relevantStreams.Add(slot);
+            stream.EventLegs = 0;
         }
+
+        stream.EventLegs |= stream.LegBit(unit);
     }
 
     /// <summary>Gives a multi-observation indicator an observation that satisfies one of its comparison expressions, and reports a hit when the pattern matches.</summary>
@@ -302,20 +248,44 @@ public sealed partial class IndicatorSet
 
         StreamState stream = _streams[slot];
         List<Observation> pending = stream.Pending;
+        List<ulong> legs = stream.PendingLegs;
         pending.Add(observation);
+        legs.Add(stream.EventLegs);
         if (stream.Window is long window)
         {
             stream.Watermark = Math.Max(stream.Watermark, observation.FirstObserved.Value.UtcTicks);
             long horizon = stream.Watermark - window;
-            pending.RemoveAll(o => o.LastObserved.Value.UtcTicks < horizon);
+            int kept = 0;
+            for (int i = 0; i < pending.Count; i++)
+            {
+                if (pending[i].LastObserved.Value.UtcTicks >= horizon)
+                {
+                    pending[kept] = pending[i];
+                    legs[kept++] = legs[i];
+                }
+            }
+
+            pending.RemoveRange(kept, pending.Count - kept);
+            legs.RemoveRange(kept, legs.Count - kept);
         }
 
         if (pending.Count > _options.MaxPendingObservations)
         {
+            legs.RemoveRange(0, pending.Count - _options.MaxPendingObservations);
             pending.RemoveRange(0, pending.Count - _options.MaxPendingObservations);
         }
 
-        if (!_evaluator.Matches(stream.Pattern, pending, out IReadOnlyList<Observation> binding))
+        // The evaluator runs only when every leg the pattern needs has an observation kept for it: an observation is
+        // kept with the legs (comparison expressions) it satisfied, so a pattern whose legs cannot all be bound cannot
+        // match yet. Bench: matcher-throughput (the workload's FOLLOWEDBY indicators).
+        ulong seen = 0;
+        foreach (ulong l in legs)
+        {
+            seen |= l;
+        }
+
+        int leg = 0;
+        if (!CanMatch(stream.Pattern.Root, seen, ref leg) || !_evaluator.Matches(stream.Pattern, pending, out IReadOnlyList<Observation> binding))
         {
             return;
         }
@@ -335,6 +305,37 @@ public sealed partial class IndicatorSet
 
         hits.Add(new IndicatorHit(IdOf(slot), observation.Position, first, last, ids));
         pending.Clear();
+        legs.Clear();
+    }
+
+    /// <summary>
+    /// Whether the pattern can match when the legs in <paramref name="seen"/> (bit i: the i-th comparison expression in
+    /// pre-order) have observations: AND and FOLLOWEDBY need every operand, OR one; qualifiers only restrict. A pattern
+    /// with more than 64 legs is always evaluated (every bit set, see <see cref="StreamState.LegBit"/>).
+    /// </summary>
+    private static bool CanMatch(ObservationExpression expression, ulong seen, ref int leg)
+    {
+        switch (expression)
+        {
+            case SimpleObservation:
+                int bit = leg++;
+                return bit >= 64 || ((seen >> bit) & 1) != 0;
+            case QualifiedObservation qualified:
+                return CanMatch(qualified.Expression, seen, ref leg);
+            case CompoundObservation compound:
+                bool any = false;
+                bool all = true;
+                foreach (ObservationExpression operand in compound.Operands)
+                {
+                    bool can = CanMatch(operand, seen, ref leg); // every operand is visited: leg numbers are pre-order
+                    any |= can;
+                    all &= can;
+                }
+
+                return compound.Operator == ObservationOperator.Or ? any : all;
+            default:
+                return true;
+        }
     }
 
     private void NextStamp()
@@ -464,6 +465,54 @@ public sealed partial class IndicatorSet
             case JsonNumber n when indexes.Integers is { } integers && n.TryGetInt64(out long integer):
                 integers.Lookup(integer, _hits);
                 break;
+        }
+    }
+
+    /// <summary>The lines of <see cref="MatchFlatAsync"/>: each matched, hits and errors handed on as they are found.</summary>
+    private sealed class MatchLines(IndicatorSet set, FlatEventReader reader, Action<IndicatorHit> onHit, Action<TelemetryError> onError, Action<long>? onProgress)
+        : ILineHandler
+    {
+        private readonly List<IndicatorHit> _hits = [];
+        private long _reported;
+
+        public long Events { get; private set; }
+
+        public long Malformed { get; private set; }
+
+        public void OnLine(ReadOnlySpan<byte> line, long lineNumber, long byteOffset)
+        {
+            Progress(lineNumber);
+            if (!set.MatchFlat(reader, line, lineNumber, byteOffset, _hits, out TelemetryError? error))
+            {
+                Malformed++;
+                onError(error!);
+                return;
+            }
+
+            Events++;
+            foreach (IndicatorHit hit in _hits)
+            {
+                onHit(hit);
+            }
+
+            _hits.Clear();
+        }
+
+        public void OnTooLong(SourcePosition position)
+        {
+            Progress(position.LineNumber ?? 0);
+            Malformed++;
+            onError(reader.TooLong(position));
+        }
+
+        /// <summary>Every 65,536 lines (counted once per block, blank lines included).</summary>
+        private void Progress(long lineNumber)
+        {
+            if (onProgress is not null && (lineNumber >> 16) != (_reported >> 16))
+            {
+                _reported = lineNumber;
+                onProgress(lineNumber);
+            }
         }
     }
 

@@ -463,6 +463,19 @@ public sealed partial class IndicatorSet
 
         public List<Observation> Pending { get; } = [];
 
+        /// <summary>For each pending observation, the legs it satisfied (bit i: <see cref="Units"/>[i]).</summary>
+        public List<ulong> PendingLegs { get; } = [];
+
+        /// <summary>The legs the current event satisfied.</summary>
+        public ulong EventLegs { get; set; }
+
+        /// <summary>The bit of a leg's unit; every bit for a pattern of more than 64 legs (which is then always evaluated).</summary>
+        public ulong LegBit(int unit)
+        {
+            int leg = Array.IndexOf(Units, unit);
+            return Units.Length > 64 || leg < 0 ? ulong.MaxValue : 1UL << leg;
+        }
+
         public long Watermark { get; set; } = long.MinValue;
     }
 

@@ -182,44 +182,9 @@ public sealed class FlatEventReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sink);
         using var splitter = new LineSplitter(stream, Options.MaxLineBytes);
-        long events = 0;
-        long malformed = 0;
-        while (true)
-        {
-            LineStatus status = splitter.Next();
-            if (status == LineStatus.NeedMore)
-            {
-                await splitter.FillAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (status == LineStatus.End)
-            {
-                return new FlatReadSummary(splitter.LineNumber, events, malformed);
-            }
-
-            if (status == LineStatus.TooLong)
-            {
-                malformed++;
-                sink.OnMalformed(new TelemetryError(splitter.Position, $"The line is longer than {Options.MaxLineBytes} bytes."));
-                continue;
-            }
-
-            ReadOnlySpan<byte> line = splitter.Line;
-            if (line.Trim(" \t"u8).IsEmpty)
-            {
-                continue;
-            }
-
-            if (Read(line, splitter.LineNumber, splitter.Position.ByteOffset ?? 0, ref sink))
-            {
-                events++;
-            }
-            else
-            {
-                malformed++;
-            }
-        }
+        var lines = new SinkLines<TSink>(this, sink);
+        long count = await splitter.ReadAsync(lines, cancellationToken).ConfigureAwait(false);
+        return new FlatReadSummary(count, lines.Events, lines.Malformed);
     }
 
     /// <summary>Reads every line of <paramref name="stream"/> as observations (the slow path).</summary>
@@ -227,39 +192,26 @@ public sealed class FlatEventReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var splitter = new LineSplitter(stream, Options.MaxLineBytes);
-        while (true)
+        var lines = new ObservationLines(this);
+        bool more = true;
+        while (more)
         {
-            LineStatus status = splitter.Next();
-            if (status == LineStatus.NeedMore)
+            more = splitter.Drain(ref lines);
+            foreach (TelemetryRecord record in lines.Records)
+            {
+                yield return record;
+            }
+
+            lines.Records.Clear();
+            if (more)
             {
                 await splitter.FillAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (status == LineStatus.End)
-            {
-                yield break;
-            }
-
-            if (status == LineStatus.TooLong)
-            {
-                yield return TelemetryRecord.Failed(splitter.Position, $"The line is longer than {Options.MaxLineBytes} bytes.");
-                continue;
-            }
-
-            TelemetryRecord? record = ReadLine(splitter);
-            if (record is TelemetryRecord r)
-            {
-                yield return r;
             }
         }
     }
 
-    private TelemetryRecord? ReadLine(LineSplitter splitter)
-    {
-        ReadOnlySpan<byte> line = splitter.Line;
-        return line.Trim(" \t"u8).IsEmpty ? null : ReadObservation(line, splitter.LineNumber, splitter.Position.ByteOffset ?? 0);
-    }
+    /// <summary>The error of a line over <see cref="FlatLogOptions.MaxLineBytes"/>.</summary>
+    internal TelemetryError TooLong(SourcePosition position) => new(position, $"The line is longer than {Options.MaxLineBytes} bytes.");
 
     /// <summary>One pass over a line; returns the reason it is malformed, or null.</summary>
     private string? Walk<TEmitter>(ReadOnlySpan<byte> line, ref TEmitter emitter)
@@ -690,6 +642,46 @@ public sealed class FlatEventReader
         ReadOnlySpan<byte> written = _scratch.AsSpan(_scratchUsed, length);
         _scratchUsed += length;
         return written;
+    }
+
+    /// <summary>The lines of <see cref="ReadAsync"/>: each read into the caller's sink.</summary>
+    private sealed class SinkLines<TSink>(FlatEventReader reader, TSink sink) : ILineHandler
+        where TSink : class, IFlatEventSink
+    {
+        private TSink _sink = sink;
+
+        public long Events { get; private set; }
+
+        public long Malformed { get; private set; }
+
+        public void OnLine(ReadOnlySpan<byte> line, long lineNumber, long byteOffset)
+        {
+            if (reader.Read(line, lineNumber, byteOffset, ref _sink))
+            {
+                Events++;
+            }
+            else
+            {
+                Malformed++;
+            }
+        }
+
+        public void OnTooLong(SourcePosition position)
+        {
+            Malformed++;
+            _sink.OnMalformed(reader.TooLong(position));
+        }
+    }
+
+    /// <summary>The lines of <see cref="ReadObservationsAsync"/>: each read into a record, kept until the caller takes them.</summary>
+    private struct ObservationLines(FlatEventReader reader) : ILineHandler
+    {
+        public List<TelemetryRecord> Records { get; } = [];
+
+        public readonly void OnLine(ReadOnlySpan<byte> line, long lineNumber, long byteOffset) =>
+            Records.Add(reader.ReadObservation(line, lineNumber, byteOffset));
+
+        public readonly void OnTooLong(SourcePosition position) => Records.Add(TelemetryRecord.Failed(position, reader.TooLong(position).Message));
     }
 
     /// <summary>The type of the object a reference value names, and the index of its <c>value</c> key.</summary>

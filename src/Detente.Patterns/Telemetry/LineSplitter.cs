@@ -19,6 +19,16 @@ internal enum LineStatus
     End,
 }
 
+/// <summary>Receives the lines of a <see cref="LineSplitter"/> (<see cref="LineSplitter.Drain"/>, <see cref="LineSplitter.ReadAsync"/>).</summary>
+internal interface ILineHandler
+{
+    /// <summary>A line that is not blank, without its line break (valid during the call), with its number and byte offset.</summary>
+    public void OnLine(ReadOnlySpan<byte> line, long lineNumber, long byteOffset);
+
+    /// <summary>A line longer than the limit, skipped without being held in memory.</summary>
+    public void OnTooLong(SourcePosition position);
+}
+
 /// <summary>
 /// Splits a stream into LF-terminated lines in a pooled buffer, tracking line numbers and byte offsets; memory stays
 /// bounded by the longest line allowed. Each byte is searched for a line break once.
@@ -109,6 +119,49 @@ internal sealed class LineSplitter(Stream stream, int maxLineBytes) : IDisposabl
             _lineLength = length;
             return LineStatus.Line;
         }
+    }
+
+    /// <summary>
+    /// Hands every complete line buffered to <paramref name="handler"/> (blank lines, spaces and tabs only, are skipped).
+    /// </summary>
+    /// <returns>False at the end of the stream; true when more must be read (<see cref="FillAsync"/>).</returns>
+    public bool Drain<THandler>(ref THandler handler)
+        where THandler : ILineHandler
+    {
+        while (true)
+        {
+            switch (Next())
+            {
+                case LineStatus.NeedMore:
+                    return true;
+                case LineStatus.End:
+                    return false;
+                case LineStatus.TooLong:
+                    handler.OnTooLong(Position);
+                    break;
+                default:
+                    ReadOnlySpan<byte> line = Line;
+                    if (!line.Trim(" \t"u8).IsEmpty)
+                    {
+                        handler.OnLine(line, LineNumber, Position.ByteOffset ?? 0);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Hands every line of the stream to <paramref name="handler"/> (see <see cref="Drain"/>).</summary>
+    /// <returns>The number of lines, blank ones included.</returns>
+    public async Task<long> ReadAsync<THandler>(THandler handler, CancellationToken cancellationToken)
+        where THandler : class, ILineHandler
+    {
+        while (Drain(ref handler))
+        {
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return LineNumber;
     }
 
     public async ValueTask FillAsync(CancellationToken cancellationToken)

@@ -83,6 +83,9 @@ public sealed class StixTelemetryReader
         _options = options ?? StixTelemetryOptions.Default;
     }
 
+    /// <summary>The limits of the underlying <see cref="StixReader"/>.</summary>
+    internal StixReaderLimits Limits => _reader.Limits;
+
     /// <summary>Reads one document (a bundle, an object, or an array of them).</summary>
     /// <returns>The observations and errors, in document order.</returns>
     public IReadOnlyList<TelemetryRecord> ReadDocument(ReadOnlySpan<byte> utf8Json)

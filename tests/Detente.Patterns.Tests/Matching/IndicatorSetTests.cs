@@ -181,4 +181,40 @@ public sealed class IndicatorSetTests
         Assert.Empty(hits);
         Assert.Equal(7, error!.Position.LineNumber);
     }
+
+    [Fact]
+    public async Task A_stream_of_lines_is_matched_line_by_line_with_blank_long_and_malformed_lines_reported_or_skipped()
+    {
+        var keys = new FieldKeyTable();
+        var reader = new FlatEventReader(FlatLogMapping.Zeek, keys, new FlatLogOptions { MaxLineBytes = 300 });
+        var set = new IndicatorSet(keys);
+        set.Add(Make(1, "[ipv4-addr:value = '198.51.100.3']"));
+        string tooLong = "{\"ts\":1704164645,\"note\":\"" + new string('x', 400) + "\"}";
+        string text = $"{Conn}\r\n\n   \n{tooLong}\nnot json\n{Dns}\n{Conn}";
+        var hits = new List<IndicatorHit>();
+        var errors = new List<TelemetryError>();
+
+        FlatReadSummary summary = await set.MatchFlatAsync(reader, new MemoryStream(Encoding.UTF8.GetBytes(text)), hits.Add, errors.Add,
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(new FlatReadSummary(Lines: 7, Events: 3, Malformed: 2), summary);
+        Assert.Equal([1L, 7L], hits.Select(static h => h.Position.LineNumber!.Value));
+        Assert.Equal([0L, (long)Encoding.UTF8.GetByteCount($"{Conn}\r\n\n   \n{tooLong}\nnot json\n{Dns}\n")], hits.Select(static h => h.Position.ByteOffset!.Value));
+        Assert.Equal([4L, 5L], errors.Select(static e => e.Position.LineNumber!.Value));
+        Assert.Contains("longer than 300 bytes", errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_long_stream_reports_progress_every_65536_lines()
+    {
+        (IndicatorSet set, FlatEventReader reader) = Create();
+        byte[] text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(Conn + "\n", 140_000)));
+        var progress = new List<long>();
+
+        FlatReadSummary summary = await set.MatchFlatAsync(reader, new MemoryStream(text), static _ => { }, static _ => { }, progress.Add,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(140_000, summary.Events);
+        Assert.Equal([65_536L, 131_072L], progress);
+    }
 }

@@ -139,7 +139,7 @@ public sealed class MatcherEquivalenceTests
 
     private static string Id(int index) => $"indicator--00000000-0000-4000-8000-{index:D12}";
 
-    private static Indicator RandomIndicator(TelemetryGenerator t, int index, Random random)
+    internal static Indicator RandomIndicator(TelemetryGenerator t, int index, Random random)
     {
         string Pick(IReadOnlyList<string> pool) => pool[random.Next(pool.Count)];
         string Case(string hex) => random.Next(3) == 0 ? hex.ToUpperInvariant() : hex;
