@@ -302,6 +302,52 @@ public sealed class PsiEndpointTests
     }
 
     [Fact]
+    public async Task Malformed_session_requests_are_refused_with_400_and_open_nothing()
+    {
+        var recorder = new RecordingRecorder();
+        await using OpsNode node = await StartAsync(recorder);
+        string token = await PartnerAsync(node);
+        using var http = new HttpClient();
+        using HttpResponseMessage key = await SendAsync(http, node, token, HttpMethod.Get, "psi/key", null);
+        using JsonDocument epoch = JsonDocument.Parse(await key.Content.ReadAsStringAsync(Ct));
+        string e = epoch.RootElement.GetProperty("key_epoch").GetString()!;
+        string k = epoch.RootElement.GetProperty("key_commitment").GetString()!;
+        string[] bodies =
+        [
+            "", "not json", "[]", "{}",
+            $$"""{"set":"everything","mode":"intersection","size":2,"key_epoch":"{{e}}","key_commitment":"{{k}}"}""",
+            $$"""{"set":"indicators","mode":"union","size":2,"key_epoch":"{{e}}","key_commitment":"{{k}}"}""",
+            $$"""{"set":"indicators","mode":"intersection","size":-1,"key_epoch":"{{e}}","key_commitment":"{{k}}"}""",
+            $$"""{"set":"indicators","mode":"intersection","size":2.5,"key_epoch":"{{e}}","key_commitment":"{{k}}"}""",
+            $$"""{"set":"indicators","mode":"intersection","size":2,"key_epoch":"{{e.ToUpperInvariant()}}","key_commitment":"{{k}}"}""",
+            $$"""{"set":"indicators","mode":"intersection","size":2,"key_epoch":"{{e}}","key_commitment":"{{k[..62]}}zz"}""",
+            $$"""{"set":"indicators","mode":"intersection","size":2,"key_epoch":"{{e}}","key_commitment":"{{k}}","pad":"{{new string('x', 5000)}}"}""",
+        ];
+        foreach (string body in bodies)
+        {
+            using HttpResponseMessage response = await SendAsync(http, node, token, HttpMethod.Post, "psi/sessions", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, body);
+        }
+
+        Assert.Empty(recorder.Records);
+    }
+
+    [Fact]
+    public void Grants_parse_from_the_serve_flag_form_and_bad_ones_are_named()
+    {
+        (string Principal, PsiGrant Grant)? parsed = NodePsiOptions.ParseGrant("acme=indicators, sightings", out string? error);
+        Assert.Null(error);
+        Assert.Equal("acme", parsed!.Value.Principal);
+        Assert.Equal(2, parsed.Value.Grant.Sets.Count);
+        Assert.Equal(2, parsed.Value.Grant.Modes.Count);
+        foreach (string bad in new[] { "acme", "=indicators", "acme=", "acme=indicators,", "acme=Indicators", "acme=files" })
+        {
+            Assert.Null(NodePsiOptions.ParseGrant(bad, out error));
+            Assert.False(string.IsNullOrEmpty(error));
+        }
+    }
+
+    [Fact]
     public void Indicator_elements_come_only_from_simple_equality_patterns()
     {
         Assert.Equal("domain-name:evil.example", PsiSetBuilder.IndicatorElement(Indicator("[domain-name:value = 'Evil.Example']"))?.ToString());
