@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Detente.Node;
 using Detente.Psi;
 
 namespace Detente.Cli;
@@ -27,7 +28,85 @@ internal sealed partial class DetenteCli
         };
         local.SetAction((result, cancellationToken) => PsiLocalAsync(result.GetValue(initiator)!, result.GetValue(responder)!, result.GetValue(cardinality),
             result.GetValue(filterBits), result.GetValue(pad), cancellationToken));
-        return new Command("psi", "Private set intersection: learn what two sets share, and nothing else.") { local };
+        return new Command("psi", "Private set intersection: learn what two sets share, and nothing else.") { local, PsiRunCommand() };
+    }
+
+    private Command PsiRunCommand()
+    {
+        var file = new Argument<string>("FILE") { Description = "The local set: one element per line, as 'psi local' reads it ('-' for standard input)." };
+        var url = new Option<string>("--url") { Description = "The node's URL, e.g. https://taxii.example.org/.", Required = true };
+        var token = new Option<string>("--token") { Description = "An API token of a principal the node lets run PSI.", Required = true };
+        var set = new Option<string>("--set") { Description = "The node's set to intersect with: indicators or sightings.", Required = true };
+        set.AcceptOnlyFromAmong("indicators", "sightings");
+        var cardinality = new Option<bool>("--cardinality") { Description = "Learn only how many elements are common, not which." };
+        var run = new Command("run", "Run a private set intersection of FILE against a node's set: print the common elements (or their number, "
+            + "with --cardinality) on standard output, and sizes, bytes each way, the node's key and the time on standard error. The node records the session.")
+        {
+            file,
+            url,
+            token,
+            set,
+            cardinality,
+        };
+        run.SetAction((result, cancellationToken) => PsiRunAsync(result.GetValue(file)!, result.GetValue(url)!, result.GetValue(token)!, result.GetValue(set)!,
+            result.GetValue(cardinality), cancellationToken));
+        return run;
+    }
+
+    private async Task<int> PsiRunAsync(string path, string url, string token, string setName, bool cardinality, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out Uri? node) || (node.Scheme != Uri.UriSchemeHttps && node.Scheme != Uri.UriSchemeHttp))
+        {
+            await _stderr.WriteLineAsync("detente: --url is an absolute http:// or https:// URL");
+            return ExitCodes.Unusable;
+        }
+
+        NodePsiOptions.TryParseSet(setName, out PsiSetKind set);
+        List<PsiElement>? elements = await ReadSetAsync(path, cancellationToken);
+        if (elements is null)
+        {
+            return ExitCodes.Unusable;
+        }
+
+        PsiRunReport report;
+        try
+        {
+            using var http = new HttpClient();
+            report = await new PsiNodeClient(http, node, token, _timeProvider).RunAsync(elements, set, cardinality ? PsiMode.Cardinality : PsiMode.Intersection,
+                cancellationToken: cancellationToken);
+        }
+        catch (PsiException e)
+        {
+            await _stderr.WriteLineAsync($"detente: {e.Message}");
+            return ExitCodes.Unusable;
+        }
+        catch (HttpRequestException e)
+        {
+            await _stderr.WriteLineAsync($"detente: cannot reach {node}: {e.Message}");
+            return ExitCodes.Unusable;
+        }
+
+        if (cardinality)
+        {
+            await _stdout.WriteLineAsync(report.Result.Count.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            foreach (PsiElement element in report.Result.Intersection)
+            {
+                await _stdout.WriteLineAsync(element.ToString());
+            }
+        }
+
+        string mode = cardinality ? "cardinality" : "intersection";
+        await _stderr.WriteLineAsync(FormattableString.Invariant(
+            $"psi: {mode} {report.Result.Count} of local {report.InitiatorSetSize} and {setName} {report.ResponderSetSize} (session {report.SessionId})"));
+        await _stderr.WriteLineAsync(FormattableString.Invariant(
+            $"psi: node key {Convert.ToHexStringLower(report.KeyCommitment.Span)} (epoch {report.KeyEpoch}), {report.Blinding.ToString().ToLowerInvariant()} blinding"));
+        await _stderr.WriteLineAsync(FormattableString.Invariant($"psi: bytes sent {report.BytesSent}, received {report.BytesReceived}"));
+        await _stderr.WriteLineAsync(FormattableString.Invariant(
+            $"psi: ms precompute {report.Precompute.TotalMilliseconds:F0}, online {report.Online.TotalMilliseconds:F0}"));
+        return ExitCodes.Ok;
     }
 
     private async Task<int> PsiLocalAsync(string initiatorPath, string responderPath, bool cardinality, int? filterBits, int pad, CancellationToken cancellationToken)
@@ -77,7 +156,7 @@ internal sealed partial class DetenteCli
             $"psi: {mode} {report.Result.Count} of A {report.InitiatorSetSize} and B {report.ResponderSetSize}{filter}"));
         await _stderr.WriteLineAsync(FormattableString.Invariant($"psi: bytes A->B {report.BytesToResponder}, B->A {report.BytesToInitiator}"));
         await _stderr.WriteLineAsync(FormattableString.Invariant(
-            $"psi: ms prepare {report.Prepare.TotalMilliseconds:F0}, blind {report.Blind.TotalMilliseconds:F0}, evaluate {report.Evaluate.TotalMilliseconds:F0}, finalize {report.Finalize.TotalMilliseconds:F0}, compare {report.Compare.TotalMilliseconds:F0}, online {report.Online.TotalMilliseconds:F0}"));
+            $"psi: ms prepare {report.Prepare.TotalMilliseconds:F0}, precompute {report.Precompute.TotalMilliseconds:F0}, blind {report.Blind.TotalMilliseconds:F0}, evaluate {report.Evaluate.TotalMilliseconds:F0}, finalize {report.Finalize.TotalMilliseconds:F0}, compare {report.Compare.TotalMilliseconds:F0}, online {report.Online.TotalMilliseconds:F0}"));
         return ExitCodes.Ok;
     }
 

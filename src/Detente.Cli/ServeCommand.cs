@@ -40,6 +40,22 @@ internal sealed partial class DetenteCli
             Description = "Requests per second per principal (token bucket, burst twice that); 0 turns the limit off. Default: 1000.",
             DefaultValueFactory = static _ => NodeLimits.Default.RatePermits,
         };
+        var psiAllow = new Option<string[]>("--psi-allow")
+        {
+            Description = "Let a principal run private set intersection against the node's sets: PRINCIPAL=SET[,SET] with SET indicators or sightings "
+                + "(both modes). Repeat for each principal. Default: PSI off.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var psiMaxSet = new Option<int>("--psi-max-set")
+        {
+            Description = "The largest set an initiator may bring to one PSI session (413 beyond it). Default: " + NodePsiOptions.Off.MaxSetSize + ".",
+            DefaultValueFactory = static _ => NodePsiOptions.Off.MaxSetSize,
+        };
+        var psiRate = new Option<int>("--psi-sessions-per-hour")
+        {
+            Description = "PSI sessions one principal may open per hour (429 beyond it). Default: " + NodePsiOptions.Off.SessionsPerHour + ".",
+            DefaultValueFactory = static _ => NodePsiOptions.Off.SessionsPerHour,
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "The least level logged to standard error (Trace, Debug, Information, Warning, Error). Default: Information.",
@@ -56,6 +72,9 @@ internal sealed partial class DetenteCli
             tlsKey,
             publicMetrics,
             rate,
+            psiAllow,
+            psiMaxSet,
+            psiRate,
             logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -76,6 +95,12 @@ internal sealed partial class DetenteCli
                 return ExitCodes.Unusable;
             }
 
+            NodePsiOptions? psi = await PsiOptionsAsync(result.GetValue(psiAllow) ?? [], result.GetValue(psiMaxSet), result.GetValue(psiRate));
+            if (psi is null)
+            {
+                return ExitCodes.Unusable;
+            }
+
             var settings = new NodeServeSettings
             {
                 DataFolder = result.GetValue(data)!,
@@ -87,10 +112,38 @@ internal sealed partial class DetenteCli
                 PublicMetrics = result.GetValue(publicMetrics),
                 Limits = NodeLimits.Default with { RatePermits = permits, RateBurst = Math.Max(1, permits * 2) },
                 LogLevel = result.GetValue(logLevel),
+                Psi = psi,
             };
             return await ServeAsync(settings, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>The PSI settings of <c>serve</c>'s flags; null (with the reason on standard error) when they are not usable.</summary>
+    private async Task<NodePsiOptions?> PsiOptionsAsync(string[] grants, int maxSet, int perHour)
+    {
+        if (maxSet < 1 || perHour < 1)
+        {
+            await _stderr.WriteLineAsync("detente: --psi-max-set and --psi-sessions-per-hour are 1 or more.");
+            return null;
+        }
+
+        var parsed = new Dictionary<string, PsiGrant>(StringComparer.Ordinal);
+        foreach (string text in grants)
+        {
+            if (NodePsiOptions.ParseGrant(text, out string? error) is not (string principal, PsiGrant grant))
+            {
+                await _stderr.WriteLineAsync("detente: --psi-allow " + error);
+                return null;
+            }
+
+            // A principal named twice gets the union of its sets.
+            parsed[principal] = parsed.TryGetValue(principal, out PsiGrant? earlier)
+                ? grant with { Sets = new HashSet<PsiSetKind>(earlier.Sets.Concat(grant.Sets)) }
+                : grant;
+        }
+
+        return new NodePsiOptions { Grants = parsed, MaxSetSize = maxSet, SessionsPerHour = perHour };
     }
 
     private async Task<int> ServeAsync(NodeServeSettings settings, CancellationToken cancellationToken)

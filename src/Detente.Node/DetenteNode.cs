@@ -42,6 +42,7 @@ public static class DetenteNode
         ObjectEndpoints.AddServices(builder.Services, egressPolicy);
         builder.Services.AddSingleton<NodeMetrics>();
         builder.Services.AddSingleton(_ => new PrincipalRateLimiter(options.Limits));
+        PsiEndpoints.AddServices(builder.Services, options.Psi);
         WebApplication app = builder.Build();
         app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<TaxiiErrorMiddleware>();
@@ -57,6 +58,7 @@ public static class DetenteNode
         });
         MetricsEndpoint.Map(app);
         TaxiiEndpoints.Map(app);
+        PsiEndpoints.Map(app);
         return app;
     }
 }

@@ -37,6 +37,9 @@ public sealed record NodeOptions
     /// sharing) and rebuilds its policy. Default 2 seconds.</summary>
     public TimeSpan SharingRefreshInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Who may run private set intersection against which of the node's sets, caps and rate. Default <see cref="NodePsiOptions.Off"/>.</summary>
+    public NodePsiOptions Psi { get; init; } = NodePsiOptions.Off;
+
     /// <summary>The absolute URL of the API root named <paramref name="name"/> under <paramref name="publicUrl"/>:
     /// <c>{publicUrl}taxii2/{name}/</c>.</summary>
     public static Uri ApiRootUrl(Uri publicUrl, string name)

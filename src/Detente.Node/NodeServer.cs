@@ -34,6 +34,9 @@ public sealed record NodeServeSettings
     /// <summary>The node's limits.</summary>
     public NodeLimits Limits { get; init; } = NodeLimits.Default;
 
+    /// <summary>Private set intersection: grants, caps, rate. Default off.</summary>
+    public NodePsiOptions Psi { get; init; } = NodePsiOptions.Off;
+
     /// <summary>The least level written to the log. Default <see cref="LogLevel.Information"/> (the access log).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
@@ -93,6 +96,7 @@ public static class NodeServer
                 Limits = settings.Limits,
                 Tls = tls,
                 PublicMetrics = settings.PublicMetrics,
+                Psi = settings.Psi,
             };
             IStore store = await NodeAdmin.OpenStoreAsync(folder.Path, settings.PostgresConnectionString, clock, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);

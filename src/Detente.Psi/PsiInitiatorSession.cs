@@ -10,8 +10,9 @@ namespace Detente.Psi;
 /// tags, reads the responder's tags (or their Golomb-compressed set) and compares.
 /// </summary>
 /// <remarks>
-/// Intersection mode blinds each element with its own random scalar (RFC 9497 Blind) and keeps the inverses of the
-/// chunks not yet answered (32 bytes per element in flight). Cardinality mode blinds every element with one scalar,
+/// Intersection mode blinds each element either additively with precomputed <see cref="PsiBlinds"/> (H(x) + r·B,
+/// unblinded with − r·K: no scalar multiplication online) or multiplicatively with its own random scalar (RFC 9497
+/// Blind), keeping the inverses of the chunks not yet answered (32 bytes per element in flight). Cardinality mode blinds every element with one scalar,
 /// since the answers come back shuffled. Memory besides the elements: 16 bytes per element for its tag and 16 per
 /// responder tag (or the compressed set, about (P + 1.5) bits per responder element).
 /// </remarks>
@@ -27,6 +28,8 @@ public sealed class PsiInitiatorSession
     private readonly byte[] _blind = new byte[Ristretto255.ScalarLength];
     private readonly byte[] _inverse = new byte[Ristretto255.ScalarLength];
     private readonly int _responderSetSize;
+    private readonly PsiBlinds? _additive;
+    private readonly int _additiveOffset;
     private int _blindSequence;
     private int _sent;
     private int _evaluatedSequence;
@@ -101,8 +104,33 @@ public sealed class PsiInitiatorSession
         }
     }
 
+    /// <summary>
+    /// Starts an intersection-mode session with additive blinding: each element is blinded with the next unused pair of
+    /// <paramref name="blinds"/>, computed for the responder's public key of this key epoch.
+    /// </summary>
+    /// <param name="sessionId">The session id; every chunk in and out carries it.</param>
+    /// <param name="keyContext">The responder's key epoch id (the DST names it).</param>
+    /// <param name="elements">The initiator's set; duplicates are removed.</param>
+    /// <param name="responderSetSize">The responder's announced (padded) set size.</param>
+    /// <param name="blinds">Pairs (r·B, r·K) for the responder's key K; the session takes <see cref="SetSize"/> of them.</param>
+    /// <param name="options">Limits, padding and tuning.</param>
+    /// <exception cref="PsiException">A set is larger than <see cref="PsiOptions.MaxSetSize"/>, or too few blinds remain.</exception>
+    /// <remarks>The caller checks that <see cref="PsiBlinds.ResponderPublicKey"/> is the key the responder announced for
+    /// the session; with another key the result is empty, not a leak.</remarks>
+    public PsiInitiatorSession(PsiSessionId sessionId, PsiSessionId keyContext, IReadOnlyList<PsiElement> elements, int responderSetSize, PsiBlinds blinds,
+        PsiOptions? options = null)
+        : this(sessionId, keyContext, PsiMode.Intersection, elements, responderSetSize, options)
+    {
+        ArgumentNullException.ThrowIfNull(blinds);
+        _additiveOffset = blinds.Take(_inputs.Length);
+        _additive = blinds;
+    }
+
     /// <summary>The session id.</summary>
     public PsiSessionId SessionId { get; }
+
+    /// <summary>How this session blinds its elements.</summary>
+    public PsiBlinding Blinding => _additive is null ? PsiBlinding.Multiplicative : PsiBlinding.Additive;
 
     /// <summary>The set size the responder sees (after removing duplicates and padding).</summary>
     public int SetSize => _inputs.Length;
@@ -126,13 +154,31 @@ public sealed class PsiInitiatorSession
         int offset = _sent;
         int count = Math.Min(_options.ChunkSize, _inputs.Length - offset);
         byte[] blinded = new byte[count * Ristretto255.ElementLength];
-        byte[]? inverses = _mode == PsiMode.Intersection ? new byte[count * Ristretto255.ScalarLength] : null;
-        byte[]? blinds = _mode == PsiMode.Intersection ? new byte[count * Ristretto255.ScalarLength] : null;
+        bool multiplicative = _mode == PsiMode.Intersection && _additive is null;
+        byte[]? inverses = multiplicative ? new byte[count * Ristretto255.ScalarLength] : null;
+        byte[]? blinds = multiplicative ? new byte[count * Ristretto255.ScalarLength] : null;
         PsiElement[] inputs = _inputs;
         Oprf oprf = _oprf;
         byte[] sessionBlind = _blind;
+        PsiBlinds? additive = _additive;
+        int pair = _additiveOffset + offset;
         int bad = Batch.Run(count, _options.Parallelism, (start, end) =>
         {
+            if (additive is not null)
+            {
+                Span<byte> point = stackalloc byte[Ristretto255.ElementLength];
+                for (int i = start; i < end; i++)
+                {
+                    oprf.HashToGroup(inputs[offset + i].Utf8, point);
+                    if (!Ristretto255.TryAdd(point, additive.Mask(pair + i), blinded.AsSpan(i * Ristretto255.ElementLength, Ristretto255.ElementLength)))
+                    {
+                        return i;
+                    }
+                }
+
+                return -1;
+            }
+
             Span<byte> hashed = stackalloc byte[Ristretto255.ElementLength];
             for (int i = start; i < end; i++)
             {
@@ -161,10 +207,11 @@ public sealed class PsiInitiatorSession
             CryptographicOperations.ZeroMemory(blinds);
         }
 
+        additive?.WipeMasks(pair, count);
         if (bad >= 0)
         {
             _failed = true;
-            throw new PsiException($"Element {offset + bad} hashes to the identity element.", offset + bad);
+            throw new PsiException($"Element {offset + bad} hashes to the identity element (or its blinded form is the identity).", offset + bad);
         }
 
         if (inverses is not null)
@@ -188,7 +235,7 @@ public sealed class PsiInitiatorSession
             PsiChunkHeader header = PsiChunk.ReadWhole(frame, out ReadOnlySpan<byte> payload);
             PsiResponderSession.CheckHeader(header, PsiChunkKind.Evaluated, SessionId, _evaluatedSequence, _evaluated, _inputs.Length);
             byte[]? inverses = null;
-            if (_mode == PsiMode.Intersection)
+            if (_mode == PsiMode.Intersection && _additive is null)
             {
                 if (!_inverses.Remove(header.Sequence, out inverses) || inverses.Length != header.Count * Ristretto255.ScalarLength)
                 {
@@ -206,11 +253,26 @@ public sealed class PsiInitiatorSession
             UInt128[] tags = _tags;
             byte[] sessionInverse = _inverse;
             PsiMode mode = _mode;
+            PsiBlinds? additive = _additive;
+            int pair = _additiveOffset + offset;
             int bad = Batch.Run(header.Count, _options.Parallelism, (start, end) =>
             {
                 Span<byte> unblinded = stackalloc byte[Ristretto255.ElementLength];
                 for (int i = start; i < end; i++)
                 {
+                    if (additive is not null)
+                    {
+                        // E − r·K = k·H(x); the identity (whose encoding is all zeros) is refused as from any peer.
+                        ReadOnlySpan<byte> answer = evaluated.AsSpan(i * Ristretto255.ElementLength, Ristretto255.ElementLength);
+                        if (Ristretto255.IsZero(answer) || !Ristretto255.TrySubtract(answer, additive.Unmask(pair + i), unblinded))
+                        {
+                            return i;
+                        }
+
+                        tags[offset + i] = PsiTags.Intersection(inputs[offset + i].Utf8, unblinded);
+                        continue;
+                    }
+
                     ReadOnlySpan<byte> inverse = inverses is null ? sessionInverse : inverses.AsSpan(i * Ristretto255.ScalarLength, Ristretto255.ScalarLength);
                     if (!Ristretto255.TryMultiply(inverse, evaluated.AsSpan(i * Ristretto255.ElementLength, Ristretto255.ElementLength), unblinded))
                     {
@@ -229,6 +291,7 @@ public sealed class PsiInitiatorSession
                 CryptographicOperations.ZeroMemory(inverses);
             }
 
+            additive?.WipeUnmasks(pair, header.Count);
             if (bad >= 0)
             {
                 PsiResponderSession.ThrowBadElement("evaluated", offset + bad);

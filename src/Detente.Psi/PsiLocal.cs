@@ -7,6 +7,7 @@ namespace Detente.Psi;
 /// <param name="InitiatorSetSize">The initiator's set size as the responder saw it (distinct, padded).</param>
 /// <param name="ResponderSetSize">The responder's set size as the initiator saw it (distinct, padded).</param>
 /// <param name="Prepare">Responder: evaluate its set under a fresh key (once per key epoch).</param>
+/// <param name="Precompute">Initiator: the additive blinds (r·B, r·K) for the responder's key (once per key epoch; zero for multiplicative blinding).</param>
 /// <param name="Blind">Initiator: hash to the group and blind.</param>
 /// <param name="Evaluate">Responder: multiply by its key (and shuffle, in cardinality mode).</param>
 /// <param name="Finalize">Initiator: unblind and hash into tags.</param>
@@ -18,6 +19,7 @@ public sealed record PsiLocalReport(
     int InitiatorSetSize,
     int ResponderSetSize,
     TimeSpan Prepare,
+    TimeSpan Precompute,
     TimeSpan Blind,
     TimeSpan Evaluate,
     TimeSpan Finalize,
@@ -25,7 +27,7 @@ public sealed record PsiLocalReport(
     long BytesToResponder,
     long BytesToInitiator)
 {
-    /// <summary>Everything after preparation.</summary>
+    /// <summary>Everything after preparation and precomputation.</summary>
     public TimeSpan Online => Blind + Evaluate + Finalize + Compare;
 }
 
@@ -45,9 +47,12 @@ public static class PsiLocal
     /// <param name="initiatorOptions">The initiator's options (padding, chunk size, threads).</param>
     /// <param name="responderOptions">The responder's options.</param>
     /// <param name="timeProvider">Clock for the phase times.</param>
+    /// <param name="blinding">How the initiator blinds in intersection mode; cardinality mode always blinds multiplicatively
+    /// with one scalar (the answers come back shuffled, so per-element blinds could not be matched to them).</param>
     /// <exception cref="PsiException">A set exceeds a limit.</exception>
     public static PsiLocalReport Run(IReadOnlyList<PsiElement> initiator, IReadOnlyList<PsiElement> responder, PsiMode mode, int? filterBits = null,
-        PsiOptions? initiatorOptions = null, PsiOptions? responderOptions = null, TimeProvider? timeProvider = null)
+        PsiOptions? initiatorOptions = null, PsiOptions? responderOptions = null, TimeProvider? timeProvider = null,
+        PsiBlinding blinding = PsiBlinding.Additive)
     {
         ArgumentNullException.ThrowIfNull(initiator);
         ArgumentNullException.ThrowIfNull(responder);
@@ -59,8 +64,17 @@ public static class PsiLocal
         PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, sessionId, responder, responderOptions);
         TimeSpan prepare = clock.GetElapsedTime(start);
 
+        // The local run is its own key epoch: the session id serves as the epoch id.
         start = clock.GetTimestamp();
-        var initiatorSession = new PsiInitiatorSession(sessionId, mode, initiator, prepared.Count, initiatorOptions);
+        using PsiBlinds? blinds = mode == PsiMode.Intersection && blinding == PsiBlinding.Additive
+            ? PsiBlinds.Precompute(key.PublicKey, Math.Max(new HashSet<PsiElement>(initiator).Count, initiatorOptions?.PadTo ?? 0), initiatorOptions)
+            : null;
+        TimeSpan precompute = clock.GetElapsedTime(start);
+
+        start = clock.GetTimestamp();
+        PsiInitiatorSession initiatorSession = blinds is null
+            ? new PsiInitiatorSession(sessionId, mode, initiator, prepared.Count, initiatorOptions)
+            : new PsiInitiatorSession(sessionId, sessionId, initiator, prepared.Count, blinds, initiatorOptions);
         var responderSession = new PsiResponderSession(prepared, sessionId, mode, initiatorSession.SetSize, responderOptions);
         TimeSpan blind = clock.GetElapsedTime(start);
         TimeSpan evaluate = TimeSpan.Zero;
@@ -112,7 +126,7 @@ public static class PsiLocal
 
         PsiResult result = initiatorSession.Complete();
         TimeSpan compare = clock.GetElapsedTime(start);
-        return new PsiLocalReport(result, initiatorSession.SetSize, prepared.Count, prepare, blind, evaluate, finalize, compare, toResponder, toInitiator);
+        return new PsiLocalReport(result, initiatorSession.SetSize, prepared.Count, prepare, precompute, blind, evaluate, finalize, compare, toResponder, toInitiator);
     }
 
     private delegate void FrameReader(ReadOnlySpan<byte> frame);

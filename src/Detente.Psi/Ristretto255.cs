@@ -71,6 +71,26 @@ internal static class Ristretto255
         }
     }
 
+    /// <summary>
+    /// <paramref name="result"/> = <paramref name="p"/> + <paramref name="q"/>; false when either is not a canonical
+    /// encoding or the sum is the identity.
+    /// </summary>
+    public static bool TryAdd(ReadOnlySpan<byte> p, ReadOnlySpan<byte> q, Span<byte> result)
+    {
+        CheckLength(result, ElementLength);
+        return p.Length == ElementLength && q.Length == ElementLength && Sodium.Add(result, p, q) == 0 && !IsZero(result);
+    }
+
+    /// <summary>
+    /// <paramref name="result"/> = <paramref name="p"/> − <paramref name="q"/>; false when either is not a canonical
+    /// encoding or the difference is the identity.
+    /// </summary>
+    public static bool TrySubtract(ReadOnlySpan<byte> p, ReadOnlySpan<byte> q, Span<byte> result)
+    {
+        CheckLength(result, ElementLength);
+        return p.Length == ElementLength && q.Length == ElementLength && Sodium.Sub(result, p, q) == 0 && !IsZero(result);
+    }
+
     /// <summary>A uniformly random non-zero scalar from libsodium's CSPRNG.</summary>
     public static void RandomScalar(Span<byte> scalar)
     {

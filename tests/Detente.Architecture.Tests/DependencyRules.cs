@@ -17,7 +17,7 @@ public sealed class DependencyRules
         ["Detente.Storage.Sqlite"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Storage.Postgres"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Psi"] = ["Detente.Stix"],
-        ["Detente.Node"] = ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"],
+        ["Detente.Node"] = ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Psi", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"],
         ["detente"] = ["Detente.Stix", "Detente.Patterns", "Detente.Node", "Detente.Storage", "Detente.Psi"],
     };
 

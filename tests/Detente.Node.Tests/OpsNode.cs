@@ -41,7 +41,8 @@ internal sealed class OpsNode : IAsyncDisposable
 
     public ManualTimeProvider Clock { get; }
 
-    public static async Task<OpsNode> StartAsync(Func<NodeOptions, NodeOptions>? configure = null, string url = "http://127.0.0.1:0")
+    public static async Task<OpsNode> StartAsync(Func<NodeOptions, NodeOptions>? configure = null, string url = "http://127.0.0.1:0",
+        IEgressPolicy? egressPolicy = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "detente-ops-" + Guid.NewGuid().ToString("N"));
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -54,7 +55,7 @@ internal sealed class OpsNode : IAsyncDisposable
         {
             logging.SetMinimumLevel(LogLevel.Information);
             logging.AddProvider(log);
-        });
+        }, egressPolicy);
         await app.StartAsync(TestContext.Current.CancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new OpsNode(folder, store, app, new Uri(address + "/"), bootstrap.AdminToken!, bootstrap.DefaultCollectionId!.Value, log, clock);

@@ -8,8 +8,8 @@ namespace Detente.Benchmarks.Psi;
 
 /// <summary>
 /// The end-to-end PSI benchmark, as a console mode (a run of 10^6 × 10^6 takes minutes, too long for BenchmarkDotNet):
-/// <c>psi COUNT [--cardinality] [--filter-bits P] [--runs N]</c> first measures the scalar multiplication rate on one and
-/// on all cores, then runs both sides of a session over two seeded sets of COUNT elements that share half, and prints
+/// <c>psi COUNT [--cardinality] [--multiplicative] [--filter-bits P] [--runs N]</c> first measures the rates of variable-base
+/// and fixed-base scalar multiplication and of point addition on one and on all cores, then runs both sides of a session over two seeded sets of COUNT elements that share half, and prints
 /// the time per phase, the bytes each way and the peak working set.
 /// </summary>
 public static class PsiRun
@@ -18,15 +18,20 @@ public static class PsiRun
     {
         int count = int.Parse(args[0], CultureInfo.InvariantCulture);
         bool cardinality = args.Contains("--cardinality");
+        PsiBlinding blinding = args.Contains("--multiplicative") ? PsiBlinding.Multiplicative : PsiBlinding.Additive;
         int? filterBits = Option(args, "--filter-bits");
         int runs = Option(args, "--runs") ?? 1;
 
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {LoadAverage()}");
-        double one = ScalarMultRate(1);
-        double all = ScalarMultRate(Environment.ProcessorCount);
-        Console.WriteLine(FormattableString.Invariant($"scalar multiplications/s: one core {one:F0}, {Environment.ProcessorCount} cores {all:F0}"));
+        double one = Rate(1, Operation.Variable);
+        double all = Rate(Environment.ProcessorCount, Operation.Variable);
+        double baseOne = Rate(1, Operation.Fixed);
+        double baseAll = Rate(Environment.ProcessorCount, Operation.Fixed);
+        double addAll = Rate(Environment.ProcessorCount, Operation.Add);
         Console.WriteLine(FormattableString.Invariant(
-            $"floor for {count} x {count}: prepare {count / all:F1} s (1 mult/element), online {3.0 * count / all:F1} s (3 mults/element: blind, evaluate, unblind)"));
+            $"per second: variable-base multiplications one core {one:F0}, {Environment.ProcessorCount} cores {all:F0}; fixed-base one core {baseOne:F0}, {Environment.ProcessorCount} cores {baseAll:F0}; additions {Environment.ProcessorCount} cores {addAll:F0}"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"floor for {count} x {count}: prepare {count / all:F1} s (1 mult/element); additive: precompute {(count / all) + (count / baseAll):F1} s (1 variable + 1 fixed), online {count / all:F1} s (1 mult/element); multiplicative: online {3.0 * count / all:F1} s (3 mults/element)"));
 
         List<PsiElement> a = Elements(0, count);
         List<PsiElement> b = Elements(count / 2, count);
@@ -34,7 +39,7 @@ public static class PsiRun
         for (int run = 0; run < runs; run++)
         {
             var wall = Stopwatch.StartNew();
-            PsiLocalReport report = PsiLocal.Run(a, b, cardinality ? PsiMode.Cardinality : PsiMode.Intersection, filterBits, options, options);
+            PsiLocalReport report = PsiLocal.Run(a, b, cardinality ? PsiMode.Cardinality : PsiMode.Intersection, filterBits, options, options, blinding: blinding);
             wall.Stop();
             if (report.Result.Count != count - (count / 2))
             {
@@ -42,9 +47,9 @@ public static class PsiRun
                 return 1;
             }
 
-            string mode = (cardinality ? "cardinality" : "intersection") + (filterBits is int p ? $" filter P={p}" : string.Empty);
+            string mode = (cardinality ? "cardinality" : "intersection " + blinding.ToString().ToLowerInvariant()) + (filterBits is int p ? $" filter P={p}" : string.Empty);
             Console.WriteLine(FormattableString.Invariant(
-                $"run {run + 1}: {mode} {count} x {count}, common {report.Result.Count}; prepare {report.Prepare.TotalSeconds:F1} s, blind {report.Blind.TotalSeconds:F1} s, evaluate {report.Evaluate.TotalSeconds:F1} s, finalize {report.Finalize.TotalSeconds:F1} s, compare {report.Compare.TotalSeconds:F2} s, online {report.Online.TotalSeconds:F1} s, wall {wall.Elapsed.TotalSeconds:F1} s; bytes A->B {report.BytesToResponder / 1e6:F1} MB, B->A {report.BytesToInitiator / 1e6:F1} MB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; load {LoadAverage()}"));
+                $"run {run + 1}: {mode} {count} x {count}, common {report.Result.Count}; prepare {report.Prepare.TotalSeconds:F1} s, precompute {report.Precompute.TotalSeconds:F1} s, blind {report.Blind.TotalSeconds:F1} s, evaluate {report.Evaluate.TotalSeconds:F1} s, finalize {report.Finalize.TotalSeconds:F1} s, compare {report.Compare.TotalSeconds:F2} s, online {report.Online.TotalSeconds:F1} s, wall {wall.Elapsed.TotalSeconds:F1} s; bytes A->B {report.BytesToResponder / 1e6:F1} MB, B->A {report.BytesToInitiator / 1e6:F1} MB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; load {LoadAverage()}"));
         }
 
         return 0;
@@ -68,8 +73,15 @@ public static class PsiRun
         return elements;
     }
 
-    /// <summary>ristretto255 scalar multiplications per second on <paramref name="threads"/> threads, over two seconds.</summary>
-    private static double ScalarMultRate(int threads)
+    private enum Operation
+    {
+        Variable,
+        Fixed,
+        Add,
+    }
+
+    /// <summary>ristretto255 operations per second on <paramref name="threads"/> threads, over two seconds.</summary>
+    private static double Rate(int threads, Operation operation)
     {
         using PsiKey key = PsiKey.Generate();
         long total = 0;
@@ -79,12 +91,25 @@ public static class PsiRun
             Span<byte> point = stackalloc byte[32];
             Oprf.Rfc9497.HashToGroup("benchmark"u8, point);
             Span<byte> result = stackalloc byte[32];
+            Span<byte> scalar = stackalloc byte[32];
+            Ristretto255.RandomScalar(scalar);
             long done = 0;
             while (watch.Elapsed < TimeSpan.FromSeconds(2))
             {
                 for (int i = 0; i < 100; i++)
                 {
-                    Oprf.TryBlindEvaluate(key, point, result);
+                    switch (operation)
+                    {
+                        case Operation.Variable:
+                            Oprf.TryBlindEvaluate(key, point, result);
+                            break;
+                        case Operation.Fixed:
+                            Ristretto255.MultiplyBase(scalar, result);
+                            break;
+                        default:
+                            Ristretto255.TryAdd(point, key.PublicKey, result);
+                            break;
+                    }
                 }
 
                 done += 100;

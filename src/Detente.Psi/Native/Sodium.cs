@@ -5,7 +5,7 @@ namespace Detente.Psi.Native;
 
 /// <summary>
 /// The few libsodium functions the PSI protocol uses: ristretto255 hash-to-group, point validation, scalar
-/// multiplication and scalar arithmetic. Every function takes spans of fixed length, checked by the callers in
+/// multiplication, point addition and subtraction, and scalar arithmetic. Every function takes spans of fixed length, checked by the callers in
 /// <see cref="Ristretto255"/>; nothing here allocates.
 /// </summary>
 /// <remarks>The native library is the one the <c>libsodium</c> NuGet package ships (NSec uses the same one).</remarks>
@@ -32,6 +32,14 @@ internal static partial class Sodium
     [LibraryImport(Library, EntryPoint = "crypto_scalarmult_ristretto255_base")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int ScalarMultBase(Span<byte> result, ReadOnlySpan<byte> scalar);
+
+    [LibraryImport(Library, EntryPoint = "crypto_core_ristretto255_add")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int Add(Span<byte> result, ReadOnlySpan<byte> p, ReadOnlySpan<byte> q);
+
+    [LibraryImport(Library, EntryPoint = "crypto_core_ristretto255_sub")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int Sub(Span<byte> result, ReadOnlySpan<byte> p, ReadOnlySpan<byte> q);
 
     [LibraryImport(Library, EntryPoint = "crypto_core_ristretto255_scalar_random")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

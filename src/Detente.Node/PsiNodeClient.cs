@@ -1,0 +1,219 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Detente.Psi;
+
+namespace Detente.Node;
+
+/// <summary>What an initiator got from a PSI session with a node.</summary>
+/// <param name="Result">The intersection (or its size).</param>
+/// <param name="SessionId">The session id the node gave.</param>
+/// <param name="InitiatorSetSize">The set size the node saw.</param>
+/// <param name="ResponderSetSize">The node's set size.</param>
+/// <param name="KeyEpoch">The node's key epoch.</param>
+/// <param name="KeyCommitment">The node's public key K of that epoch (the key commitment the node's record names).</param>
+/// <param name="Blinding">How the elements were blinded.</param>
+/// <param name="Precompute">Time to precompute the additive blinds (zero for multiplicative blinding).</param>
+/// <param name="Online">Time from opening the session to comparing.</param>
+/// <param name="BytesSent">Chunk bytes sent to the node.</param>
+/// <param name="BytesReceived">Chunk bytes received from the node.</param>
+public sealed record PsiRunReport(PsiResult Result, PsiSessionId SessionId, int InitiatorSetSize, int ResponderSetSize, PsiSessionId KeyEpoch,
+    ReadOnlyMemory<byte> KeyCommitment, PsiBlinding Blinding, TimeSpan Precompute, TimeSpan Online, long BytesSent, long BytesReceived);
+
+/// <summary>
+/// The initiator's side of a PSI session with a node over HTTP (<c>detente psi run</c>): fetches the node's key for the
+/// epoch, precomputes additive blinds for it (intersection mode), opens a session, sends one Blinded chunk per request,
+/// unblinds the answers, fetches the node's tags, compares and closes the session. Any refusal of the node or
+/// malformed answer ends the session (it is closed on the node) with a <see cref="PsiException"/>.
+/// </summary>
+/// <param name="http">The client; its base address is not used.</param>
+/// <param name="node">The node's URL (scheme, host, port; the PSI routes are under <c>/psi/</c>).</param>
+/// <param name="token">The API token to authenticate with.</param>
+/// <param name="timeProvider">Clock for the phase times; the system clock when null.</param>
+public sealed class PsiNodeClient(HttpClient http, Uri node, string token, TimeProvider? timeProvider = null)
+{
+    private readonly TimeProvider _clock = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Runs a session of <paramref name="elements"/> against the node's <paramref name="set"/>.</summary>
+    /// <exception cref="PsiException">The node refused (its TAXII error's title and description are in the message), or
+    /// answered with a malformed chunk, a wrong key or a size other than announced.</exception>
+    /// <exception cref="HttpRequestException">The node could not be reached.</exception>
+    public async Task<PsiRunReport> RunAsync(IReadOnlyList<PsiElement> elements, PsiSetKind set, PsiMode mode, PsiOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(elements);
+        options ??= new PsiOptions();
+        int size = Math.Max(new HashSet<PsiElement>(elements).Count, options.PadTo);
+
+        using JsonDocument key = await SendJsonAsync(HttpMethod.Get, "psi/key", null, cancellationToken).ConfigureAwait(false);
+        PsiSessionId epoch = PsiSessionId.Parse(key.RootElement.GetProperty("key_epoch").GetString()!);
+        byte[] commitment = Convert.FromHexString(key.RootElement.GetProperty("key_commitment").GetString()!);
+
+        long start = _clock.GetTimestamp();
+        using PsiBlinds? blinds = mode == PsiMode.Intersection ? PsiBlinds.Precompute(commitment, size, options) : null;
+        TimeSpan precompute = _clock.GetElapsedTime(start);
+
+        start = _clock.GetTimestamp();
+        string request = SessionRequest(set, mode, size, epoch, commitment);
+        using JsonDocument opened = await SendJsonAsync(HttpMethod.Post, "psi/sessions", request, cancellationToken).ConfigureAwait(false);
+        JsonElement answer = opened.RootElement;
+        PsiSessionId sessionId = PsiSessionId.Parse(answer.GetProperty("session_id").GetString()!);
+        int responderSize = answer.GetProperty("responder_set_size").GetInt32();
+        if (!Convert.FromHexString(answer.GetProperty("key_commitment").GetString()!).AsSpan().SequenceEqual(commitment))
+        {
+            await CloseQuietlyAsync(sessionId).ConfigureAwait(false);
+            throw new PsiException("The node opened the session with another key than it published for the epoch.");
+        }
+
+        long sent = 0;
+        long received = 0;
+        try
+        {
+            PsiInitiatorSession session = blinds is null
+                ? new PsiInitiatorSession(sessionId, epoch, mode, elements, responderSize, options)
+                : new PsiInitiatorSession(sessionId, epoch, elements, responderSize, blinds, options);
+            var frame = new ArrayBufferWriter<byte>();
+            while (session.TryWriteBlinded(frame))
+            {
+                sent += frame.WrittenCount;
+                byte[] evaluated = await SendFramesAsync(HttpMethod.Post, $"psi/sessions/{sessionId}/blinded", frame.WrittenMemory, cancellationToken)
+                    .ConfigureAwait(false);
+                received += evaluated.Length;
+                ForEachFrame(evaluated, session.ReadEvaluated);
+                frame.ResetWrittenCount();
+            }
+
+            byte[] tags = await SendFramesAsync(HttpMethod.Get, $"psi/sessions/{sessionId}/tags", null, cancellationToken).ConfigureAwait(false);
+            received += tags.Length;
+            ForEachFrame(tags, session.ReadResponder);
+            PsiResult result = session.Complete();
+            await SendAsync(HttpMethod.Delete, $"psi/sessions/{sessionId}", null, null, cancellationToken).ConfigureAwait(false);
+            return new PsiRunReport(result, sessionId, session.SetSize, responderSize, epoch, commitment,
+                blinds is null ? PsiBlinding.Multiplicative : PsiBlinding.Additive, precompute, _clock.GetElapsedTime(start), sent, received);
+        }
+        catch (Exception e) when (e is PsiException or InvalidOperationException)
+        {
+            await CloseQuietlyAsync(sessionId).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static string SessionRequest(PsiSetKind set, PsiMode mode, int size, PsiSessionId epoch, byte[] commitment)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("set", NodePsiOptions.SetName(set));
+            writer.WriteString("mode", mode == PsiMode.Intersection ? "intersection" : "cardinality");
+            writer.WriteNumber("size", size);
+            writer.WriteString("key_epoch", epoch.ToString());
+            writer.WriteString("key_commitment", Convert.ToHexStringLower(commitment));
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    private async Task CloseQuietlyAsync(PsiSessionId sessionId)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(node, $"psi/sessions/{sessionId}"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using HttpResponseMessage response = await http.SendAsync(request, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            // The node ends an idle session by itself.
+        }
+    }
+
+    private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
+    {
+        byte[] body = await SendAsync(method, path, json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"), "application/json",
+            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new PsiException($"The node's answer to {path} is not JSON: {e.Message}");
+        }
+    }
+
+    private Task<byte[]> SendFramesAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? frames, CancellationToken cancellationToken)
+    {
+        ByteArrayContent? content = null;
+        if (frames is ReadOnlyMemory<byte> bytes)
+        {
+            content = new ByteArrayContent(bytes.ToArray());
+            content.Headers.ContentType = new MediaTypeHeaderValue(PsiEndpoints.OctetStream);
+        }
+
+        return SendAsync(method, path, content, PsiEndpoints.OctetStream, cancellationToken);
+    }
+
+    private async Task<byte[]> SendAsync(HttpMethod method, string path, HttpContent? content, string? accept, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(node, path)) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (accept is not null)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+        }
+
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new PsiException(Refusal(response, body));
+        }
+
+        return body;
+    }
+
+    /// <summary>"the node refused: 429 PSI rate limit: … (retry after 3600 s)" from a TAXII error.</summary>
+    private static string Refusal(HttpResponseMessage response, byte[] body)
+    {
+        string title = response.ReasonPhrase ?? "error";
+        string? description = null;
+        try
+        {
+            using JsonDocument error = JsonDocument.Parse(body);
+            if (error.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                title = error.RootElement.TryGetProperty("title", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : title;
+                description = error.RootElement.TryGetProperty("description", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a TAXII error: the status says enough.
+        }
+
+        string retry = response.Headers.RetryAfter?.Delta is TimeSpan delta
+            ? string.Create(CultureInfo.InvariantCulture, $" (retry after {(long)delta.TotalSeconds} s)")
+            : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"the node refused: {(int)response.StatusCode} {title}{(description is null ? string.Empty : ": " + description)}{retry}");
+    }
+
+    private delegate void FrameReader(ReadOnlySpan<byte> frame);
+
+    private static void ForEachFrame(ReadOnlySpan<byte> frames, FrameReader read)
+    {
+        while (!frames.IsEmpty)
+        {
+            if (!PsiChunk.TryRead(frames, out _, out _, out int length))
+            {
+                throw new PsiException("The node's answer ends in a truncated PSI chunk.");
+            }
+
+            read(frames[..length]);
+            frames = frames[length..];
+        }
+    }
+}

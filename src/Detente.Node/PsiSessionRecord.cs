@@ -1,0 +1,85 @@
+using System.Text;
+using Detente.Psi;
+using Detente.Stix;
+using Detente.Stix.Json;
+
+namespace Detente.Node;
+
+/// <summary>
+/// What the node records of one PSI session, for the transparency log: the parties, both set sizes, the set and mode,
+/// the key (by its commitment K = k·B and epoch), when, and the outcome. A session is recorded twice: when it opens
+/// (<see cref="Outcome"/> <c>opened</c>, before any evaluation leaves the node) and when it ends (<c>completed</c>,
+/// <c>closed</c> before the end, <c>failed: …</c>, <c>expired</c>).
+/// </summary>
+/// <param name="SessionId">The session id.</param>
+/// <param name="Initiator">The principal that ran the session.</param>
+/// <param name="Responder">This node, by its public URL.</param>
+/// <param name="Set">The node's set the session ran against.</param>
+/// <param name="Mode">Intersection or cardinality.</param>
+/// <param name="InitiatorSetSize">The size the initiator announced (and the node accepted).</param>
+/// <param name="ResponderSetSize">The node's set size as the initiator saw it.</param>
+/// <param name="KeyEpoch">The key epoch id (the key context of the DST).</param>
+/// <param name="KeyCommitment">The responder's public key K = k·B of that epoch, 32 bytes.</param>
+/// <param name="Opened">When the session opened.</param>
+/// <param name="Time">When this record was made (the opening, or the end).</param>
+/// <param name="Outcome"><c>opened</c>, <c>completed</c>, <c>closed</c>, <c>expired</c>, or <c>failed: </c> and the reason.</param>
+public sealed record PsiSessionRecord(
+    PsiSessionId SessionId,
+    string Initiator,
+    string Responder,
+    PsiSetKind Set,
+    PsiMode Mode,
+    int InitiatorSetSize,
+    int ResponderSetSize,
+    PsiSessionId KeyEpoch,
+    ReadOnlyMemory<byte> KeyCommitment,
+    DateTimeOffset Opened,
+    DateTimeOffset Time,
+    string Outcome)
+{
+    /// <summary>The record type named in the JSON (<c>type</c>).</summary>
+    public const string RecordType = "detente-psi-session";
+
+    /// <summary>The record as a JSON object: names in snake case, times as RFC 3339 UTC with milliseconds, the key in lower-case hex.</summary>
+    public JsonObject ToJson() => JsonObject.Create(
+        ("type", RecordType),
+        ("session_id", SessionId.ToString()),
+        ("initiator", Initiator),
+        ("responder", Responder),
+        ("set", NodePsiOptions.SetName(Set)),
+        ("mode", Mode == PsiMode.Intersection ? "intersection" : "cardinality"),
+        ("initiator_set_size", InitiatorSetSize),
+        ("responder_set_size", ResponderSetSize),
+        ("key_epoch", KeyEpoch.ToString()),
+        ("key_commitment", Convert.ToHexStringLower(KeyCommitment.Span)),
+        ("opened", Timestamp(Opened)),
+        ("time", Timestamp(Time)),
+        ("outcome", Outcome));
+
+    /// <summary>The record's RFC 8785 canonical JSON (UTF-8): what the log appends.</summary>
+    public byte[] ToCanonicalJson() => JsonCanonicalizer.Canonicalize(ToJson());
+
+    /// <inheritdoc/>
+    public override string ToString() => Encoding.UTF8.GetString(ToCanonicalJson());
+
+    private static string Timestamp(DateTimeOffset time) => StixTimestamp.FromDateTimeOffset(time, 3).ToString();
+}
+
+/// <summary>Where the node sends its PSI session records (the transparency log). Implementations must be thread-safe.</summary>
+public interface IPsiSessionRecorder
+{
+    /// <summary>Appends <paramref name="record"/>. A failure fails the request that caused it (the session does not go on unrecorded).</summary>
+    public ValueTask RecordAsync(PsiSessionRecord record, CancellationToken cancellationToken);
+}
+
+/// <summary>Writes each record's canonical JSON to the node's log (event 8090, information).</summary>
+public sealed class LoggerPsiSessionRecorder(ILogger<LoggerPsiSessionRecorder> logger) : IPsiSessionRecorder
+{
+    /// <inheritdoc/>
+    public ValueTask RecordAsync(PsiSessionRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Log.PsiSessionRecorded(logger, record.ToString());
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Buffers;
+
+namespace Detente.Psi.Tests;
+
+public sealed class AdditiveBlindingTests
+{
+    private static readonly string[] s_a =
+    [
+        "ipv4-addr:198.51.100.3", "domain-name:Example.COM", "file:sha256:" + new string('A', 64), "url:HTTP://Evil.example/x",
+        "ipv6-addr:2001:0db8:0000:0000:0000:0000:0000:0001", "domain-name:only-a.example",
+    ];
+
+    private static readonly string[] s_b =
+    [
+        "domain-name:example.com.", "ipv4-addr:198.51.100.3", "file:SHA-256:" + new string('a', 64), "ipv6-addr:2001:db8::1",
+        "url:http://evil.example/x", "domain-name:only-b.example", "ipv4-addr:203.0.113.9",
+    ];
+
+    private static List<PsiElement> Elements(IEnumerable<string> texts) => texts.Select(PsiElement.Parse).ToList();
+
+    [Fact]
+    public void Additive_and_multiplicative_blinding_give_the_same_intersection()
+    {
+        var options = new PsiOptions { ChunkSize = 2 };
+        PsiLocalReport additive = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection, null, options, options, blinding: PsiBlinding.Additive);
+        PsiLocalReport multiplicative = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection, null, options, options, blinding: PsiBlinding.Multiplicative);
+        Assert.Equal(5, additive.Result.Count);
+        Assert.Equal(multiplicative.Result.Intersection, additive.Result.Intersection);
+    }
+
+    [Fact]
+    public void Additive_unblinding_yields_the_responders_own_tags()
+    {
+        // The initiator's tags for common elements must equal the responder's: Finalize(x, k·H(x)) on both sides.
+        var epoch = PsiSessionId.New();
+        using PsiKey key = PsiKey.Generate();
+        PsiPreparedSet set = PsiPreparedSet.Prepare(key, epoch, Elements(s_b));
+        using PsiBlinds blinds = PsiBlinds.Precompute(key.PublicKey, 20);
+        for (int session = 0; session < 3; session++)
+        {
+            // Three sessions of one epoch draw different pairs from one pool.
+            PsiResult result = RunAdditive(set, epoch, Elements(s_a), blinds);
+            Assert.Equal(5, result.Count);
+        }
+
+        Assert.Equal(2, blinds.Remaining);
+    }
+
+    [Fact]
+    public void A_pair_is_never_handed_out_twice()
+    {
+        using PsiKey key = PsiKey.Generate();
+        using PsiBlinds blinds = PsiBlinds.Precompute(key.PublicKey, 8);
+        var id = PsiSessionId.New();
+        _ = new PsiInitiatorSession(id, id, Elements(s_a), 7, blinds);
+        Assert.Equal(2, blinds.Remaining);
+        PsiException e = Assert.Throws<PsiException>(() => new PsiInitiatorSession(id, id, Elements(s_a), 7, blinds));
+        Assert.Contains("Only 2 precomputed blinds remain", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, blinds.Remaining);
+    }
+
+    [Fact]
+    public void Blinded_elements_of_equal_inputs_differ()
+    {
+        using PsiKey key = PsiKey.Generate();
+        using PsiBlinds blinds = PsiBlinds.Precompute(key.PublicKey, 4);
+        var id = PsiSessionId.New();
+        byte[] first = OneBlinded(id, blinds);
+        byte[] second = OneBlinded(id, blinds);
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public void A_public_key_that_is_not_a_valid_element_is_refused()
+    {
+        Assert.Throws<PsiException>(() => PsiBlinds.Precompute(new byte[32], 1));
+        byte[] nonCanonical = Convert.FromHexString("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+        Assert.Throws<PsiException>(() => PsiBlinds.Precompute(nonCanonical, 1));
+        Assert.Throws<PsiException>(() => PsiBlinds.Precompute(new byte[31], 1));
+    }
+
+    [Fact]
+    public void A_malformed_or_identity_point_from_the_responder_is_refused_with_additive_blinding()
+    {
+        foreach (string bad in new[] { "0000000000000000000000000000000000000000000000000000000000000000", "0100000000000000000000000000000000000000000000000000000000000000" })
+        {
+            var id = PsiSessionId.New();
+            using PsiKey key = PsiKey.Generate();
+            PsiPreparedSet set = PsiPreparedSet.Prepare(key, id, Elements(s_b));
+            using PsiBlinds blinds = PsiBlinds.Precompute(key.PublicKey, 6);
+            var initiator = new PsiInitiatorSession(id, id, Elements(s_a), set.Count, blinds);
+            var responder = new PsiResponderSession(set, id, PsiMode.Intersection, initiator.SetSize);
+            var buffer = new ArrayBufferWriter<byte>();
+            Assert.True(initiator.TryWriteBlinded(buffer));
+            byte[] blinded = buffer.WrittenSpan.ToArray();
+            buffer.ResetWrittenCount();
+            responder.Evaluate(blinded, buffer);
+            byte[] evaluated = buffer.WrittenSpan.ToArray();
+            Convert.FromHexString(bad).CopyTo(evaluated, PsiChunk.HeaderLength + (3 * 32));
+            Assert.Equal(3, Assert.Throws<PsiException>(() => initiator.ReadEvaluated(evaluated)).Position);
+            Assert.Throws<InvalidOperationException>(() => initiator.Complete());
+        }
+    }
+
+    [Fact]
+    public void Blinds_for_another_key_find_nothing()
+    {
+        var epoch = PsiSessionId.New();
+        using PsiKey key = PsiKey.Generate();
+        using PsiKey other = PsiKey.Generate();
+        PsiPreparedSet set = PsiPreparedSet.Prepare(key, epoch, Elements(s_b));
+        using PsiBlinds blinds = PsiBlinds.Precompute(other.PublicKey, 6);
+        Assert.Equal(0, RunAdditive(set, epoch, Elements(s_a), blinds).Count);
+    }
+
+    [Fact]
+    public void Disposed_blinds_serve_no_session()
+    {
+        using PsiKey key = PsiKey.Generate();
+        PsiBlinds blinds = PsiBlinds.Precompute(key.PublicKey, 6);
+        blinds.Dispose();
+        Assert.Equal(0, blinds.Remaining);
+        var id = PsiSessionId.New();
+        Assert.Throws<ObjectDisposedException>(() => new PsiInitiatorSession(id, id, Elements(s_a), 7, blinds));
+    }
+
+    private static byte[] OneBlinded(PsiSessionId id, PsiBlinds blinds)
+    {
+        var initiator = new PsiInitiatorSession(id, id, Elements(["domain-name:same.example"]), 1, blinds);
+        var buffer = new ArrayBufferWriter<byte>();
+        Assert.True(initiator.TryWriteBlinded(buffer));
+        return buffer.WrittenSpan[PsiChunk.HeaderLength..].ToArray();
+    }
+
+    private static PsiResult RunAdditive(PsiPreparedSet set, PsiSessionId epoch, List<PsiElement> elements, PsiBlinds blinds)
+    {
+        var id = PsiSessionId.New();
+        var initiator = new PsiInitiatorSession(id, epoch, elements, set.Count, blinds, new PsiOptions { ChunkSize = 4 });
+        var responder = new PsiResponderSession(set, id, PsiMode.Intersection, initiator.SetSize, new PsiOptions { ChunkSize = 4 });
+        var request = new ArrayBufferWriter<byte>();
+        var response = new ArrayBufferWriter<byte>();
+        while (initiator.TryWriteBlinded(request))
+        {
+            responder.Evaluate(request.WrittenSpan, response);
+            initiator.ReadEvaluated(response.WrittenSpan);
+            request.ResetWrittenCount();
+            response.ResetWrittenCount();
+        }
+
+        responder.WriteTags(response);
+        ReadOnlySpan<byte> frames = response.WrittenSpan;
+        while (!frames.IsEmpty)
+        {
+            Assert.True(PsiChunk.TryRead(frames, out _, out _, out int length));
+            initiator.ReadResponder(frames[..length]);
+            frames = frames[length..];
+        }
+
+        return initiator.Complete();
+    }
+}
