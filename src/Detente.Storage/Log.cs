@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(6041, LogLevel.Information, "Revoked API token {TokenId}")]
     public static partial void TokenRevoked(ILogger logger, string tokenId);
+
+    [LoggerMessage(6050, LogLevel.Information, "The transparency log's origin is {Origin}")]
+    public static partial void LogOriginSet(ILogger logger, string origin);
 }
