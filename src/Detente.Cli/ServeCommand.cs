@@ -40,6 +40,11 @@ internal sealed partial class DetenteCli
             Description = "Requests per second per principal (token bucket, burst twice that); 0 turns the limit off. Default: 1000.",
             DefaultValueFactory = static _ => NodeLimits.Default.RatePermits,
         };
+        var logOrigin = new Option<string?>("--log-origin")
+        {
+            Description = "The transparency log's origin line (its name in checkpoints), e.g. taxii.example.org/log. Default: the one the log "
+                + "already has, else derived from --public-url (host/log) or from the node key. It cannot change once the log has entries.",
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "The least level logged to standard error (Trace, Debug, Information, Warning, Error). Default: Information.",
@@ -56,6 +61,7 @@ internal sealed partial class DetenteCli
             tlsKey,
             publicMetrics,
             rate,
+            logOrigin,
             logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -87,6 +93,7 @@ internal sealed partial class DetenteCli
                 PublicMetrics = result.GetValue(publicMetrics),
                 Limits = NodeLimits.Default with { RatePermits = permits, RateBurst = Math.Max(1, permits * 2) },
                 LogLevel = result.GetValue(logLevel),
+                LogOrigin = result.GetValue(logOrigin),
             };
             return await ServeAsync(settings, cancellationToken);
         });

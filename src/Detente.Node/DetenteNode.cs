@@ -41,6 +41,13 @@ public static class DetenteNode
         builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
         ObjectEndpoints.AddServices(builder.Services, egressPolicy);
         builder.Services.AddSingleton<NodeMetrics>();
+        if (options.Log is not null)
+        {
+            // Verifies the stored log and integrates entries past its checkpoint before the server takes requests.
+            builder.Services.AddSingleton<LogSequencerService>();
+            builder.Services.AddHostedService(static sp => sp.GetRequiredService<LogSequencerService>());
+        }
+
         builder.Services.AddSingleton(_ => new PrincipalRateLimiter(options.Limits));
         WebApplication app = builder.Build();
         app.UseMiddleware<AccessLogMiddleware>();
@@ -57,6 +64,7 @@ public static class DetenteNode
         });
         MetricsEndpoint.Map(app);
         TaxiiEndpoints.Map(app);
+        LogEndpoints.Map(app);
         return app;
     }
 }

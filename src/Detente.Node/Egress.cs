@@ -30,6 +30,12 @@ public interface IEgressPolicy
     /// <param name="collection">The collection the version is read from, with the reader's grant on it.</param>
     /// <param name="version">The stored version, bytes included.</param>
     public EgressDecision Decide(NodePrincipal reader, CollectionWithAccess collection, StoredObject version);
+
+    /// <summary>Decides whether <paramref name="reader"/> may read the transparency log's public part: its checkpoint,
+    /// hash tiles and entry bundles (<c>/log/</c>).</summary>
+    /// <remarks>A path-level decision: every entry is salted (it names no object and no content), so by default every
+    /// authenticated reader may. Inclusion proofs reveal a salt and are decided per version by <see cref="Decide"/>.</remarks>
+    public EgressDecision DecideLog(NodePrincipal reader) => EgressDecision.Allow("log entries are salted");
 }
 
 /// <summary>The node's policy today: a reader sees every version of a collection it holds a read grant on.</summary>

@@ -34,6 +34,9 @@ public sealed record NodeServeSettings
     /// <summary>The node's limits.</summary>
     public NodeLimits Limits { get; init; } = NodeLimits.Default;
 
+    /// <summary>The transparency log's origin line; null keeps the stored one or derives one (<see cref="NodeLogOrigin.Default"/>).</summary>
+    public string? LogOrigin { get; init; }
+
     /// <summary>The least level written to the log. Default <see cref="LogLevel.Information"/> (the access log).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
@@ -93,6 +96,7 @@ public static class NodeServer
                 Limits = settings.Limits,
                 Tls = tls,
                 PublicMetrics = settings.PublicMetrics,
+                Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin },
             };
             IStore store = await NodeAdmin.OpenStoreAsync(folder.Path, settings.PostgresConnectionString, clock, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);
