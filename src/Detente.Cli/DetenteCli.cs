@@ -24,6 +24,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             TokenCommand(),
             CollectionCommand(),
             PsiCommand(),
+            LogCommand(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Detente.Ledger;
-using Detente.Ledger.Entries;
-using Detente.Ledger.Merkle;
-using Detente.Ledger.Notes;
 using Detente.Ledger.Tiles;
 using Detente.Stix;
 using Detente.Storage;
@@ -31,6 +26,7 @@ internal static class LogEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/log/checkpoint", GetCheckpointAsync).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapGet("/log/key", GetKey).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/tile/{**path}", GetTileAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/proof/{apiRoot}/collections/{collectionId}/objects/{objectId}/", GetProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
     }
@@ -55,6 +51,22 @@ internal static class LogEndpoints
 
         context.Response.Headers.CacheControl = CheckpointCache;
         return Results.Bytes(note.ToArray(), "text/plain; charset=utf-8");
+    }
+
+    private static IResult GetKey(HttpContext context)
+    {
+        LogSequencerService? sequencer = context.RequestServices.GetService<LogSequencerService>();
+        if (RefuseLog(context) is { } refused)
+        {
+            return refused;
+        }
+
+        if (sequencer?.Log is not { } log)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Not found", "This node runs no transparency log.");
+        }
+
+        return Results.Text(log.VerifierKey + "\n", "text/plain; charset=utf-8");
     }
 
     private static async Task<IResult> GetTileAsync(string path, HttpContext context, IStore store, CancellationToken cancellationToken)
@@ -107,38 +119,21 @@ internal static class LogEndpoints
                 "The filters select more than one version; a proof is for one version (match[version]=<timestamp>, first or last).");
         }
 
-        StoredObject version = page.Items[0];
-        Guid collection = request.Collection!.Collection.Id;
-        if (await store.FindLogEntryAsync(collection, version.DateAdded, cancellationToken).ConfigureAwait(false) is not { } record)
+        (LogProofStatus status, LogProof? proof) = await LogProof.CreateAsync(store, request.Collection!.Collection.Id, page.Items[0], cancellationToken)
+            .ConfigureAwait(false);
+        if (status == LogProofStatus.NotLogged)
         {
             return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Log entry not found", "This version was stored before the node kept a log.");
         }
 
-        if (await store.LogTiles.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false) is not { } note)
+        if (proof is null)
         {
             return NotYet(context);
         }
 
-        Checkpoint checkpoint;
-        try
-        {
-            checkpoint = Checkpoint.FromNote(SignedNote.Parse(note.Span));
-        }
-        catch (LedgerFormatException)
-        {
-            return NotYet(context);
-        }
-
-        if (record.LeafIndex >= checkpoint.Size)
-        {
-            return NotYet(context);
-        }
-
-        MerkleHash[] path = await MerkleProof.InclusionAsync(new TileHashReader(store.LogTiles, checkpoint.Size), record.LeafIndex, checkpoint.Size,
-            cancellationToken).ConfigureAwait(false);
         AccessLogMiddleware.SetObjectCount(context, 1);
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Bytes(WriteProof(version, record, checkpoint.Size, path, note), ProofMediaType);
+        return Results.Bytes(proof.ToJson(), ProofMediaType);
     }
 
     private static IResult NotYet(HttpContext context)
@@ -146,38 +141,5 @@ internal static class LogEndpoints
         context.Response.Headers.RetryAfter = "1";
         return TaxiiErrors.Result(StatusCodes.Status503ServiceUnavailable, "Not yet in a checkpoint",
             "The version is logged but no checkpoint covers it yet; ask again in a second.");
-    }
-
-    private static byte[] WriteProof(StoredObject version, LogEntryRecord record, long treeSize, MerkleHash[] path, ReadOnlyMemory<byte> note)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("object_id", version.Id);
-            writer.WriteString("version", version.Version.ToString());
-            writer.WriteString("date_added", StixTimestamp.FromDateTimeOffset(version.DateAdded, 6).ToString());
-            writer.WriteString("action", record.Action switch
-            {
-                LogAction.Publish => "publish",
-                LogAction.Revoke => "revoke",
-                _ => "delete",
-            });
-            writer.WriteNumber("leaf_index", record.LeafIndex);
-            writer.WriteNumber("tree_size", treeSize);
-            writer.WriteBase64String("entry", record.Entry.Span);
-            writer.WriteBase64String("salt", record.Salt.Span);
-            writer.WriteStartArray("inclusion_proof");
-            foreach (MerkleHash hash in path)
-            {
-                writer.WriteStringValue(hash.ToBase64());
-            }
-
-            writer.WriteEndArray();
-            writer.WriteString("checkpoint", System.Text.Encoding.UTF8.GetString(note.Span));
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
     }
 }

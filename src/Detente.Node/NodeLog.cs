@@ -115,6 +115,9 @@ internal sealed class NodeLog
 
     public string Origin { get; }
 
+    /// <summary>The log's verifier key in the C2SP signed-note form <c>name+hash+base64</c>.</summary>
+    public string VerifierKey => _verifier.ToString();
+
     /// <summary>The size the last checkpoint this sequencer committed or verified covers.</summary>
     public long Size => Volatile.Read(ref _edge).Size;
 
