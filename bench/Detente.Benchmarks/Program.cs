@@ -9,7 +9,8 @@ namespace Detente.Benchmarks;
 /// measures the compiled matcher's compile time and retained memory (<see cref="Patterns.MatcherMemory"/>);
 /// <c>matcher-throughput [SIZE…]</c> its events/s against interleaved baselines (<see cref="Patterns.MatcherThroughput"/>);
 /// <c>psi COUNT [--cardinality] [--filter-bits P] [--runs N]</c> runs the end-to-end PSI benchmark (see Psi/PsiRun.cs);
-/// <c>ledger-audit COUNT [RUNS]</c> builds an in-memory log of COUNT entries and times full audits of it.
+/// <c>ledger-audit COUNT [RUNS]</c> builds an in-memory log of COUNT entries and times full audits of it;
+/// <c>ledger-store COUNT [RUNS]</c> times the node's log path on SQLite (see Ledger/StoreLogRun.cs).
 /// </summary>
 public static class Program
 {
@@ -41,6 +42,13 @@ public static class Program
         if (args.Length is 2 or 3 && args[0] == "ledger-audit")
         {
             return Ledger.LedgerLogs.RunAudit(
+                long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
+                args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+        }
+
+        if (args.Length is 2 or 3 && args[0] == "ledger-store")
+        {
+            return Ledger.StoreLogRun.Run(
                 long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
                 args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
         }

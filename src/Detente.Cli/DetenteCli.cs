@@ -27,6 +27,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             GroupCommand(),
             PolicyCommand(),
             PsiCommand(),
+            LogCommand(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -56,6 +56,11 @@ internal sealed partial class DetenteCli
             Description = "PSI sessions one principal may open per hour (429 beyond it). Default: " + NodePsiOptions.Off.SessionsPerHour + ".",
             DefaultValueFactory = static _ => NodePsiOptions.Off.SessionsPerHour,
         };
+        var logOrigin = new Option<string?>("--log-origin")
+        {
+            Description = "The transparency log's origin line (its name in checkpoints), e.g. taxii.example.org/log. Default: the one the log "
+                + "already has, else derived from --public-url (host/log) or from the node key. It cannot change once the log has entries.",
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "The least level logged to standard error (Trace, Debug, Information, Warning, Error). Default: Information.",
@@ -75,6 +80,7 @@ internal sealed partial class DetenteCli
             psiAllow,
             psiMaxSet,
             psiRate,
+            logOrigin,
             logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -113,6 +119,7 @@ internal sealed partial class DetenteCli
                 Limits = NodeLimits.Default with { RatePermits = permits, RateBurst = Math.Max(1, permits * 2) },
                 LogLevel = result.GetValue(logLevel),
                 Psi = psi,
+                LogOrigin = result.GetValue(logOrigin),
             };
             return await ServeAsync(settings, cancellationToken);
         });

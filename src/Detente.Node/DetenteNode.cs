@@ -41,6 +41,13 @@ public static class DetenteNode
         builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
         ObjectEndpoints.AddServices(builder.Services, egressPolicy);
         builder.Services.AddSingleton<NodeMetrics>();
+        if (options.Log is not null)
+        {
+            // Verifies the stored log and integrates entries past its checkpoint before the server takes requests.
+            builder.Services.AddSingleton<LogSequencerService>();
+            builder.Services.AddHostedService(static sp => sp.GetRequiredService<LogSequencerService>());
+        }
+
         builder.Services.AddSingleton(_ => new PrincipalRateLimiter(options.Limits));
         PsiEndpoints.AddServices(builder.Services, options.Psi);
         WebApplication app = builder.Build();
@@ -59,6 +66,7 @@ public static class DetenteNode
         MetricsEndpoint.Map(app);
         TaxiiEndpoints.Map(app);
         PsiEndpoints.Map(app);
+        LogEndpoints.Map(app);
         return app;
     }
 }

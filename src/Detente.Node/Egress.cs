@@ -37,6 +37,12 @@ public interface IEgressPolicy
     /// </summary>
     public Func<StoredObject, EgressDecision> For(NodePrincipal reader, CollectionWithAccess collection) =>
         version => Decide(reader, collection, version);
+
+    /// <summary>Decides whether <paramref name="reader"/> may read the transparency log's public part: its checkpoint,
+    /// hash tiles and entry bundles (<c>/log/</c>).</summary>
+    /// <remarks>A path-level decision: every entry is salted (it names no object and no content), so by default every
+    /// authenticated reader may. Inclusion proofs reveal a salt and are decided per version by <see cref="Decide"/>.</remarks>
+    public EgressDecision DecideLog(NodePrincipal reader) => EgressDecision.Allow("log entries are salted");
 }
 
 /// <summary>A reader sees every version of a collection it holds a read grant on (no markings considered): the node's

@@ -82,6 +82,9 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
         return false;
     }
 
+    /// <summary>Whether <paramref name="reader"/> may read the log's checkpoint, tiles and entry bundles (a path-level decision).</summary>
+    public bool MayReadLog(NodePrincipal reader) => policy.DecideLog(reader).Allowed;
+
     /// <summary>
     /// Whether <paramref name="reader"/> may see a status resource: only the principal that made the request, and
     /// administrators. A status lists only the ids and versions its requester sent, with the same outcome for a version

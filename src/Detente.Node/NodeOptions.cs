@@ -40,6 +40,10 @@ public sealed record NodeOptions
     /// <summary>Who may run private set intersection against which of the node's sets, caps and rate. Default <see cref="NodePsiOptions.Off"/>.</summary>
     public NodePsiOptions Psi { get; init; } = NodePsiOptions.Off;
 
+    /// <summary>The transparency log's key, origin and batching; null runs no sequencer (the store still records
+    /// entries, and <c>/log/</c> answers 404 until a node with a key seals them). <c>detente serve</c> always sets it.</summary>
+    public NodeLogOptions? Log { get; init; }
+
     /// <summary>The absolute URL of the API root named <paramref name="name"/> under <paramref name="publicUrl"/>:
     /// <c>{publicUrl}taxii2/{name}/</c>.</summary>
     public static Uri ApiRootUrl(Uri publicUrl, string name)

@@ -37,6 +37,9 @@ public sealed record NodeServeSettings
     /// <summary>Private set intersection: grants, caps, rate. Default off.</summary>
     public NodePsiOptions Psi { get; init; } = NodePsiOptions.Off;
 
+    /// <summary>The transparency log's origin line; null keeps the stored one or derives one (<see cref="NodeLogOrigin.Default"/>).</summary>
+    public string? LogOrigin { get; init; }
+
     /// <summary>The least level written to the log. Default <see cref="LogLevel.Information"/> (the access log).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
@@ -97,6 +100,7 @@ public static class NodeServer
                 Tls = tls,
                 PublicMetrics = settings.PublicMetrics,
                 Psi = settings.Psi,
+                Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin },
             };
             IStore store = await NodeAdmin.OpenStoreAsync(folder.Path, settings.PostgresConnectionString, clock, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);

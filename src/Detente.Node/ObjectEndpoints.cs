@@ -266,11 +266,11 @@ internal static class ObjectEndpoints
     // ---- common ----
 
     /// <summary>What every collection read needs: the reader, the collection with its grant, and the parsed query.</summary>
-    private sealed record Request(NodePrincipal Principal, CollectionWithAccess? Collection, TaxiiObjectQuery Query, IResult? Error);
+    internal sealed record Request(NodePrincipal Principal, CollectionWithAccess? Collection, TaxiiObjectQuery Query, IResult? Error);
 
     /// <summary>Authorizes and parses: 404 for an invisible collection, 403 without <c>can_read</c> (and, for delete,
     /// <c>can_write</c>: TAXII 2.1 §5.7 needs both), 400 for a bad query.</summary>
-    private static async Task<Request> ReadRequestAsync(HttpContext context, IStore store, string apiRoot, string collectionId,
+    internal static async Task<Request> ReadRequestAsync(HttpContext context, IStore store, string apiRoot, string collectionId,
         TaxiiQueryEndpoint endpoint, CancellationToken cancellationToken, bool requireWrite = false)
     {
         NodePrincipal principal = TokenAuthenticationMiddleware.GetPrincipal(context);
@@ -295,7 +295,7 @@ internal static class ObjectEndpoints
         return new Request(principal, found, query, null);
     }
 
-    private static ObjectFilter ToFilter(TaxiiObjectQuery query) => new()
+    internal static ObjectFilter ToFilter(TaxiiObjectQuery query) => new()
     {
         AddedAfter = query.AddedAfter,
         Ids = query.Ids,

@@ -113,5 +113,34 @@ internal static class PostgresSchema
             );
             INSERT INTO sharing_state (id, version) VALUES (1, 0);
             """),
+        new(4, "transparency log: entries, tiles, checkpoint", """
+            CREATE TABLE log_state (
+                id integer PRIMARY KEY CHECK (id = 1),
+                next_index bigint NOT NULL,
+                origin text
+            );
+            INSERT INTO log_state (id, next_index, origin) VALUES (1, 0, NULL);
+            CREATE TABLE log_entries (
+                leaf_index bigint PRIMARY KEY,
+                collection_key bigint NOT NULL,
+                date_added bigint NOT NULL,
+                action integer NOT NULL,
+                entry bytea NOT NULL,
+                salt bytea NOT NULL
+            );
+            CREATE INDEX log_entries_version ON log_entries (collection_key, date_added);
+            CREATE TABLE log_tiles (
+                level integer NOT NULL,
+                tile_index bigint NOT NULL,
+                width integer NOT NULL,
+                data bytea NOT NULL,
+                PRIMARY KEY (level, tile_index, width)
+            );
+            CREATE TABLE log_checkpoint (
+                id integer PRIMARY KEY CHECK (id = 1),
+                size bigint NOT NULL,
+                note bytea NOT NULL
+            );
+            """),
     ];
 }

@@ -111,5 +111,34 @@ internal static class SqliteSchema
             );
             INSERT INTO sharing_state (id, version) VALUES (1, 0);
             """),
+        new(4, "transparency log: entries, tiles, checkpoint", """
+            CREATE TABLE log_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                next_index INTEGER NOT NULL,
+                origin TEXT
+            );
+            INSERT INTO log_state (id, next_index, origin) VALUES (1, 0, NULL);
+            CREATE TABLE log_entries (
+                leaf_index INTEGER PRIMARY KEY,
+                collection_key INTEGER NOT NULL,
+                date_added INTEGER NOT NULL,
+                action INTEGER NOT NULL,
+                entry BLOB NOT NULL,
+                salt BLOB NOT NULL
+            );
+            CREATE INDEX log_entries_version ON log_entries (collection_key, date_added);
+            CREATE TABLE log_tiles (
+                level INTEGER NOT NULL,
+                tile_index INTEGER NOT NULL,
+                width INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (level, tile_index, width)
+            );
+            CREATE TABLE log_checkpoint (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                size INTEGER NOT NULL,
+                note BLOB NOT NULL
+            );
+            """),
     ];
 }

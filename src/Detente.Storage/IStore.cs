@@ -1,3 +1,5 @@
+using Detente.Ledger.Tiles;
+
 namespace Detente.Storage;
 
 /// <summary>
@@ -72,6 +74,8 @@ public interface IStore : IAsyncDisposable
 
     /// <summary>Adds a batch of object versions to a collection in one transaction: all of them, or none.</summary>
     /// <remarks>
+    /// The same transaction appends one transparency log entry per new version (a fresh salt each; <c>revoke</c> for a
+    /// version with <c>"revoked": true</c>, else <c>publish</c>), under the global log lock.
     /// Each new version gets a <c>date_added</c> of microsecond precision, later than every other in the collection
     /// (also under concurrent writers), and the versions of one batch are added in input order. A version the
     /// collection already holds (same id and version, also earlier in the same batch) is reported as
@@ -111,6 +115,7 @@ public interface IStore : IAsyncDisposable
 
     /// <summary>Deletes an object's versions from a collection: all of them, or those the filters select (TAXII 2.1 §5.7).</summary>
     /// <remarks>
+    /// The same transaction appends one <c>delete</c> log entry per deleted version.
     /// Without filters every version goes. With <paramref name="specVersions"/>, only versions in those spec versions are
     /// candidates; <paramref name="versions"/> then selects among the candidates (<c>first</c> and <c>last</c> are the
     /// earliest and latest candidate).
@@ -119,6 +124,37 @@ public interface IStore : IAsyncDisposable
     /// <exception cref="StoreException">The collection does not exist.</exception>
     public Task<int> DeleteObjectAsync(Guid collectionId, string objectId, VersionFilter? versions = null,
         IReadOnlyList<string>? specVersions = null, CancellationToken cancellationToken = default);
+
+    // ---- Transparency log ----
+
+    /// <summary>
+    /// The store's transparency log as tiles and its latest signed checkpoint (C2SP tlog-tiles), for the node's sequencer
+    /// (<see cref="ITileStore.TryCommitAsync"/>: the tiles and checkpoint of a batch in one transaction, a compare-and-swap
+    /// on the checkpoint's size), the <c>/log/</c> routes and auditors.
+    /// </summary>
+    /// <remarks>The entries are the source of truth: <see cref="AddObjectsAsync"/> and <see cref="DeleteObjectAsync"/>
+    /// write one entry per new or deleted version in their own transaction; the tiles and checkpoint are derived from them.</remarks>
+    public ITileStore LogTiles { get; }
+
+    /// <summary>The log's origin line, or null while none has been set (the first add sets a default).</summary>
+    public Task<string?> GetLogOriginAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the log's origin line, which every entry names and every checkpoint starts with.</summary>
+    /// <remarks>Allowed while the log has no entry, or when the origin is the same; a log's origin never changes afterwards.</remarks>
+    /// <exception cref="ArgumentException">The origin is not 1–255 UTF-8 bytes without control characters or <c>+</c> and spaces.</exception>
+    /// <exception cref="StoreException">The log has entries under another origin (<see cref="StoreError.LogOriginMismatch"/>).</exception>
+    public Task SetLogOriginAsync(string origin, CancellationToken cancellationToken = default);
+
+    /// <summary>The number of entries in the log (committed entries, whether or not a checkpoint covers them yet).</summary>
+    public Task<long> GetLogSizeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="count"/> entries from leaf index <paramref name="start"/> on, in order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is negative or <paramref name="count"/> not positive.</exception>
+    public Task<IReadOnlyList<ReadOnlyMemory<byte>>> ReadLogEntriesAsync(long start, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>The publish (or revoke) entry of the version added to a collection at <paramref name="dateAdded"/>, or null.</summary>
+    /// <remarks>One indexed lookup. The caller must have decided that the reader may see that version: the salt is in the answer.</remarks>
+    public Task<LogEntryRecord?> FindLogEntryAsync(Guid collectionId, DateTimeOffset dateAdded, CancellationToken cancellationToken = default);
 
     // ---- Status resources ----
 

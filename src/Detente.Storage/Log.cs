@@ -47,4 +47,7 @@ internal static partial class Log
 
     [LoggerMessage(6051, LogLevel.Information, "Computed the facts of {Count} object version(s) stored without them")]
     public static partial void FactsFilled(ILogger logger, int count);
+
+    [LoggerMessage(6052, LogLevel.Information, "The transparency log's origin is {Origin}")]
+    public static partial void LogOriginSet(ILogger logger, string origin);
 }

@@ -78,6 +78,10 @@ public sealed record ObjectToAdd
     /// <summary>The most bytes of <see cref="Facts"/>: 1 MiB.</summary>
     public const int MaxFactsLength = 1 << 20;
 
+    /// <summary>The parsed object, when the caller has it (<see cref="From"/> keeps it); the store parses
+    /// <see cref="Json"/> itself for the transparency log entry otherwise. It must be the object <see cref="Json"/> holds.</summary>
+    public StixObject? Parsed { get; init; }
+
     /// <summary>Describes <paramref name="stixObject"/>, whose exact JSON is <paramref name="json"/>.</summary>
     /// <remarks>
     /// <c>spec_version</c> defaults to <c>2.1</c> when absent (STIX 2.1 §3.2 lets SCOs omit it); the version is
@@ -88,7 +92,7 @@ public sealed record ObjectToAdd
     {
         ArgumentNullException.ThrowIfNull(stixObject);
         string id = stixObject.Id ?? throw new ArgumentException("The object has no id.", nameof(stixObject));
-        return new ObjectToAdd(id, stixObject.SpecVersion ?? "2.1", stixObject.Modified ?? stixObject.Created, json);
+        return new ObjectToAdd(id, stixObject.SpecVersion ?? "2.1", stixObject.Modified ?? stixObject.Created, json) { Parsed = stixObject };
     }
 
     private static bool IsOneJsonObject(ReadOnlySpan<byte> json)

@@ -8,6 +8,9 @@ public enum StoreError
 
     /// <summary>The store was written by a newer version of Detente: its schema has migrations this code does not know.</summary>
     SchemaTooNew = 2,
+
+    /// <summary>The transparency log already has entries under another origin; a log's origin never changes.</summary>
+    LogOriginMismatch = 3,
 }
 
 /// <summary>A store operation refused because of the store's state (an unknown collection, a newer schema).</summary>

@@ -13,12 +13,13 @@ public sealed class DependencyRules
         ["Detente.Policy"] = ["Detente.Stix"],
         ["Detente.Taxii"] = ["Detente.Stix"],
         ["Detente.Ledger"] = ["Detente.Stix"],
-        ["Detente.Storage"] = ["Detente.Stix"],
+        // The store writes the transparency log's entries in the transaction that stores the objects, and keeps its tiles.
+        ["Detente.Storage"] = ["Detente.Stix", "Detente.Ledger"],
         ["Detente.Storage.Sqlite"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Storage.Postgres"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Psi"] = ["Detente.Stix"],
-        ["Detente.Node"] = ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Psi", "Detente.Taxii", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"],
-        ["detente"] = ["Detente.Stix", "Detente.Patterns", "Detente.Node", "Detente.Storage", "Detente.Psi"],
+        ["Detente.Node"] = ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Psi", "Detente.Taxii", "Detente.Ledger", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"],
+        ["detente"] = ["Detente.Stix", "Detente.Patterns", "Detente.Node", "Detente.Storage", "Detente.Psi", "Detente.Ledger", "Detente.Taxii"],
     };
 
     private static readonly string[] s_core =

@@ -35,6 +35,13 @@ internal abstract class SqlBackend : IAsyncDisposable
     public abstract string LockCollectionSql { get; }
 
     /// <summary>
+    /// Reads <c>next_index</c> and <c>origin</c> of the one <c>log_state</c> row and, where writers can run at once, locks
+    /// it until the transaction ends: the global log lock, so that leaf indices are assigned and committed in order.
+    /// Always taken after the collection's row (one lock order, no deadlock).
+    /// </summary>
+    public abstract string LockLogSql { get; }
+
+    /// <summary>
     /// The most rows one <c>INSERT</c> writes. Where a statement costs a network round trip, many; where it does not,
     /// one, because binding parameters by name costs time that grows with the square of their number (SQLite looks
     /// each name up in a list). Bench: Storage/StoreIngestBenchmarks.

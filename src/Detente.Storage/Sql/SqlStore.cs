@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Detente.Ledger.Entries;
 using Detente.Stix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -425,6 +426,15 @@ internal sealed partial class SqlStore : IStore
 
             await InsertVersionsAsync(session, key, inserts, _backend.MaxRowsPerInsert, cancellationToken).ConfigureAwait(false);
             await UpdateFlagsAsync(session, key, updates, cancellationToken).ConfigureAwait(false);
+            var reader = new StixReader();
+            var logged = new LogItem[inserts.Count];
+            for (int i = 0; i < inserts.Count; i++)
+            {
+                StixObject parsed = ParseStored(inserts[i].Source!, reader);
+                logged[i] = new LogItem(inserts[i].DateAdded, parsed.Revoked ? LogAction.Revoke : LogAction.Publish, parsed);
+            }
+
+            await AppendLogAsync(session, key, logged, cancellationToken).ConfigureAwait(false);
             if (inserts.Count > 0)
             {
                 await session.Command("UPDATE collections SET last_date_added = @d WHERE collection_key = @c")
@@ -531,6 +541,16 @@ internal sealed partial class SqlStore : IStore
             return 0;
         }
 
+        var reader = new StixReader();
+        var logged = new List<LogItem>(doomed.Count);
+        foreach (VersionRow row in doomed)
+        {
+            var json = (byte[])(await session.Command("SELECT json FROM objects WHERE collection_key = @c AND date_added = @d")
+                .Set("@c", key).Set("@d", row.DateAdded)
+                .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            logged.Add(new LogItem(row.DateAdded, LogAction.Delete, reader.ReadObject(json)));
+        }
+
         foreach (VersionRow row in doomed)
         {
             await session.Command("DELETE FROM objects WHERE collection_key = @c AND date_added = @d")
@@ -540,6 +560,7 @@ internal sealed partial class SqlStore : IStore
 
         List<VersionRow> remaining = rows.Except(doomed).ToList();
         await UpdateFlagsAsync(session, key, VersionRows.RecomputeFlags(remaining), cancellationToken).ConfigureAwait(false);
+        await AppendLogAsync(session, key, logged, cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
         Log.ObjectDeleted(_logger, doomed.Count, objectId, collectionId);
         return doomed.Count;

@@ -1,0 +1,356 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Detente.Ledger;
+using Detente.Ledger.Auditing;
+using Detente.Ledger.Notes;
+using Detente.Ledger.Tiles;
+using Detente.Node;
+using Detente.Stix;
+using Detente.Stix.Signatures;
+using Detente.Storage;
+
+namespace Detente.Cli;
+
+internal sealed partial class DetenteCli
+{
+    /// <summary>Where a log command reads: a data folder (directly) or a node over HTTP.</summary>
+    private sealed record LogSource(string DataFolder, string? Postgres, Uri? Url, string? Token, string? Key);
+
+    private Command LogCommand()
+    {
+        var command = new Command("log", "The node's transparency log: its verifier key, checkpoint, inclusion proofs, and a full audit.");
+        command.Subcommands.Add(LogSubcommand("key", "Print the log's verifier key (C2SP signed-note form name+hash+base64).",
+            [], (source, _, ct) => LogKeyAsync(source, ct)));
+        command.Subcommands.Add(LogSubcommand("checkpoint", "Print the latest signed checkpoint, after checking its signature.",
+            [], (source, _, ct) => LogCheckpointAsync(source, ct)));
+        var collection = new Option<string>("--collection") { Description = "The collection's id or alias.", Required = true };
+        var objectId = new Option<string>("--object") { Description = "The object's STIX id.", Required = true };
+        var version = new Option<string?>("--version") { Description = "The version (a timestamp, first or last). Default: last." };
+        var apiRoot = new Option<string>("--api-root") { Description = "The API root. Default: default.", DefaultValueFactory = static _ => "default" };
+        command.Subcommands.Add(LogSubcommand("proof", "Print and check the inclusion proof of one object version (the salt is in it: keep it private).",
+            [collection, objectId, version, apiRoot],
+            (source, result, ct) => LogProofAsync(source, result.GetValue(apiRoot)!, result.GetValue(collection)!, result.GetValue(objectId)!,
+                result.GetValue(version), ct)));
+        var pinned = new Option<string?>("--pinned") { Description = "An older checkpoint (signed note file) the log must be consistent with." };
+        command.Subcommands.Add(LogSubcommand("verify", "Walk the whole log from its tiles: recompute every hash, check the checkpoint's signature "
+            + "and, with --pinned, consistency with an older checkpoint. Exit 1 at the first discrepancy.",
+            [pinned], (source, result, ct) => LogVerifyAsync(source, result.GetValue(pinned), ct)));
+        return command;
+    }
+
+    private Command LogSubcommand(string name, string description, Option[] extra, Func<LogSource, ParseResult, CancellationToken, Task<int>> action)
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var url = new Option<string?>("--url") { Description = "Read the log of the node at this URL instead of a data folder." };
+        var token = new Option<string?>("--token") { Description = "The API token for --url (or the DETENTE_TOKEN environment variable)." };
+        var key = new Option<string?>("--key")
+        {
+            Description = "The log's verifier key (name+hash+base64) to check against; with --url, without it the node's own /log/key is trusted.",
+        };
+        var command = new Command(name, description) { data, postgres, url, token, key };
+        foreach (Option option in extra)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            string? urlText = result.GetValue(url);
+            Uri? uri = null;
+            if (urlText is not null && (!Uri.TryCreate(urlText.EndsWith('/') ? urlText : urlText + "/", UriKind.Absolute, out uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+            {
+                await _stderr.WriteLineAsync("detente: --url is an absolute http:// or https:// URL.");
+                return ExitCodes.Unusable;
+            }
+
+            string? tokenValue = result.GetValue(token) ?? Environment.GetEnvironmentVariable("DETENTE_TOKEN");
+            if (uri is not null && tokenValue is null)
+            {
+                await _stderr.WriteLineAsync("detente: --url needs --token (or DETENTE_TOKEN).");
+                return ExitCodes.Unusable;
+            }
+
+            var source = new LogSource(result.GetValue(data)!, result.GetValue(postgres), uri, tokenValue, result.GetValue(key));
+            try
+            {
+                return await action(source, result, cancellationToken);
+            }
+            catch (Exception e) when (e is NodeConfigurationException or StoreException or HttpRequestException or LedgerFormatException)
+            {
+                await _stderr.WriteLineAsync("detente: " + e.Message);
+                return ExitCodes.Unusable;
+            }
+        });
+        return command;
+    }
+
+    private async Task<int> LogKeyAsync(LogSource source, CancellationToken cancellationToken)
+    {
+        NoteVerifierKey key = await LogVerifierKeyAsync(source, cancellationToken);
+        await _stdout.WriteLineAsync(key.ToString());
+        return ExitCodes.Ok;
+    }
+
+    private async Task<int> LogCheckpointAsync(LogSource source, CancellationToken cancellationToken)
+    {
+        NoteVerifierKey key = await LogVerifierKeyAsync(source, cancellationToken);
+        ReadOnlyMemory<byte>? note = await WithLogTilesAsync(source, tiles => tiles.ReadCheckpointAsync(cancellationToken).AsTask(), cancellationToken);
+        if (note is not { } bytes)
+        {
+            await _stderr.WriteLineAsync("detente: the log has no checkpoint yet.");
+            return ExitCodes.Invalid;
+        }
+
+        NoteVerification verification = SignedNote.Parse(bytes.Span).Verify([key]);
+        await _stdout.WriteAsync(Encoding.UTF8.GetString(bytes.Span));
+        if (!verification.IsValid)
+        {
+            await _stderr.WriteLineAsync("detente: the checkpoint's signature does not verify with " + key + ": " + verification.Message);
+            return ExitCodes.Invalid;
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private async Task<int> LogProofAsync(LogSource source, string apiRoot, string collection, string objectId, string? version,
+        CancellationToken cancellationToken)
+    {
+        NoteVerifierKey key = await LogVerifierKeyAsync(source, cancellationToken);
+        LogProof? proof;
+        StixObject? stixObject;
+        if (source.Url is { } url)
+        {
+            string query = version is null ? string.Empty : "?match[version]=" + Uri.EscapeDataString(version);
+            using HttpClient http = LogHttp(source);
+            using HttpResponseMessage response = await http.GetAsync(
+                new Uri(url, $"log/proof/{Uri.EscapeDataString(apiRoot)}/collections/{Uri.EscapeDataString(collection)}/objects/{Uri.EscapeDataString(objectId)}/{query}"),
+                cancellationToken);
+            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                await _stderr.WriteLineAsync($"detente: the node answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
+                return response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable ? ExitCodes.Invalid : ExitCodes.Unusable;
+            }
+
+            if (!LogProof.TryParse(body, out proof, out string? problem))
+            {
+                await _stderr.WriteLineAsync("detente: " + problem);
+                return ExitCodes.Invalid;
+            }
+
+            stixObject = await FetchObjectAsync(http, url, apiRoot, collection, objectId, proof.Version, cancellationToken);
+        }
+        else
+        {
+            (proof, stixObject, string? why) = await LocalProofAsync(source, apiRoot, collection, objectId, version, cancellationToken);
+            if (proof is null)
+            {
+                await _stderr.WriteLineAsync("detente: " + why);
+                return ExitCodes.Invalid;
+            }
+        }
+
+        await _stdout.WriteLineAsync(Encoding.UTF8.GetString(proof.ToJson()));
+        string? failure = proof.Verify(key, stixObject);
+        if (failure is not null)
+        {
+            await _stderr.WriteLineAsync("detente: the proof does not verify: " + failure);
+            return ExitCodes.Invalid;
+        }
+
+        string commits = stixObject is null ? string.Empty : ", and commits to the object with its salt";
+        await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"verified: leaf {proof.LeafIndex} of {proof.TreeSize} is in the checkpoint signed by {key.Name}{commits}"));
+        return ExitCodes.Ok;
+    }
+
+    private async Task<(LogProof? Proof, StixObject? Object, string? Why)> LocalProofAsync(LogSource source, string apiRoot, string collection,
+        string objectId, string? version, CancellationToken cancellationToken)
+    {
+        IStore store = await NodeAdmin.OpenExistingStoreAsync(source.DataFolder, source.Postgres, _timeProvider, cancellationToken);
+        await using (store)
+        {
+            Collection? found = Guid.TryParse(collection, out Guid id)
+                ? await store.GetCollectionAsync(id, cancellationToken)
+                : await store.GetCollectionByAliasAsync(apiRoot, collection, cancellationToken);
+            if (found is null)
+            {
+                return (null, null, $"no collection '{collection}' in API root '{apiRoot}'.");
+            }
+
+            VersionFilter versions = VersionFilter.Last;
+            if (version is not null && (!VersionFilter.TryParse(version, out versions) || versions.IncludeAll || versions.IsEmpty))
+            {
+                return (null, null, "--version is one STIX timestamp, first or last.");
+            }
+
+            StoredObject? stored = null;
+            await foreach (StoredObject o in store.ReadObjectsAsync(found.Id, ObjectFilter.None with { Ids = [objectId], Versions = versions },
+                cancellationToken: cancellationToken))
+            {
+                stored = o;
+                break;
+            }
+
+            if (stored is null)
+            {
+                return (null, null, $"no such object version in collection {found.Id}.");
+            }
+
+            (LogProofStatus status, LogProof? proof) = await LogProof.CreateAsync(store, found.Id, stored, cancellationToken);
+            return status switch
+            {
+                LogProofStatus.Ok => (proof, new StixReader().ReadObject(stored.Json.Span), null),
+                LogProofStatus.NotLogged => (null, null, "this version was stored before the node kept a log."),
+                _ => (null, null, "this version is logged but no checkpoint covers it yet; ask again in a second."),
+            };
+        }
+    }
+
+    private static async Task<StixObject?> FetchObjectAsync(HttpClient http, Uri url, string apiRoot, string collection, string objectId, string version,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url,
+            $"taxii2/{Uri.EscapeDataString(apiRoot)}/collections/{Uri.EscapeDataString(collection)}/objects/{Uri.EscapeDataString(objectId)}/?match[version]={Uri.EscapeDataString(version)}"));
+        request.Headers.Accept.ParseAdd("application/taxii+json;version=2.1");
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        Taxii.TaxiiEnvelope envelope = new Taxii.TaxiiReader().ReadEnvelope(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        return envelope.Objects.Count == 1 ? new StixReader().ReadObject(envelope.Objects[0].Json.Span) : null;
+    }
+
+    private async Task<int> LogVerifyAsync(LogSource source, string? pinnedFile, CancellationToken cancellationToken)
+    {
+        NoteVerifierKey key = await LogVerifierKeyAsync(source, cancellationToken);
+        Checkpoint? pinned = null;
+        if (pinnedFile is not null)
+        {
+            SignedNote note = SignedNote.Parse(await File.ReadAllBytesAsync(pinnedFile, cancellationToken));
+            NoteVerification verification = note.Verify([key]);
+            if (!verification.IsValid)
+            {
+                await _stderr.WriteLineAsync("detente: the pinned checkpoint's signature does not verify: " + verification.Message);
+                return ExitCodes.Invalid;
+            }
+
+            pinned = Checkpoint.FromNote(note);
+        }
+
+        LogAuditResult audit = await WithLogTilesAsync(source,
+            tiles => new LogAuditor([key], key.Name).AuditAsync(tiles, pinned, cancellationToken), cancellationToken);
+        foreach (string check in audit.Checks)
+        {
+            await _stdout.WriteLineAsync(check);
+        }
+
+        await _stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{audit.EntriesChecked} entries, {audit.BundlesChecked} bundles, {audit.TilesChecked} tiles checked"));
+        if (audit.Discrepancy is { } discrepancy)
+        {
+            await _stderr.WriteLineAsync("detente: the log does not verify: " + discrepancy);
+            return ExitCodes.Invalid;
+        }
+
+        await _stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"OK: {key.Name} at size {audit.Checkpoint!.Size}, root {audit.Checkpoint.RootHash}"));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The verifier key: --key; else, for a data folder, the node key and the stored origin; else the node's /log/key.</summary>
+    private async Task<NoteVerifierKey> LogVerifierKeyAsync(LogSource source, CancellationToken cancellationToken)
+    {
+        if (source.Key is not null)
+        {
+            return NoteVerifierKey.Parse(source.Key);
+        }
+
+        if (source.Url is { } url)
+        {
+            using HttpClient http = LogHttp(source);
+            using HttpResponseMessage response = await http.GetAsync(new Uri(url, "log/key"), cancellationToken);
+            response.EnsureSuccessStatusCode();
+            string text = (await response.Content.ReadAsStringAsync(cancellationToken)).TrimEnd('\n');
+            await _stderr.WriteLineAsync("detente: checking against the key the node itself names (" + text + "); pin it with --key.");
+            return NoteVerifierKey.Parse(text);
+        }
+
+        string keyFile = Path.Combine(source.DataFolder, NodeDataFolder.KeyFileName);
+        if (!File.Exists(keyFile))
+        {
+            throw new NodeConfigurationException($"No node key in '{Path.GetFullPath(source.DataFolder)}': run 'detente serve --data {source.DataFolder}' first.");
+        }
+
+        (StixSigningKey nodeKey, _) = NodeDataFolder.Open(source.DataFolder).LoadOrCreateKey();
+        using (nodeKey)
+        {
+            string? origin = await WithLogStoreAsync(source, store => store.GetLogOriginAsync(cancellationToken), cancellationToken);
+            if (origin is null)
+            {
+                throw new NodeConfigurationException("The log has no origin yet: start the node once.");
+            }
+
+            return new NoteSigner(origin, nodeKey).VerifierKey;
+        }
+    }
+
+    private async Task<T> WithLogStoreAsync<T>(LogSource source, Func<IStore, Task<T>> action, CancellationToken cancellationToken)
+    {
+        IStore store = await NodeAdmin.OpenExistingStoreAsync(source.DataFolder, source.Postgres, _timeProvider, cancellationToken);
+        await using (store)
+        {
+            return await action(store);
+        }
+    }
+
+    private async Task<T> WithLogTilesAsync<T>(LogSource source, Func<ITileStore, Task<T>> action, CancellationToken cancellationToken)
+    {
+        if (source.Url is { } url)
+        {
+            using HttpClient http = LogHttp(source);
+            return await action(new HttpTileStore(http, url));
+        }
+
+        return await WithLogStoreAsync(source, store => action(store.LogTiles), cancellationToken);
+    }
+
+    private static HttpClient LogHttp(LogSource source)
+    {
+        var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", source.Token);
+        return http;
+    }
+
+    /// <summary>A node's <c>/log/</c> read paths as a read-only <see cref="ITileStore"/>.</summary>
+    private sealed class HttpTileStore(HttpClient http, Uri node) : ITileStore
+    {
+        public async ValueTask<ReadOnlyMemory<byte>?> ReadTileAsync(TilePath path, CancellationToken cancellationToken = default) =>
+            await GetAsync("log/" + path, cancellationToken).ConfigureAwait(false);
+
+        public async ValueTask<ReadOnlyMemory<byte>?> ReadCheckpointAsync(CancellationToken cancellationToken = default) =>
+            await GetAsync("log/checkpoint", cancellationToken).ConfigureAwait(false);
+
+        public ValueTask<bool> TryCommitAsync(LogCommit commit, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("A node's log is read-only over HTTP.");
+
+        private async Task<ReadOnlyMemory<byte>?> GetAsync(string path, CancellationToken cancellationToken)
+        {
+            using HttpResponseMessage response = await http.GetAsync(new Uri(node, path), cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

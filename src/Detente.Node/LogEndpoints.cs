@@ -1,0 +1,145 @@
+using Detente.Ledger.Tiles;
+using Detente.Stix;
+using Detente.Storage;
+using Detente.Taxii.Query;
+
+namespace Detente.Node;
+
+/// <summary>
+/// The transparency log's routes: C2SP tlog-tiles read paths under <c>/log/</c> (checkpoint, hash tiles, entry bundles)
+/// and inclusion proofs by object id and version (<c>/log/proof/…</c>).
+/// </summary>
+/// <remarks>
+/// Authenticated like every route. The checkpoint, tiles and bundles pass the egress gate as one path-level decision
+/// (<see cref="IEgressPolicy.DecideLog"/>: entries are salted); a proof reveals its entry's salt, so it is answered only for
+/// a version the reader may read through the gate, and "not found" otherwise, exactly as reading the object.
+/// </remarks>
+internal static class LogEndpoints
+{
+    /// <summary>The media type of proofs.</summary>
+    public const string ProofMediaType = "application/json";
+
+    private const string FullTileCache = "public, max-age=31536000, immutable";
+    private const string PartialTileCache = "public, max-age=60";
+    private const string CheckpointCache = "public, max-age=1";
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/log/checkpoint", GetCheckpointAsync).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapGet("/log/key", GetKey).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapGet("/log/tile/{**path}", GetTileAsync).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapGet("/log/proof/{apiRoot}/collections/{collectionId}/objects/{objectId}/", GetProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
+    }
+
+    private static IResult? RefuseLog(HttpContext context)
+    {
+        NodePrincipal reader = TokenAuthenticationMiddleware.GetPrincipal(context);
+        return EgressGate.For(context).MayReadLog(reader) ? null : TaxiiErrors.Result(StatusCodes.Status404NotFound, "Not found");
+    }
+
+    private static async Task<IResult> GetCheckpointAsync(HttpContext context, IStore store, CancellationToken cancellationToken)
+    {
+        if (RefuseLog(context) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await store.LogTiles.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false) is not { } note)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Checkpoint not found", "The log has no checkpoint yet.");
+        }
+
+        context.Response.Headers.CacheControl = CheckpointCache;
+        return Results.Bytes(note.ToArray(), "text/plain; charset=utf-8");
+    }
+
+    private static IResult GetKey(HttpContext context)
+    {
+        LogSequencerService? sequencer = context.RequestServices.GetService<LogSequencerService>();
+        if (RefuseLog(context) is { } refused)
+        {
+            return refused;
+        }
+
+        if (sequencer?.Log is not { } log)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Not found", "This node runs no transparency log.");
+        }
+
+        return Results.Text(log.VerifierKey + "\n", "text/plain; charset=utf-8");
+    }
+
+    private static async Task<IResult> GetTileAsync(string path, HttpContext context, IStore store, CancellationToken cancellationToken)
+    {
+        if (RefuseLog(context) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!TilePath.TryParse("tile/" + path, out TilePath tile))
+        {
+            return TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Bad request", "Not a C2SP tlog-tiles path (tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]).");
+        }
+
+        if (await store.LogTiles.ReadTileAsync(tile, cancellationToken).ConfigureAwait(false) is not { } data)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Tile not found");
+        }
+
+        context.Response.Headers.CacheControl = tile.IsFull ? FullTileCache : PartialTileCache;
+        return Results.Bytes(data.ToArray(), "application/octet-stream");
+    }
+
+    private static async Task<IResult> GetProofAsync(string apiRoot, string collectionId, string objectId, HttpContext context, IStore store,
+        CancellationToken cancellationToken)
+    {
+        ObjectEndpoints.Request request = await ObjectEndpoints.ReadRequestAsync(context, store, apiRoot, collectionId, TaxiiQueryEndpoint.Object,
+            cancellationToken).ConfigureAwait(false);
+        if (request.Error is not null)
+        {
+            return request.Error;
+        }
+
+        if (!StixId.TryParse(objectId, out _))
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Object not found");
+        }
+
+        ObjectFilter filter = ObjectEndpoints.ToFilter(request.Query) with { Ids = [objectId] };
+        EgressPage page = await EgressGate.For(context).ReadPageAsync(request.Principal, request.Collection!, filter, null, 1, cancellationToken)
+            .ConfigureAwait(false);
+        if (page.Items.Count == 0)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Object not found");
+        }
+
+        if (page.More)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Bad request",
+                "The filters select more than one version; a proof is for one version (match[version]=<timestamp>, first or last).");
+        }
+
+        (LogProofStatus status, LogProof? proof) = await LogProof.CreateAsync(store, request.Collection!.Collection.Id, page.Items[0], cancellationToken)
+            .ConfigureAwait(false);
+        if (status == LogProofStatus.NotLogged)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Log entry not found", "This version was stored before the node kept a log.");
+        }
+
+        if (proof is null)
+        {
+            return NotYet(context);
+        }
+
+        AccessLogMiddleware.SetObjectCount(context, 1);
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Bytes(proof.ToJson(), ProofMediaType);
+    }
+
+    private static IResult NotYet(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return TaxiiErrors.Result(StatusCodes.Status503ServiceUnavailable, "Not yet in a checkpoint",
+            "The version is logged but no checkpoint covers it yet; ask again in a second.");
+    }
+}

@@ -1,0 +1,232 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Detente.Ledger.Entries;
+using Detente.Ledger.Merkle;
+using Detente.Ledger.Notes;
+using Detente.Ledger.Tiles;
+using Detente.Stix;
+
+namespace Detente.Storage.Sql;
+
+/// <summary>The transparency log part of the store: entries written with the objects, tiles and checkpoint derived.</summary>
+internal sealed partial class SqlStore
+{
+    private const int MaxLogRead = 4_096;
+
+    private SqlTileStore? _tiles;
+
+    public ITileStore LogTiles => _tiles ??= new SqlTileStore(_backend);
+
+    public async Task<string?> GetLogOriginAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<string?> found = await QueryAsync("SELECT origin FROM log_state WHERE id = 1", static _ => { },
+            static r => r.IsDBNull(0) ? null : r.GetString(0), cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task SetLogOriginAsync(string origin, CancellationToken cancellationToken = default)
+    {
+        CheckLogOrigin(origin);
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        (long next, string? stored) = await LockLogAsync(session, cancellationToken).ConfigureAwait(false);
+        if (string.Equals(stored, origin, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (stored is not null && next > 0)
+        {
+            throw new StoreException(StoreError.LogOriginMismatch,
+                $"The transparency log has {next} entries under the origin '{stored}'; a log's origin never changes (asked for '{origin}').");
+        }
+
+        await session.Command("UPDATE log_state SET origin = @o WHERE id = 1").Set("@o", origin)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Log.LogOriginSet(_logger, origin);
+    }
+
+    public async Task<long> GetLogSizeAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<long> found = await QueryAsync("SELECT next_index FROM log_state WHERE id = 1", static _ => { },
+            static r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        return found[0];
+    }
+
+    public async Task<IReadOnlyList<ReadOnlyMemory<byte>>> ReadLogEntriesAsync(long start, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        count = Math.Min(count, MaxLogRead);
+        IReadOnlyList<(long Index, byte[] Entry)> found = await QueryAsync(
+            "SELECT leaf_index, entry FROM log_entries WHERE leaf_index >= @s AND leaf_index < @e ORDER BY leaf_index",
+            c => c.Set("@s", start).Set("@e", checked(start + count)),
+            static r => (r.GetInt64(0), r.GetFieldValue<byte[]>(1)), cancellationToken).ConfigureAwait(false);
+        var entries = new ReadOnlyMemory<byte>[found.Count];
+        for (int i = 0; i < found.Count; i++)
+        {
+            if (found[i].Index != start + i)
+            {
+                throw new InvalidDataException($"The transparency log has no entry {start + i} but has entry {found[i].Index}.");
+            }
+
+            entries[i] = found[i].Entry;
+        }
+
+        return entries;
+    }
+
+    public async Task<LogEntryRecord?> FindLogEntryAsync(Guid collectionId, DateTimeOffset dateAdded, CancellationToken cancellationToken = default)
+    {
+        if (await GetCollectionKeyAsync(collectionId, cancellationToken).ConfigureAwait(false) is not long key)
+        {
+            return null;
+        }
+
+        IReadOnlyList<LogEntryRecord> found = await QueryAsync(
+            "SELECT leaf_index, action, entry, salt FROM log_entries WHERE collection_key = @c AND date_added = @d AND action <> @delete",
+            c => c.Set("@c", key).Set("@d", Micros.From(dateAdded)).Set("@delete", (int)LogAction.Delete),
+            static r => new LogEntryRecord(r.GetInt64(0), (LogAction)r.GetInt32(1), r.GetFieldValue<byte[]>(2), r.GetFieldValue<byte[]>(3)),
+            cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>A version the log records: the object, where it is stored, and what happened to it.</summary>
+    private readonly record struct LogItem(long DateAdded, LogAction Action, StixObject Object);
+
+    /// <summary>Takes the global log lock (after the collection's) and appends one entry per item, with fresh salts.</summary>
+    private async Task AppendLogAsync(SqlSession session, long collectionKey, IReadOnlyList<LogItem> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        (long next, string? origin) = await LockLogAsync(session, cancellationToken).ConfigureAwait(false);
+        if (origin is null)
+        {
+            origin = DefaultLogOrigin();
+            await session.Command("UPDATE log_state SET origin = @o WHERE id = 1").Set("@o", origin)
+                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        const string Insert = "INSERT INTO log_entries (leaf_index, collection_key, date_added, action, entry, salt) VALUES (@i, @c, @d, @a, @e, @s)";
+        foreach (LogItem item in items)
+        {
+            LogEntry entry = LogEntry.CreateSalted(origin, item.Action, now, item.Object, out byte[] salt);
+            await session.Command(Insert)
+                .Set("@i", next)
+                .Set("@c", collectionKey)
+                .Set("@d", item.DateAdded)
+                .Set("@a", (int)item.Action)
+                .Set("@e", Bytes(entry.Encoded))
+                .Set("@s", salt)
+                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            next = checked(next + 1);
+        }
+
+        await session.Command("UPDATE log_state SET next_index = @n WHERE id = 1").Set("@n", next)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(long Next, string? Origin)> LockLogAsync(SqlSession session, CancellationToken cancellationToken)
+    {
+        DbDataReader reader = await session.Command(_backend.LockLogSql).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidDataException("The store has no log_state row.");
+            }
+
+            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        }
+    }
+
+    /// <summary>The origin a store's log gets when its first entry is written before anyone set one: unique per store.</summary>
+    private static string DefaultLogOrigin() => "detente.invalid/log/" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    private static StixObject ParseStored(ObjectToAdd o, StixReader reader) => o.Parsed ?? reader.ReadObject(o.Json.Span);
+
+    internal static void CheckLogOrigin(string origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        if (Encoding.UTF8.GetByteCount(origin) > LogEntry.MaxOriginBytes || !SignedNote.IsValidKeyName(origin))
+        {
+            throw new ArgumentException(
+                $"A log origin is 1–{LogEntry.MaxOriginBytes} UTF-8 bytes without spaces, control characters or '+' (e.g. example.org/log).",
+                nameof(origin));
+        }
+
+        _ = new Checkpoint(origin, 0, MerkleHasher.EmptyRoot); // the same origin line rules as a checkpoint's
+    }
+
+    /// <summary>The log's tiles and checkpoint in tables <c>log_tiles</c> and <c>log_checkpoint</c>.</summary>
+    private sealed class SqlTileStore(SqlBackend backend) : ITileStore
+    {
+        public async ValueTask<ReadOnlyMemory<byte>?> ReadTileAsync(TilePath path, CancellationToken cancellationToken = default)
+        {
+            SqlSession session = await backend.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+            await using (session.ConfigureAwait(false))
+            {
+                object? data = await session.Command("SELECT data FROM log_tiles WHERE level = @l AND tile_index = @n AND width = @w")
+                    .Set("@l", path.Level).Set("@n", path.Index).Set("@w", path.Width)
+                    .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                return data is byte[] bytes ? new ReadOnlyMemory<byte>(bytes) : (ReadOnlyMemory<byte>?)null;
+            }
+        }
+
+        public async ValueTask<ReadOnlyMemory<byte>?> ReadCheckpointAsync(CancellationToken cancellationToken = default)
+        {
+            SqlSession session = await backend.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+            await using (session.ConfigureAwait(false))
+            {
+                object? note = await session.Command("SELECT note FROM log_checkpoint WHERE id = 1")
+                    .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                return note is byte[] bytes ? new ReadOnlyMemory<byte>(bytes) : (ReadOnlyMemory<byte>?)null;
+            }
+        }
+
+        public async ValueTask<bool> TryCommitAsync(LogCommit commit, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(commit);
+            ArgumentOutOfRangeException.ThrowIfLessThan(commit.NewSize, commit.PreviousSize);
+            SqlSession session = await backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+            await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+            // The compare-and-swap first: a second sequencer waits here on the row and then finds another size.
+            int rows = await session.Command("UPDATE log_checkpoint SET size = @n, note = @note WHERE id = 1 AND size = @p")
+                .Set("@n", commit.NewSize).Set("@note", commit.Checkpoint.ToArray()).Set("@p", commit.PreviousSize)
+                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (rows == 0)
+            {
+                if (commit.PreviousSize != 0)
+                {
+                    return false;
+                }
+
+                rows = await session.Command("INSERT INTO log_checkpoint (id, size, note) VALUES (1, @n, @note) ON CONFLICT (id) DO NOTHING")
+                    .Set("@n", commit.NewSize).Set("@note", commit.Checkpoint.ToArray())
+                    .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (rows == 0)
+                {
+                    return false;
+                }
+            }
+
+            // A tile path, once written, always holds the same bytes: a second write of one is a bug, and fails the commit.
+            foreach (TileData tile in commit.Tiles)
+            {
+                await session.Command("INSERT INTO log_tiles (level, tile_index, width, data) VALUES (@l, @n, @w, @d)")
+                    .Set("@l", tile.Path.Level).Set("@n", tile.Path.Index).Set("@w", tile.Path.Width).Set("@d", Bytes(tile.Data))
+                    .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+    }
+}
