@@ -86,18 +86,7 @@ internal sealed partial class DetenteCli
             return ExitCodes.Unusable;
         }
 
-        if (cardinality)
-        {
-            await _stdout.WriteLineAsync(report.Result.Count.ToString(CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            foreach (PsiElement element in report.Result.Intersection)
-            {
-                await _stdout.WriteLineAsync(element.ToString());
-            }
-        }
-
+        await WritePsiResultAsync(report.Result, cardinality);
         string mode = cardinality ? "cardinality" : "intersection";
         await _stderr.WriteLineAsync(FormattableString.Invariant(
             $"psi: {mode} {report.Result.Count} of local {report.InitiatorSetSize} and {setName} {report.ResponderSetSize} (session {report.SessionId})"));
@@ -107,6 +96,21 @@ internal sealed partial class DetenteCli
         await _stderr.WriteLineAsync(FormattableString.Invariant(
             $"psi: ms precompute {report.Precompute.TotalMilliseconds:F0}, online {report.Online.TotalMilliseconds:F0}"));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Writes the count (cardinality mode) or the common elements, one per line, to standard output.</summary>
+    private async Task WritePsiResultAsync(PsiResult result, bool cardinality)
+    {
+        if (cardinality)
+        {
+            await _stdout.WriteLineAsync(result.Count.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+
+        foreach (PsiElement element in result.Intersection)
+        {
+            await _stdout.WriteLineAsync(element.ToString());
+        }
     }
 
     private async Task<int> PsiLocalAsync(string initiatorPath, string responderPath, bool cardinality, int? filterBits, int pad, CancellationToken cancellationToken)
@@ -136,18 +140,7 @@ internal sealed partial class DetenteCli
             return ExitCodes.Unusable;
         }
 
-        if (cardinality)
-        {
-            await _stdout.WriteLineAsync(report.Result.Count.ToString(CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            foreach (PsiElement element in report.Result.Intersection)
-            {
-                await _stdout.WriteLineAsync(element.ToString());
-            }
-        }
-
+        await WritePsiResultAsync(report.Result, cardinality);
         string mode = cardinality ? "cardinality" : "intersection";
         string filter = filterBits is null
             ? string.Empty
