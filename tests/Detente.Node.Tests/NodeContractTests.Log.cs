@@ -187,4 +187,36 @@ public abstract partial class NodeContractTests
         e = await Assert.ThrowsAsync<NodeConfigurationException>(() => StartLogNodeAsync());
         Assert.Contains("does not verify with the node key", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_node_refuses_to_start_when_a_sealed_entry_was_changed_in_the_store()
+    {
+        await _store.SetLogOriginAsync(LogOrigin, Ct);
+        await PostIndicatorsAsync(3);
+        (WebApplication first, _) = await StartLogNodeAsync();
+        await first.StopAsync(Ct);
+
+        // The last sealed entry rewritten behind the log's back: the tiles still hold the original.
+        await ExecuteSqlAsync("UPDATE log_entries SET entry = (SELECT entry FROM log_entries WHERE leaf_index = 0) WHERE leaf_index = 2");
+
+        NodeConfigurationException e = await Assert.ThrowsAsync<NodeConfigurationException>(() => StartLogNodeAsync());
+        Assert.Contains(_log.Entries, l => l.EventId == 8081);
+        Assert.Contains("does not hold the store's entries", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_refuses_to_start_when_the_store_holds_fewer_entries_than_its_checkpoint()
+    {
+        await _store.SetLogOriginAsync(LogOrigin, Ct);
+        await PostIndicatorsAsync(3);
+        (WebApplication first, _) = await StartLogNodeAsync();
+        await first.StopAsync(Ct);
+
+        // An entry the checkpoint covers removed from the store (the next index stays): the last bundle no longer matches.
+        await ExecuteSqlAsync("DELETE FROM log_entries WHERE leaf_index = 2");
+
+        NodeConfigurationException e = await Assert.ThrowsAsync<NodeConfigurationException>(() => StartLogNodeAsync());
+        Assert.Contains(_log.Entries, l => l.EventId == 8081);
+        Assert.Contains("does not hold the store's entries 0–2", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -51,6 +51,9 @@ public abstract partial class NodeContractTests : IAsyncLifetime
     /// <summary>Removes this test's database.</summary>
     protected abstract Task DeleteStoreAsync();
 
+    /// <summary>Runs one SQL statement on the store's database, behind the store's back (to damage it on purpose).</summary>
+    protected abstract Task ExecuteSqlAsync(string sql);
+
     public virtual async ValueTask InitializeAsync()
     {
         _store = await OpenStoreAsync(_clock);

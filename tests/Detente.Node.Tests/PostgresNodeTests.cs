@@ -30,6 +30,14 @@ public sealed class PostgresNodeTests : NodeContractTests
 
     protected override Task<IStore> OpenStoreAsync(TimeProvider time) => PostgresStore.OpenAsync(_connectionString, _schema, time);
 
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SET search_path TO \"{_schema}\"; {sql}", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     protected override async Task DeleteStoreAsync()
     {
         if (_connectionString.Length == 0)

@@ -1,5 +1,6 @@
 using Detente.Storage;
 using Detente.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Detente.Node.Tests;
 
@@ -9,6 +10,19 @@ public sealed class SqliteNodeTests : NodeContractTests
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "detente-node-" + Guid.NewGuid().ToString("N"));
 
     protected override Task<IStore> OpenStoreAsync(TimeProvider time) => SqliteStore.OpenAsync(_folder, time);
+
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(_folder, SqliteStore.FileName),
+            Pooling = false,
+        }.ToString());
+        await connection.OpenAsync();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 
     protected override Task DeleteStoreAsync()
     {
