@@ -118,6 +118,10 @@ public static class NodeServer
                     ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
                     Uri publicUrl = app.Services.GetRequiredService<NodePublicUrl>().Get();
                     await WriteBannerAsync(output, folder, publicUrl, addresses, key.KeyId, keyCreated, tls, certificateCreated, bootstrap).ConfigureAwait(false);
+                    if (app.Services.GetService<LogSequencerService>()?.Log is { } transparencyLog)
+                    {
+                        await output.WriteLineAsync("Transparency log: " + transparencyLog.Origin + " (verifier key " + transparencyLog.VerifierKey + ")").ConfigureAwait(false);
+                    }
                     Log.Listening(loggerFactory.CreateLogger(typeof(NodeServer)), string.Join(' ', addresses));
                     await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                     Log.Stopped(loggerFactory.CreateLogger(typeof(NodeServer)));

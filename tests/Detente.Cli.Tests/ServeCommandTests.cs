@@ -92,6 +92,7 @@ public sealed class ServeCommandTests : IDisposable
         Assert.StartsWith("dtn_", token, StringComparison.Ordinal);
         Assert.Matches("^[0-9a-f]{64}$", keyId);
         Assert.Contains("Discovery: https://taxii.example.org/taxii2/", first.Output, StringComparison.Ordinal);
+        Assert.Contains("Transparency log: taxii.example.org/log (verifier key taxii.example.org/log+", first.Output, StringComparison.Ordinal);
 
         using (HttpResponseMessage health = await _http.GetAsync(address + "/healthz", TestContext.Current.CancellationToken))
         {
