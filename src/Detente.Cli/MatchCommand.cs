@@ -579,16 +579,7 @@ internal sealed partial class DetenteCli
                     writer.WriteNumber("object_index", index);
                 }
 
-                if (hit.ObservedDataIds.Count > 0)
-                {
-                    writer.WriteStartArray("observed_data_refs");
-                    foreach (string id in hit.ObservedDataIds)
-                    {
-                        writer.WriteStringValue(id);
-                    }
-
-                    writer.WriteEndArray();
-                }
+                WriteObservedDataRefs(writer, hit.ObservedDataIds);
 
                 writer.WriteString("first_observed", hit.FirstObserved.ToString());
                 writer.WriteString("last_observed", hit.LastObserved.ToString());
@@ -639,6 +630,23 @@ internal sealed partial class DetenteCli
                 + $"{_set.Count} in use; {elapsed.TotalSeconds:F3} s, {Rate(_events, elapsed)} events/s"));
         }
 
+        /// <summary>Writes <c>observed_data_refs</c> (of a hit line or a sighting) when there are any.</summary>
+        private static void WriteObservedDataRefs(Utf8JsonWriter writer, IReadOnlyList<string> ids)
+        {
+            if (ids.Count == 0)
+            {
+                return;
+            }
+
+            writer.WriteStartArray("observed_data_refs");
+            foreach (string id in ids)
+            {
+                writer.WriteStringValue(id);
+            }
+
+            writer.WriteEndArray();
+        }
+
         private static string Rate(long events, TimeSpan elapsed) =>
             elapsed > TimeSpan.Zero ? (events / elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture) : "-";
 
@@ -673,16 +681,7 @@ internal sealed partial class DetenteCli
                     writer.WriteString("last_seen", aggregate.LastSeen.ToString());
                     writer.WriteNumber("count", Math.Min(aggregate.Count, MaxSightingCount));
                     writer.WriteString("sighting_of_ref", indicatorId);
-                    if (aggregate.ObservedData.Count > 0)
-                    {
-                        writer.WriteStartArray("observed_data_refs");
-                        foreach (string id in aggregate.ObservedData)
-                        {
-                            writer.WriteStringValue(id);
-                        }
-
-                        writer.WriteEndArray();
-                    }
+                    WriteObservedDataRefs(writer, aggregate.ObservedData);
 
                     writer.WriteEndObject();
                     written++;
