@@ -38,16 +38,6 @@ public sealed class PostgresNodeTests : NodeContractTests
         await command.ExecuteNonQueryAsync();
     }
 
-    protected override async Task DeleteStoreAsync()
-    {
-        if (_connectionString.Length == 0)
-        {
-            return;
-        }
-
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE", connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    protected override Task DeleteStoreAsync() =>
+        _connectionString.Length == 0 ? Task.CompletedTask : ExecuteSqlAsync($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE");
 }
