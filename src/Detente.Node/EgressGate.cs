@@ -31,34 +31,18 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
     /// Reads the visible versions that <paramref name="filter"/> selects after <paramref name="after"/>: the first
     /// <paramref name="limit"/> of them, then on until one more visible version shows that <c>more</c> is true.
     /// </summary>
+    /// <remarks>A version is visible when the policy allows it <em>and</em> allows its object's latest version: when the
+    /// latest version is withheld, the whole object is, on every route and whatever <c>match[version]</c> selects, so
+    /// that no answer reveals that a newer version exists.</remarks>
     public async Task<EgressPage> ReadPageAsync(NodePrincipal reader, CollectionWithAccess collection, ObjectFilter filter,
         DateTimeOffset? after, int limit, CancellationToken cancellationToken)
     {
-        var items = new List<StoredObject>(Math.Min(limit, 1024));
-        bool more = false;
-        int withheld = 0;
-        Func<StoredObject, EgressDecision> decide = policy.For(reader, collection);
-        await foreach (StoredObject version in store.ReadObjectsAsync(collection.Collection.Id, filter, after, limit, cancellationToken)
-            .ConfigureAwait(false))
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        (List<StoredObject> items, bool more) = await ReadVisibleAsync(reader, collection, filter, after, limit, limit + 1, cancellationToken)
+            .ConfigureAwait(false);
+        if (more)
         {
-            if (!decide(version).Allowed)
-            {
-                withheld++;
-                continue;
-            }
-
-            if (items.Count == limit)
-            {
-                more = true;
-                break;
-            }
-
-            items.Add(version);
-        }
-
-        if (withheld > 0)
-        {
-            Log.Withheld(logger, reader.Name, collection.Collection.Id, withheld);
+            items.RemoveAt(items.Count - 1);
         }
 
         return new EgressPage(items, more);
@@ -67,19 +51,99 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
     /// <summary>True when the reader may see at least one version the filter selects (so that "not found" and "found
     /// but withheld" look the same).</summary>
     public async Task<bool> AnyVisibleAsync(NodePrincipal reader, CollectionWithAccess collection, ObjectFilter filter,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        (await ReadVisibleAsync(reader, collection, filter, null, 1, 1, cancellationToken).ConfigureAwait(false)).Items.Count > 0;
+
+    /// <summary>
+    /// Reads versions in chunks of at most the number still wanted (so no more than a page and one are ever read past
+    /// what is visible), resolves the latest version of the chunk's objects that are not their own latest with one
+    /// store lookup, and keeps the visible ones until <paramref name="wanted"/> are found.
+    /// </summary>
+    /// <returns>The visible versions found (at most <paramref name="wanted"/>), and whether all of them were found.</returns>
+    private async Task<(List<StoredObject> Items, bool Full)> ReadVisibleAsync(NodePrincipal reader, CollectionWithAccess collection,
+        ObjectFilter filter, DateTimeOffset? after, int pageSizeHint, int wanted, CancellationToken cancellationToken)
     {
+        Guid collectionId = collection.Collection.Id;
+        var items = new List<StoredObject>(Math.Min(wanted, 1025));
+        var chunk = new List<StoredObject>(Math.Min(wanted, ObjectFilter.MaxValues));
+        var allowed = new List<bool>(Math.Min(wanted, ObjectFilter.MaxValues));
+        // The decision on each object's latest version, for this request (an object's versions share it).
+        var latestAllowed = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var lookup = new HashSet<string>(StringComparer.Ordinal);
         Func<StoredObject, EgressDecision> decide = policy.For(reader, collection);
-        await foreach (StoredObject version in store.ReadObjectsAsync(collection.Collection.Id, filter, null, 1, cancellationToken)
-            .ConfigureAwait(false))
+        int withheld = 0;
+        IAsyncEnumerator<StoredObject> versions = store.ReadObjectsAsync(collectionId, filter, after, pageSizeHint, cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
+        await using (versions.ConfigureAwait(false))
         {
-            if (decide(version).Allowed)
+            bool end = false;
+            while (!end && items.Count < wanted)
             {
-                return true;
+                chunk.Clear();
+                while (chunk.Count < Math.Min(wanted - items.Count, ObjectFilter.MaxValues))
+                {
+                    if (!await versions.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        end = true;
+                        break;
+                    }
+
+                    chunk.Add(versions.Current);
+                }
+
+                // Every version is decided once; the latest versions in the chunk decide for their objects, and the
+                // others' latest versions are looked up.
+                lookup.Clear();
+                allowed.Clear();
+                foreach (StoredObject version in chunk)
+                {
+                    bool own = decide(version).Allowed;
+                    allowed.Add(own);
+                    if (version.IsLatest)
+                    {
+                        latestAllowed.TryAdd(version.Id, own);
+                    }
+                }
+
+                foreach (StoredObject version in chunk)
+                {
+                    if (!version.IsLatest && !latestAllowed.ContainsKey(version.Id))
+                    {
+                        lookup.Add(version.Id);
+                    }
+                }
+
+                if (lookup.Count > 0)
+                {
+                    IReadOnlyDictionary<string, StoredObject> latest = await store.ReadLatestVersionsAsync(collectionId, lookup, cancellationToken)
+                        .ConfigureAwait(false);
+                    foreach (string id in lookup)
+                    {
+                        // An object deleted since its version was read has no latest version: withheld.
+                        latestAllowed[id] = latest.TryGetValue(id, out StoredObject? last) && decide(last).Allowed;
+                    }
+                }
+
+                for (int i = 0; i < chunk.Count; i++)
+                {
+                    if (allowed[i] && latestAllowed[chunk[i].Id])
+                    {
+                        items.Add(chunk[i]);
+                    }
+                    else
+                    {
+                        withheld++;
+                    }
+                }
             }
         }
 
-        return false;
+        if (withheld > 0)
+        {
+            Log.Withheld(logger, reader.Name, collectionId, withheld);
+        }
+
+        return (items, items.Count >= wanted);
     }
 
     /// <summary>Whether <paramref name="reader"/> may read the log's checkpoint, tiles and entry bundles (a path-level decision).</summary>

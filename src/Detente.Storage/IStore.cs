@@ -110,6 +110,18 @@ public interface IStore : IAsyncDisposable
     public IAsyncEnumerable<StoredObject> ReadObjectsAsync(Guid collectionId, ObjectFilter filter, DateTimeOffset? after = null,
         int pageSizeHint = 0, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The latest version of each of <paramref name="objectIds"/> in a collection: the version <c>match[version]=last</c>
+    /// selects without a spec version filter (<see cref="StoredObject.IsLatest"/>). An id the collection does not hold
+    /// has no entry.
+    /// </summary>
+    /// <remarks>One indexed lookup per 128 distinct ids, in one read; the node's egress gate asks it once per batch of
+    /// versions that are not their object's latest, so that it can decide each object by its latest version.</remarks>
+    /// <exception cref="StoreException">The collection does not exist.</exception>
+    /// <exception cref="ArgumentException">More than <see cref="ObjectFilter.MaxValues"/> ids.</exception>
+    public Task<IReadOnlyDictionary<string, StoredObject>> ReadLatestVersionsAsync(Guid collectionId, IReadOnlyCollection<string> objectIds,
+        CancellationToken cancellationToken = default);
+
     /// <summary>True when the collection holds any version of the object (to tell "no such object" from "nothing matched").</summary>
     public Task<bool> ContainsObjectAsync(Guid collectionId, string objectId, CancellationToken cancellationToken = default);
 

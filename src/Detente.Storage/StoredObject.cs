@@ -17,6 +17,12 @@ public sealed record StoredObject(string Id, string Type, string SpecVersion, St
     /// <see cref="ObjectToAdd.Facts"/>; empty when it gave none, or for versions stored before the store kept facts.</summary>
     public ReadOnlyMemory<byte> Facts { get; init; }
 
+    /// <summary>True when this is its object's latest version in the collection when it was read: the version
+    /// <c>match[version]=last</c> selects without a spec version filter (the latest spec version, then the latest version).</summary>
+    /// <remarks>The node's egress gate decides an object by its latest version; for a version that is not the latest it
+    /// asks the store for the latest (<see cref="IStore.ReadLatestVersionsAsync"/>).</remarks>
+    public bool IsLatest { get; init; }
+
     /// <summary>The version's media type, <c>application/stix+json;version=</c> and the spec version.</summary>
     public string MediaType => "application/stix+json;version=" + SpecVersion;
 

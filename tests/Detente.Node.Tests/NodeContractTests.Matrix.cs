@@ -26,7 +26,20 @@ public abstract partial class NodeContractTests
 
     public enum Placement { ObjectTlp2, ObjectTlp1, Granular }
 
-    private sealed record Cell(string Id, Level Level, Placement Placement, bool Group, Level? EarlierVersion);
+    /// <summary>One object of the matrix. With <paramref name="EarlierVersion"/> or <paramref name="EarlierGroup"/>, it has an
+    /// earlier version marked with that level (same placement) or that sharing-group flag, added before the latest.</summary>
+    private sealed record Cell(string Id, Level Level, Placement Placement, bool Group, Level? EarlierVersion, bool? EarlierGroup = null)
+    {
+        public bool HasEarlier => EarlierVersion is not null || EarlierGroup is not null;
+
+        public Cell Earlier() => this with { Level = EarlierVersion ?? Level, Group = EarlierGroup ?? Group, EarlierVersion = null, EarlierGroup = null };
+    }
+
+    /// <summary>What a reader gets for an object that does not exist, on each per-object route.</summary>
+    private sealed record MissingAnswers(byte[] Object, byte[] ObjectAll, byte[] Versions, byte[] Proof);
+
+    private const string EarlierVersionStamp = "2025-01-01T00:00:01.000Z";
+    private const string LatestVersionStamp = "2025-01-01T00:00:02.000Z";
 
     [Fact]
     public async Task Every_path_out_reveals_exactly_what_the_rules_allow()
@@ -67,15 +80,28 @@ public abstract partial class NodeContractTests
                 }
             }
 
-            cells.Add(new Cell(NewIndicatorId(), level, Placement.ObjectTlp2, false, Level.Red));
+            // Two versions, the latest stricter or looser than the earlier one, for every pair of levels.
+            foreach (Level earlier in Enum.GetValues<Level>().Where(e => e != level))
+            {
+                cells.Add(new Cell(NewIndicatorId(), level, Placement.ObjectTlp2, false, earlier));
+            }
         }
 
-        var adminStatuses = new List<string>();
-        foreach (Cell[] chunk in cells.Chunk(Limits.AsyncThreshold - 2)) // each chunk holds at most two earlier versions: stored before the answer
+        // Two versions, the latest adding or dropping the sharing group.
+        foreach (Level level in (Level[])[Level.Clear, Level.Green, Level.Amber])
         {
-            IEnumerable<string> earlier = chunk.Where(c => c.EarlierVersion is not null)
-                .Select(c => MarkedIndicator(c with { Level = c.EarlierVersion!.Value }, 1));
-            TaxiiStatus status = await PostAsync(earlier.Concat(chunk.Select(c => MarkedIndicator(c, 2))));
+            cells.Add(new Cell(NewIndicatorId(), level, Placement.ObjectTlp2, true, null, EarlierGroup: false));
+            cells.Add(new Cell(NewIndicatorId(), level, Placement.ObjectTlp2, false, null, EarlierGroup: true));
+        }
+
+        // Each object's earlier version before its latest, in requests small enough to be stored before the answer.
+        var adminStatuses = new List<string>();
+        IEnumerable<string> versionsInOrder = cells.SelectMany(c => c.HasEarlier
+            ? new[] { MarkedIndicator(c.Earlier(), 1), MarkedIndicator(c, 2) }
+            : [MarkedIndicator(c, 2)]);
+        foreach (string[] chunk in versionsInOrder.Chunk(Limits.AsyncThreshold))
+        {
+            TaxiiStatus status = await PostAsync(chunk);
             Assert.Equal(status.TotalCount, status.SuccessCount);
             adminStatuses.Add(status.Id);
         }
@@ -101,9 +127,9 @@ public abstract partial class NodeContractTests
             adminAfter = all.Headers.GetValues("X-TAXII-Date-Added-Last").Single();
         }
 
-        Assert.Equal(cells.Count + cells.Count(c => c.EarlierVersion is not null), dateAdded.Count);
+        Assert.Equal(cells.Count + cells.Count(c => c.HasEarlier), dateAdded.Count);
 
-        string latest = "2025-01-01T00:00:02.000Z", first = "2025-01-01T00:00:01.000Z";
+        const string latest = LatestVersionStamp;
         List<Cell> byDateAdded = [.. cells.OrderBy(c => dateAdded[(c.Id, latest)], StringComparer.Ordinal)];
         foreach (Kind kind in Enum.GetValues<Kind>())
         {
@@ -145,31 +171,35 @@ public abstract partial class NodeContractTests
                 after = response.Headers.TryGetValues("X-TAXII-Date-Added-Last", out IEnumerable<string>? last) ? last.Single() : null;
             }
 
-            // Object by id and its versions: the visible versions, or the very 404 of an object that does not exist.
-            byte[] missingObject = await NotFoundBodyAsync(ObjectsPath + NewIndicatorId() + "/", token);
-            byte[] missingVersions = await NotFoundBodyAsync(ObjectsPath + NewIndicatorId() + "/versions/", token);
-            foreach (Cell cell in cells)
+            // Every version of every visible object (match[version]=all), in date_added order, paged with added_after.
+            (string Id, string Version)[] expectedAll = [.. cells.SelectMany(c => VisibleVersions(kind, c).Select(v => (c.Id, v)))
+                .OrderBy(v => dateAdded[v], StringComparer.Ordinal)];
+            var seenAll = new List<(string, string)>();
+            string? allAfter = null;
+            while (true)
             {
-                bool latestVisible = Oracle(kind, cell);
-                bool earlierVisible = cell.EarlierVersion is { } e && Oracle(kind, cell with { Level = e });
-                string[] versions = [.. new[] { (earlierVisible, first), (latestVisible, latest) }.Where(v => v.Item1).Select(v => v.Item2)];
-                using HttpResponseMessage byId = await SendAsync(HttpMethod.Get, ObjectsPath + cell.Id + "/", token);
-                using HttpResponseMessage list = await SendAsync(HttpMethod.Get, ObjectsPath + cell.Id + "/versions/", token);
-                if (versions.Length == 0)
+                using HttpResponseMessage response = await SendAsync(HttpMethod.Get,
+                    ManifestPath + "?limit=50&match[version]=all" + (allAfter is null ? string.Empty : "&added_after=" + allAfter), token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                TaxiiManifest page = new TaxiiReader().ReadManifest(await response.Content.ReadAsByteArrayAsync(Ct));
+                seenAll.AddRange(page.Objects.Select(r => (r.Id, r.Version.ToString())));
+                AssertDateHeaders(response, [.. page.Objects.Select(r => dateAdded[(r.Id, r.Version.ToString())])], what);
+                if (!page.More)
                 {
-                    Assert.True(HttpStatusCode.NotFound == byId.StatusCode, $"{what}: {cell} by id");
-                    Assert.Equal(missingObject, await byId.Content.ReadAsByteArrayAsync(Ct));
-                    Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
-                    Assert.Equal(missingVersions, await list.Content.ReadAsByteArrayAsync(Ct));
-                    continue;
+                    break;
                 }
 
-                Assert.True(HttpStatusCode.OK == byId.StatusCode, $"{what}: {cell} by id");
-                TaxiiEnvelope envelope = new TaxiiReader().ReadEnvelope(await byId.Content.ReadAsByteArrayAsync(Ct));
-                Assert.Equal(latestVisible ? [cell.Id] : [], Ids(envelope));
-                Assert.Equal(HttpStatusCode.OK, list.StatusCode);
-                Assert.Equal(versions, new TaxiiReader().ReadVersions(await list.Content.ReadAsByteArrayAsync(Ct)).Versions);
-                AssertDateHeaders(list, versions.Select(v => dateAdded[(cell.Id, v)]).ToArray(), what);
+                allAfter = response.Headers.GetValues("X-TAXII-Date-Added-Last").Single();
+            }
+
+            Assert.True(expectedAll.SequenceEqual(seenAll), $"{what}: manifest of all versions");
+
+            // Object by id (latest and all versions), its versions and its inclusion proof: the visible versions, or the
+            // very 404 of an object that does not exist.
+            MissingAnswers missing = await MissingAnswersAsync(token);
+            foreach (Cell cell in cells)
+            {
+                await AssertObjectRoutesAsync(token, cell.Id, VisibleVersions(kind, cell), v => dateAdded[(cell.Id, v)], missing, $"{what}: {cell}");
             }
 
             // Status: the administrator's add requests are the administrator's; anyone else gets the 404 of an unknown status.
@@ -198,7 +228,116 @@ public abstract partial class NodeContractTests
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, $"/taxii2/default/status/{own.Id}/", tokens[Kind.PartnerInGroup])).StatusCode);
     }
 
+    [Fact]
+    public async Task When_the_latest_version_is_deleted_the_new_latest_decides()
+    {
+        string guest = await CreateTokenAsync("p-unknown", TokenRole.Partner); // not a configured partner: TLP:CLEAR only
+        Assert.True(await _store.GrantAsync(_collectionId, "p-unknown", CollectionAccess.Read, Ct));
+        var stricter = new Cell(NewIndicatorId(), Level.Red, Placement.ObjectTlp2, false, Level.Clear);
+        var looser = new Cell(NewIndicatorId(), Level.Clear, Placement.ObjectTlp2, false, Level.Red);
+        TaxiiStatus added = await PostAsync(MarkedIndicator(stricter.Earlier(), 1), MarkedIndicator(looser.Earlier(), 1), MarkedIndicator(stricter, 2),
+            MarkedIndicator(looser, 2));
+        Assert.Equal(4, added.SuccessCount);
+        Dictionary<(string, string), string> dateAdded = [];
+        using (HttpResponseMessage all = await SendAsync(HttpMethod.Get, ManifestPath + "?match[version]=all", _adminToken))
+        {
+            foreach (TaxiiManifestRecord r in new TaxiiReader().ReadManifest(await all.Content.ReadAsByteArrayAsync(Ct)).Objects)
+            {
+                dateAdded[(r.Id, r.Version.ToString())] = r.DateAdded.ToString();
+            }
+        }
+
+        MissingAnswers missing = await MissingAnswersAsync(guest);
+        await AssertObjectRoutesAsync(guest, stricter.Id, [], v => dateAdded[(stricter.Id, v)], missing, "newer stricter");
+        await AssertObjectRoutesAsync(guest, looser.Id, [LatestVersionStamp], v => dateAdded[(looser.Id, v)], missing, "newer looser");
+        Assert.Equal([looser.Id], await VisibleIdsAsync(guest));
+
+        foreach (Cell cell in (Cell[])[stricter, looser])
+        {
+            using HttpResponseMessage deleted = await SendAsync(HttpMethod.Delete, ObjectsPath + cell.Id + "/?match[version]=last", _adminToken);
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        // The earlier versions are now the latest, and they decide.
+        await AssertObjectRoutesAsync(guest, stricter.Id, [EarlierVersionStamp], v => dateAdded[(stricter.Id, v)], missing, "stricter, latest deleted");
+        await AssertObjectRoutesAsync(guest, looser.Id, [], v => dateAdded[(looser.Id, v)], missing, "looser, latest deleted");
+        Assert.Equal([stricter.Id], await VisibleIdsAsync(guest));
+    }
+
+    private async Task<string[]> VisibleIdsAsync(string token)
+    {
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, ObjectsPath, token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Ids(new TaxiiReader().ReadEnvelope(await response.Content.ReadAsByteArrayAsync(Ct)));
+    }
+
     private string ManifestPath => $"/taxii2/default/collections/{_collectionId:D}/manifest/";
+
+    /// <summary>The versions of <paramref name="cell"/> that <paramref name="kind"/> may see, oldest first: none when its latest
+    /// version is withheld (a reader never learns that a newer version exists), else every version the rules allow.</summary>
+    private static string[] VisibleVersions(Kind kind, Cell cell)
+    {
+        if (!Oracle(kind, cell))
+        {
+            return [];
+        }
+
+        return cell.HasEarlier && Oracle(kind, cell.Earlier()) ? [EarlierVersionStamp, LatestVersionStamp] : [LatestVersionStamp];
+    }
+
+    /// <summary>Checks the per-object routes of <paramref name="id"/> for the reader of <paramref name="token"/>, who may see
+    /// exactly <paramref name="visible"/> (its versions, oldest first; the last is the object's latest).</summary>
+    private async Task AssertObjectRoutesAsync(string token, string id, string[] visible, Func<string, string> dateAddedOf, MissingAnswers missing,
+        string what)
+    {
+        using HttpResponseMessage byId = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/", token);
+        using HttpResponseMessage byIdAll = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/?match[version]=all", token);
+        using HttpResponseMessage list = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/versions/", token);
+        using HttpResponseMessage proof = await SendAsync(HttpMethod.Get, ProofPath(id), token);
+        if (visible.Length == 0)
+        {
+            Assert.True(HttpStatusCode.NotFound == byId.StatusCode, $"{what}: by id");
+            Assert.Equal(missing.Object, await byId.Content.ReadAsByteArrayAsync(Ct));
+            Assert.True(HttpStatusCode.NotFound == byIdAll.StatusCode, $"{what}: by id, all versions");
+            Assert.Equal(missing.ObjectAll, await byIdAll.Content.ReadAsByteArrayAsync(Ct));
+            Assert.True(HttpStatusCode.NotFound == list.StatusCode, $"{what}: versions");
+            Assert.Equal(missing.Versions, await list.Content.ReadAsByteArrayAsync(Ct));
+            Assert.True(HttpStatusCode.NotFound == proof.StatusCode, $"{what}: proof");
+            Assert.Equal(missing.Proof, await proof.Content.ReadAsByteArrayAsync(Ct));
+            Assert.False(byId.Headers.Contains("X-TAXII-Date-Added-First") || list.Headers.Contains("X-TAXII-Date-Added-First"), what);
+            return;
+        }
+
+        Assert.True(HttpStatusCode.OK == byId.StatusCode, $"{what}: by id");
+        TaxiiEnvelope envelope = new TaxiiReader().ReadEnvelope(await byId.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal([visible[^1]], envelope.Objects.Select(o => o.Object.Modified.ToString()));
+        AssertDateHeaders(byId, [dateAddedOf(visible[^1])], what);
+
+        Assert.True(HttpStatusCode.OK == byIdAll.StatusCode, $"{what}: by id, all versions");
+        TaxiiEnvelope all = new TaxiiReader().ReadEnvelope(await byIdAll.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal(visible, all.Objects.Select(o => o.Object.Modified.ToString()));
+        Assert.Equal(Enumerable.Repeat(id, visible.Length), Ids(all));
+        AssertDateHeaders(byIdAll, [.. visible.Select(dateAddedOf)], what);
+
+        Assert.True(HttpStatusCode.OK == list.StatusCode, $"{what}: versions");
+        Assert.Equal(visible, new TaxiiReader().ReadVersions(await list.Content.ReadAsByteArrayAsync(Ct)).Versions);
+        AssertDateHeaders(list, [.. visible.Select(dateAddedOf)], what);
+
+        // The node of these tests has no sequencer: a visible version is logged but no checkpoint covers it yet.
+        Assert.True(HttpStatusCode.ServiceUnavailable == proof.StatusCode, $"{what}: proof");
+    }
+
+    private async Task<MissingAnswers> MissingAnswersAsync(string token)
+    {
+        string id = NewIndicatorId();
+        return new MissingAnswers(
+            await NotFoundBodyAsync(ObjectsPath + id + "/", token),
+            await NotFoundBodyAsync(ObjectsPath + id + "/?match[version]=all", token),
+            await NotFoundBodyAsync(ObjectsPath + id + "/versions/", token),
+            await NotFoundBodyAsync(ProofPath(id), token));
+    }
+
+    private string ProofPath(string id) => $"/log/proof/default/collections/{_collectionId:D}/objects/{id}/";
 
     /// <summary>The rules of issue 6, written out for this matrix: may <paramref name="kind"/> read <paramref name="cell"/>'s version?</summary>
     private static bool Oracle(Kind kind, Cell cell)

@@ -54,6 +54,32 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task The_latest_version_lookup_follows_additions_and_deletions()
+    {
+        (Guid collection, string id) = await ObjectWithFourVersionsAsync();
+        string other = TestObjects.NewId();
+        await Store.AddObjectsAsync(collection, [TestObjects.Version(other, TestObjects.At(5))], Ct);
+
+        IReadOnlyDictionary<string, StoredObject> latest = await Store.ReadLatestVersionsAsync(collection, [id, other, id, TestObjects.NewId()], Ct);
+        Assert.Equal(new[] { id, other }.Order(StringComparer.Ordinal), latest.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(TestObjects.At(4), latest[id].Version.ToString());
+        Assert.True(latest[id].IsLatest);
+        Assert.False(latest[id].Json.IsEmpty);
+
+        // Deleting the latest version makes the next one the latest, in reads and in the lookup.
+        Assert.Equal(1, await Store.DeleteObjectAsync(collection, id, VersionFilter.Last, cancellationToken: Ct));
+        Assert.Equal(TestObjects.At(3), (await Store.ReadLatestVersionsAsync(collection, [id], Ct))[id].Version.ToString());
+        List<StoredObject> versions = await ReadAllAsync(collection, ObjectFilter.VersionsOf(id, specVersions: ["2.0", "2.1"]));
+        Assert.Equal([TestObjects.At(3)], versions.Where(v => v.IsLatest).Select(v => v.Version.ToString()));
+
+        Assert.Empty(await Store.ReadLatestVersionsAsync(collection, [], Ct));
+        Assert.Empty(await Store.ReadLatestVersionsAsync(collection, [TestObjects.NewId()], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.ReadLatestVersionsAsync(collection, [.. Enumerable.Range(0, ObjectFilter.MaxValues + 1).Select(_ => TestObjects.NewId())], Ct));
+        await Assert.ThrowsAsync<StoreException>(() => Store.ReadLatestVersionsAsync(Guid.NewGuid(), [id], Ct));
+    }
+
+    [Fact]
     public async Task Deleting_by_spec_version_removes_only_versions_in_it()
     {
         (Guid collection, string id) = await ObjectWithFourVersionsAsync();

@@ -82,14 +82,21 @@ public abstract partial class StoreContractTests
                     actual.Objects.Select(a => (a.AlreadyPresent, a.DateAdded, a.Version.ToString())));
             }
 
+            // Each object's latest version is what the default filter selects; every read marks it, and the latest lookup finds it.
+            var latest = model.Read(ObjectFilter.None).ToDictionary(r => r.Id, r => r.DateAdded, StringComparer.Ordinal);
             foreach (ModelRead read in history.Reads)
             {
                 ObjectFilter filter = FilterOf(read);
                 List<StoredObject> actual = await Store.ReadObjectsAsync(collection, filter, null, read.PageHint, Ct).ToListAsync(Ct);
                 Assert.Equal(
-                    model.Read(filter).Select(r => $"{r.Id} {r.SpecVersion} {r.Version} {r.DateAdded:O} {Convert.ToHexString(r.Json)}"),
-                    actual.Select(o => $"{o.Id} {o.SpecVersion} {o.Version} {o.DateAdded:O} {Convert.ToHexString(o.Json.Span)}"));
+                    model.Read(filter).Select(r => $"{r.Id} {r.SpecVersion} {r.Version} {r.DateAdded:O} {Convert.ToHexString(r.Json)} {latest[r.Id] == r.DateAdded}"),
+                    actual.Select(o => $"{o.Id} {o.SpecVersion} {o.Version} {o.DateAdded:O} {Convert.ToHexString(o.Json.Span)} {o.IsLatest}"));
             }
+
+            IReadOnlyDictionary<string, StoredObject> found = await Store.ReadLatestVersionsAsync(collection, [.. s_modelIds, TestObjects.NewId()], Ct);
+            Assert.Equal(latest.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)),
+                found.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.DateAdded)));
+            Assert.All(found.Values, v => Assert.True(v.IsLatest));
         }, iterations: 60, print: h => string.Join("; ", h.Steps.Select(s => s.ToString())) + " | " + string.Join("; ", h.Reads.Select(r => r.ToString())));
     }
 

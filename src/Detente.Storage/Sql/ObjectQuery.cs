@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text;
 using Detente.Stix;
@@ -16,7 +17,9 @@ internal sealed class ObjectQuery
 {
     // The type is the id's prefix, and nearly every version is STIX 2.1: reading neither as text saves a third of
     // the per-row cost of a page. Bench: Storage/StoreReadBenchmarks.PageOf100
-    public const string Columns = "o.date_added, o.object_id, CASE WHEN o.spec_version = '2.1' THEN NULL ELSE o.spec_version END, o.version, o.json, o.facts";
+    public const string Columns = "o.date_added, o.object_id, CASE WHEN o.spec_version = '2.1' THEN NULL ELSE o.spec_version END, o.version, o.json, o.facts, o.v_last";
+
+    private static readonly ConcurrentDictionary<int, string> s_latest = new();
 
     private readonly List<(string Name, object Value)> _values = [];
     private readonly Dictionary<string, string> _types = new(StringComparer.Ordinal);
@@ -118,6 +121,23 @@ internal sealed class ObjectQuery
         return query;
     }
 
+    /// <summary>The read of the latest version (<c>v_last = 1</c>, which implies the latest spec version) of each of
+    /// <paramref name="size"/> object ids (<c>@i0</c>…), bound with <see cref="BindLatest"/>; served by the unique index
+    /// <c>objects_version</c> on <c>(collection_key, object_id, version_key)</c>.</summary>
+    public static ObjectQuery Latest(int size) => new(s_latest.GetOrAdd(size, static n =>
+        "SELECT " + Columns + " FROM objects o WHERE o.collection_key = @c AND o.v_last = 1 AND o.object_id IN ("
+        + string.Join(", ", Enumerable.Range(0, n).Select(i => SqlText.Name("@i", i))) + ")"), -1);
+
+    /// <summary>Binds the collection and the ids of a <see cref="Latest"/> read (the list padded by repeating its last id).</summary>
+    public static void BindLatest(DbCommand command, long collectionKey, IReadOnlyList<string> ids, int start, int count, int size)
+    {
+        command.Set("@c", collectionKey);
+        for (int i = 0; i < size; i++)
+        {
+            command.Set(SqlText.Name("@i", i), ids[start + Math.Min(i, count - 1)]);
+        }
+    }
+
     /// <summary>Binds the filter's values and this batch's collection, position and size.</summary>
     public void Bind(DbCommand command, long collectionKey, long after, int limit)
     {
@@ -144,6 +164,7 @@ internal sealed class ObjectQuery
             reader.GetFieldValue<byte[]>(4))
         {
             Facts = reader.IsDBNull(5) ? default : reader.GetFieldValue<byte[]>(5),
+            IsLatest = reader.GetInt32(6) != 0,
         };
     }
 

@@ -505,6 +505,53 @@ internal sealed partial class SqlStore : IStore
         }
     }
 
+    public async Task<IReadOnlyDictionary<string, StoredObject>> ReadLatestVersionsAsync(Guid collectionId, IReadOnlyCollection<string> objectIds,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objectIds);
+        if (objectIds.Count > ObjectFilter.MaxValues)
+        {
+            throw new ArgumentException($"At most {ObjectFilter.MaxValues} ids.", nameof(objectIds));
+        }
+
+        string[] ids = [.. objectIds.Distinct(StringComparer.Ordinal)];
+        foreach (string id in ids)
+        {
+            ArgumentNullException.ThrowIfNull(id, nameof(objectIds));
+        }
+
+        long key = await RequireCollectionKeyAsync(collectionId, cancellationToken).ConfigureAwait(false);
+        var latest = new Dictionary<string, StoredObject>(ids.Length, StringComparer.Ordinal);
+        if (ids.Length == 0)
+        {
+            return latest;
+        }
+
+        SqlSession session = await _backend.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            for (int start = 0; start < ids.Length; start += SqlText.MaxInList)
+            {
+                int count = Math.Min(SqlText.MaxInList, ids.Length - start);
+                int size = SqlText.PaddedSize(count);
+                ObjectQuery query = ObjectQuery.Latest(size);
+                DbCommand command = session.Command(query.Sql);
+                ObjectQuery.BindLatest(command, key, ids, start, count, size);
+                DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        StoredObject version = query.Read(reader);
+                        latest[version.Id] = version;
+                    }
+                }
+            }
+        }
+
+        return latest;
+    }
+
     public async Task<bool> ContainsObjectAsync(Guid collectionId, string objectId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objectId);
