@@ -142,5 +142,23 @@ internal static class PostgresSchema
                 note bytea NOT NULL
             );
             """),
+        new(5, "partner egress rules, redaction paths", """
+            CREATE TABLE partner_rules (
+                rule_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                partner text NOT NULL REFERENCES partners (name),
+                allow bigint NOT NULL,
+                object_types text NOT NULL,
+                labels text NOT NULL,
+                collections text NOT NULL,
+                min_confidence bigint,
+                max_confidence bigint,
+                min_age_seconds bigint,
+                max_age_seconds bigint
+            );
+            CREATE INDEX partner_rules_partner ON partner_rules (partner, rule_id);
+            CREATE TABLE redaction_paths (
+                path text PRIMARY KEY
+            );
+            """),
     ];
 }

@@ -140,5 +140,23 @@ internal static class SqliteSchema
                 note BLOB NOT NULL
             );
             """),
+        new(5, "partner egress rules, redaction paths", """
+            CREATE TABLE partner_rules (
+                rule_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                partner TEXT NOT NULL REFERENCES partners (name),
+                allow INTEGER NOT NULL,
+                object_types TEXT NOT NULL,
+                labels TEXT NOT NULL,
+                collections TEXT NOT NULL,
+                min_confidence INTEGER,
+                max_confidence INTEGER,
+                min_age_seconds INTEGER,
+                max_age_seconds INTEGER
+            );
+            CREATE INDEX partner_rules_partner ON partner_rules (partner, rule_id);
+            CREATE TABLE redaction_paths (
+                path TEXT PRIMARY KEY
+            );
+            """),
     ];
 }

@@ -229,7 +229,8 @@ public interface IStore : IAsyncDisposable
     /// <summary>Every partner, by name.</summary>
     public Task<IReadOnlyList<PartnerRecord>> ListPartnersAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a partner, its sharing-group memberships and its collection partnerships, in one transaction.</summary>
+    /// <summary>Removes a partner, its sharing-group memberships, its collection partnerships and its egress rules, in one
+    /// transaction.</summary>
     /// <returns>False when there is no such partner.</returns>
     public Task<bool> RemovePartnerAsync(string name, CancellationToken cancellationToken = default);
 
@@ -257,8 +258,32 @@ public interface IStore : IAsyncDisposable
     /// <exception cref="ArgumentException">Not a marking-definition id.</exception>
     public Task<SharingChange> SetDefaultMarkingAsync(Guid collectionId, string markingDefinitionId, CancellationToken cancellationToken = default);
 
-    /// <summary>A number that increases with every change of partners, sharing groups, memberships, collection partners or
-    /// default markings: a node polls it and rebuilds its policy when it moves.</summary>
+    /// <summary>Adds an egress rule to a partner, after its other rules (it gets the next number).</summary>
+    /// <returns><see cref="SharingChange.Changed"/>, or <see cref="SharingChange.PartnerNotFound"/> (nothing changed).</returns>
+    /// <exception cref="ArgumentException">The rule is not acceptable (<see cref="PartnerRuleRecord.Check"/>).</exception>
+    public Task<SharingChange> AddPartnerRuleAsync(PartnerRuleRecord rule, CancellationToken cancellationToken = default);
+
+    /// <summary>A partner's egress rules in the order they were added: the first is rule 1 (empty for an unknown partner).</summary>
+    public Task<IReadOnlyList<PartnerRuleRecord>> ListPartnerRulesAsync(string partner, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes rule <paramref name="number"/> (from 1, as listed) of a partner; later rules move up one number.</summary>
+    /// <returns>False when the partner has no such rule (nothing changed).</returns>
+    public Task<bool> RemovePartnerRuleAsync(string partner, int number, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a redaction path (<see cref="RedactionPaths.Check"/>).</summary>
+    /// <returns><see cref="SharingChange.Changed"/>, or <see cref="SharingChange.AlreadyExists"/>.</returns>
+    /// <exception cref="ArgumentException">The path is not acceptable.</exception>
+    public Task<SharingChange> AddRedactionPathAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a redaction path.</summary>
+    /// <returns>False when there was no such path.</returns>
+    public Task<bool> RemoveRedactionPathAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Every redaction path, in ordinal order.</summary>
+    public Task<IReadOnlyList<string>> ListRedactionPathsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A number that increases with every change of partners, sharing groups, memberships, collection partners,
+    /// default markings, partner rules or redaction paths: a node polls it and rebuilds its policy when it moves.</summary>
     public Task<long> GetSharingVersionAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Everything the sharing policy is built from, with the version it was read at.</summary>

@@ -87,7 +87,120 @@ public sealed record CollectionSharingRecord(Guid CollectionId, string DefaultMa
 /// <param name="SharingGroups">Every sharing group, by name.</param>
 /// <param name="Collections">Every collection, by id.</param>
 public sealed record SharingConfiguration(long Version, IReadOnlyList<PartnerRecord> Partners, IReadOnlyList<SharingGroupRecord> SharingGroups,
-    IReadOnlyList<CollectionSharingRecord> Collections);
+    IReadOnlyList<CollectionSharingRecord> Collections) 
+{
+    /// <summary>Every partner's egress rules, by partner name, each partner's in the order they were added (its rule
+    /// numbers, from 1).</summary>
+    public IReadOnlyList<PartnerRuleRecord> PartnerRules { get; init; } = [];
+
+    /// <summary>The redaction paths (<see cref="RedactionPaths"/>), in order.</summary>
+    public IReadOnlyList<string> RedactionPaths { get; init; } = [];
+}
+
+/// <summary>A partner egress rule as the store keeps it: allow or deny a partner objects by type, label, collection,
+/// confidence and age (the node's sharing policy applies it after TLP, so it only narrows; a matching deny wins).</summary>
+/// <remarks>A condition left empty (or null) does not restrict; a rule without conditions matches every object.</remarks>
+public sealed record PartnerRuleRecord
+{
+    /// <summary>The most values one list of a rule holds.</summary>
+    public const int MaxValues = 64;
+
+    /// <summary>The partner's name.</summary>
+    public required string Partner { get; init; }
+
+    /// <summary>True for an allow rule, false for a deny rule.</summary>
+    public required bool Allow { get; init; }
+
+    /// <summary>STIX type names; the rule matches objects of one of them.</summary>
+    public IReadOnlyList<string> ObjectTypes { get; init; } = [];
+
+    /// <summary>Labels; the rule matches objects with at least one of them.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>Collection ids; the rule matches objects read from one of them.</summary>
+    public IReadOnlyList<Guid> Collections { get; init; } = [];
+
+    /// <summary>The lowest <c>confidence</c> (0–100) the rule matches.</summary>
+    public int? MinConfidence { get; init; }
+
+    /// <summary>The highest <c>confidence</c> (0–100) the rule matches.</summary>
+    public int? MaxConfidence { get; init; }
+
+    /// <summary>The least age (since <c>modified</c>, else <c>created</c>) the rule matches, in whole seconds.</summary>
+    public TimeSpan? MinAge { get; init; }
+
+    /// <summary>The greatest age the rule matches, in whole seconds.</summary>
+    public TimeSpan? MaxAge { get; init; }
+
+    /// <summary>Why the store would refuse this rule, or null when it is acceptable.</summary>
+    public string? Check()
+    {
+        if (!SharingNames.IsValid(Partner))
+        {
+            return "A partner name is 1–64 of a-z 0-9 - _ . starting with a letter or digit.";
+        }
+
+        if (ObjectTypes is null || Labels is null || Collections is null
+            || ObjectTypes.Count > MaxValues || Labels.Count > MaxValues || Collections.Count > MaxValues)
+        {
+            return $"A rule lists at most {MaxValues} types, labels and collections each.";
+        }
+
+        if (ObjectTypes.Any(t => t is null || !StixType.IsValidTypeName(t)))
+        {
+            return "A rule's type is a STIX type name (3–250 of a-z 0-9 -).";
+        }
+
+        if (Labels.Any(l => string.IsNullOrEmpty(l) || l.Length > 250 || l.Any(char.IsControl)))
+        {
+            return "A rule's label is 1–250 characters without control characters.";
+        }
+
+        if (MinConfidence is < 0 or > 100 || MaxConfidence is < 0 or > 100 || MinConfidence > MaxConfidence)
+        {
+            return "A rule's confidence bounds are 0–100, the minimum not above the maximum.";
+        }
+
+        if (!IsAge(MinAge) || !IsAge(MaxAge) || MinAge > MaxAge)
+        {
+            return "A rule's ages are whole seconds, not negative, the minimum not above the maximum.";
+        }
+
+        return null;
+
+        static bool IsAge(TimeSpan? age) => age is not { } a || (a >= TimeSpan.Zero && a.Ticks % TimeSpan.TicksPerSecond == 0);
+    }
+}
+
+/// <summary>The syntax of redaction paths: the property paths the node may remove from an object whose part is marked
+/// beyond what a reader may see (instead of withholding it whole).</summary>
+public static class RedactionPaths
+{
+    private static readonly string[] s_protected =
+        ["type", "id", "spec_version", "created", "modified", "object_marking_refs", "granular_markings", "extensions"];
+
+    /// <summary>Why <paramref name="path"/> is not an acceptable redaction path, or null when it is: property names of
+    /// <c>A-Z a-z 0-9 _ -</c> (1–250 each) joined by <c>.</c>, no list indices, not starting with a property every object
+    /// needs (<c>type</c>, <c>id</c>, <c>spec_version</c>, <c>created</c>, <c>modified</c>, <c>object_marking_refs</c>,
+    /// <c>granular_markings</c>, <c>extensions</c>).</summary>
+    public static string? Check(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path.Length > 1024)
+        {
+            return "A redaction path is 1–1,024 characters.";
+        }
+
+        string[] names = path.Split('.');
+        if (names.Any(n => n.Length is 0 or > 250 || n.All(char.IsAsciiDigit) || !n.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))
+        {
+            return "A redaction path is property names of A-Z a-z 0-9 _ - joined by '.', without list indices.";
+        }
+
+        return s_protected.Contains(names[0], StringComparer.Ordinal)
+            ? $"'{names[0]}' may not be redacted: every object needs it."
+            : null;
+    }
+}
 
 /// <summary>The outcome of a change to sharing settings. Anything but <see cref="Changed"/> changed nothing.</summary>
 public enum SharingChange

@@ -173,3 +173,107 @@ public abstract partial class StoreContractTests
     public void Facts_longer_than_the_limit_are_refused() =>
         Assert.Throws<ArgumentException>(() => TestObjects.Version(TestObjects.NewId(), TestObjects.At(1)) with { Facts = new byte[ObjectToAdd.MaxFactsLength + 1] });
 }
+
+public abstract partial class StoreContractTests
+{
+    [Fact]
+    public async Task Partner_rules_are_numbered_in_order_kept_across_a_reopen_and_removed_by_number()
+    {
+        await Store.AddPartnerAsync(Fr, Ct);
+        await Store.AddPartnerAsync(Ru, Ct);
+        Guid collection = await NewCollectionAsync();
+        var full = new PartnerRuleRecord
+        {
+            Partner = "fr-cert",
+            Allow = true,
+            ObjectTypes = ["indicator", "malware"],
+            Labels = ["malicious-activity", "with space, comma \"quote\""],
+            Collections = [collection],
+            MinConfidence = 10,
+            MaxConfidence = 90,
+            MinAge = TimeSpan.FromHours(1),
+            MaxAge = TimeSpan.FromDays(30),
+        };
+        var deny = new PartnerRuleRecord { Partner = "fr-cert", Allow = false, ObjectTypes = ["identity"] };
+        long version = await Store.GetSharingVersionAsync(Ct);
+        Assert.Equal(SharingChange.Changed, await Store.AddPartnerRuleAsync(full, Ct));
+        Assert.Equal(SharingChange.Changed, await Store.AddPartnerRuleAsync(deny, Ct));
+        Assert.Equal(SharingChange.Changed, await Store.AddPartnerRuleAsync(new PartnerRuleRecord { Partner = "ru-cert", Allow = false }, Ct));
+        Assert.True(await Store.GetSharingVersionAsync(Ct) > version);
+
+        await ReopenAsync();
+
+        IReadOnlyList<PartnerRuleRecord> rules = await Store.ListPartnerRulesAsync("fr-cert", Ct);
+        Assert.Equal(2, rules.Count);
+        Assert.Equal(full with { ObjectTypes = [], Labels = [], Collections = [] }, rules[0] with { ObjectTypes = [], Labels = [], Collections = [] });
+        Assert.Equal(full.ObjectTypes, rules[0].ObjectTypes);
+        Assert.Equal(full.Labels, rules[0].Labels);
+        Assert.Equal(full.Collections, rules[0].Collections);
+        Assert.Equal(["identity"], rules[1].ObjectTypes);
+        Assert.False(rules[1].Allow);
+        SharingConfiguration configuration = await Store.GetSharingConfigurationAsync(Ct);
+        Assert.Equal(["fr-cert", "fr-cert", "ru-cert"], configuration.PartnerRules.Select(r => r.Partner));
+
+        // Removing rule 1 makes the deny rule number 1; an unknown number or partner removes nothing.
+        Assert.False(await Store.RemovePartnerRuleAsync("fr-cert", 3, Ct));
+        Assert.False(await Store.RemovePartnerRuleAsync("fr-cert", 0, Ct));
+        Assert.False(await Store.RemovePartnerRuleAsync("nobody", 1, Ct));
+        Assert.True(await Store.RemovePartnerRuleAsync("fr-cert", 1, Ct));
+        Assert.Equal(["identity"], Assert.Single(await Store.ListPartnerRulesAsync("fr-cert", Ct)).ObjectTypes);
+
+        // A partner's rules go with it.
+        Assert.True(await Store.RemovePartnerAsync("ru-cert", Ct));
+        Assert.Empty(await Store.ListPartnerRulesAsync("ru-cert", Ct));
+    }
+
+    [Fact]
+    public async Task Bad_partner_rules_are_refused_and_change_nothing()
+    {
+        await Store.AddPartnerAsync(Fr, Ct);
+        long version = await Store.GetSharingVersionAsync(Ct);
+        Assert.Equal(SharingChange.PartnerNotFound, await Store.AddPartnerRuleAsync(new PartnerRuleRecord { Partner = "nobody", Allow = true }, Ct));
+        PartnerRuleRecord[] bad =
+        [
+            new() { Partner = "Fr", Allow = true },
+            new() { Partner = "fr-cert", Allow = true, ObjectTypes = ["Not A Type"] },
+            new() { Partner = "fr-cert", Allow = true, Labels = [""] },
+            new() { Partner = "fr-cert", Allow = true, Labels = ["a\nb"] },
+            new() { Partner = "fr-cert", Allow = true, MinConfidence = 101 },
+            new() { Partner = "fr-cert", Allow = true, MinConfidence = 60, MaxConfidence = 50 },
+            new() { Partner = "fr-cert", Allow = true, MaxAge = TimeSpan.FromSeconds(-1) },
+            new() { Partner = "fr-cert", Allow = true, MaxAge = TimeSpan.FromMilliseconds(1500) },
+            new() { Partner = "fr-cert", Allow = true, MinAge = TimeSpan.FromDays(2), MaxAge = TimeSpan.FromDays(1) },
+            new() { Partner = "fr-cert", Allow = true, ObjectTypes = [.. Enumerable.Repeat("indicator", PartnerRuleRecord.MaxValues + 1)] },
+        ];
+        foreach (PartnerRuleRecord rule in bad)
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => Store.AddPartnerRuleAsync(rule, Ct));
+        }
+
+        Assert.Empty(await Store.ListPartnerRulesAsync("fr-cert", Ct));
+        Assert.Equal(version, await Store.GetSharingVersionAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Redaction_paths_are_added_once_listed_and_removed()
+    {
+        long version = await Store.GetSharingVersionAsync(Ct);
+        Assert.Equal(SharingChange.Changed, await Store.AddRedactionPathAsync("external_references.url", Ct));
+        Assert.Equal(SharingChange.Changed, await Store.AddRedactionPathAsync("description", Ct));
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddRedactionPathAsync("description", Ct));
+        Assert.True(await Store.GetSharingVersionAsync(Ct) > version);
+
+        await ReopenAsync();
+
+        Assert.Equal(["description", "external_references.url"], await Store.ListRedactionPathsAsync(Ct));
+        Assert.Equal(["description", "external_references.url"], (await Store.GetSharingConfigurationAsync(Ct)).RedactionPaths);
+        foreach (string bad in (string[])["", "id", "granular_markings.selectors", "external_references.0.url", "a..b", "bad path", new string('x', 251)])
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => Store.AddRedactionPathAsync(bad, Ct));
+        }
+
+        Assert.True(await Store.RemoveRedactionPathAsync("description", Ct));
+        Assert.False(await Store.RemoveRedactionPathAsync("description", Ct));
+        Assert.Equal(["external_references.url"], await Store.ListRedactionPathsAsync(Ct));
+    }
+}

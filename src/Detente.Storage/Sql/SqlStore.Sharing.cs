@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
 using System.Runtime.CompilerServices;
 
 namespace Detente.Storage.Sql;
@@ -54,6 +56,8 @@ internal sealed partial class SqlStore
         await session.Command("DELETE FROM sharing_group_members WHERE partner = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.Command("DELETE FROM collection_partners WHERE partner = @n").Set("@n", name)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.Command("DELETE FROM partner_rules WHERE partner = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         int rows = await session.Command("DELETE FROM partners WHERE name = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -209,6 +213,122 @@ internal sealed partial class SqlStore
             .ConfigureAwait(false);
     }
 
+    // ---- Partner rules ----
+
+    private const string RuleColumns =
+        "partner, allow, object_types, labels, collections, min_confidence, max_confidence, min_age_seconds, max_age_seconds";
+
+    public async Task<SharingChange> AddPartnerRuleAsync(PartnerRuleRecord rule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (rule.Check() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(rule));
+        }
+
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        if (await session.Command("SELECT 1 FROM partners WHERE name = @n").Set("@n", rule.Partner)
+                .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        {
+            return SharingChange.PartnerNotFound;
+        }
+
+        int rows = await session.Command($"INSERT INTO partner_rules ({RuleColumns}) VALUES (@p, @a, @t, @l, @c, @cmin, @cmax, @amin, @amax)")
+            .Set("@p", rule.Partner)
+            .Set("@a", rule.Allow ? 1L : 0L)
+            .Set("@t", JsonSerializer.Serialize(rule.ObjectTypes.ToArray()))
+            .Set("@l", JsonSerializer.Serialize(rule.Labels.ToArray()))
+            .Set("@c", JsonSerializer.Serialize(rule.Collections.Select(c => c.ToString("D")).ToArray()))
+            .Set("@cmin", (long?)rule.MinConfidence)
+            .Set("@cmax", (long?)rule.MaxConfidence)
+            .Set("@amin", Seconds(rule.MinAge))
+            .Set("@amax", Seconds(rule.MaxAge))
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await FinishChangeAsync(session, rows, "added an egress rule to partner", rule.Partner, cancellationToken).ConfigureAwait(false);
+
+        static long? Seconds(TimeSpan? age) => age is { } a ? a.Ticks / TimeSpan.TicksPerSecond : null;
+    }
+
+    public async Task<IReadOnlyList<PartnerRuleRecord>> ListPartnerRulesAsync(string partner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        return await QueryAsync($"SELECT {RuleColumns} FROM partner_rules WHERE partner = @p ORDER BY rule_id",
+            c => c.Set("@p", partner), ReadRule, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> RemovePartnerRuleAsync(string partner, int number, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        if (number < 1)
+        {
+            return false;
+        }
+
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        object? id = await session.Command("SELECT rule_id FROM partner_rules WHERE partner = @p ORDER BY rule_id LIMIT 1 OFFSET @o")
+            .Set("@p", partner).Set("@o", (long)(number - 1))
+            .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (id is null)
+        {
+            return false;
+        }
+
+        int rows = await session.Command("DELETE FROM partner_rules WHERE rule_id = @r").Set("@r", Convert.ToInt64(id, CultureInfo.InvariantCulture))
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await FinishChangeAsync(session, rows, "removed an egress rule of partner", partner, cancellationToken).ConfigureAwait(false)
+            == SharingChange.Changed;
+    }
+
+    private static PartnerRuleRecord ReadRule(DbDataReader r) => new()
+    {
+        Partner = r.GetString(0),
+        Allow = r.GetInt64(1) != 0,
+        ObjectTypes = JsonSerializer.Deserialize<string[]>(r.GetString(2)) ?? [],
+        Labels = JsonSerializer.Deserialize<string[]>(r.GetString(3)) ?? [],
+        Collections = [.. (JsonSerializer.Deserialize<string[]>(r.GetString(4)) ?? []).Select(c => Guid.ParseExact(c, "D"))],
+        MinConfidence = r.IsDBNull(5) ? null : checked((int)r.GetInt64(5)),
+        MaxConfidence = r.IsDBNull(6) ? null : checked((int)r.GetInt64(6)),
+        MinAge = r.IsDBNull(7) ? null : TimeSpan.FromSeconds(r.GetInt64(7)),
+        MaxAge = r.IsDBNull(8) ? null : TimeSpan.FromSeconds(r.GetInt64(8)),
+    };
+
+    // ---- Redaction paths ----
+
+    public async Task<SharingChange> AddRedactionPathAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (RedactionPaths.Check(path) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(path));
+        }
+
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        int rows = await session.Command("INSERT INTO redaction_paths (path) VALUES (@p) ON CONFLICT DO NOTHING").Set("@p", path)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return rows == 0
+            ? SharingChange.AlreadyExists
+            : await FinishChangeAsync(session, rows, "added redaction path", path, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> RemoveRedactionPathAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        int rows = await session.Command("DELETE FROM redaction_paths WHERE path = @p").Set("@p", path)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await FinishChangeAsync(session, rows, "removed redaction path", path, cancellationToken).ConfigureAwait(false) == SharingChange.Changed;
+    }
+
+    public async Task<IReadOnlyList<string>> ListRedactionPathsAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<string> found = await QueryAsync("SELECT path FROM redaction_paths", static _ => { }, static r => r.GetString(0), cancellationToken)
+            .ConfigureAwait(false);
+        return found.Order(StringComparer.Ordinal).ToArray();
+    }
+
     public async Task<long> GetSharingVersionAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<long> found = await QueryAsync("SELECT version FROM sharing_state WHERE id = 1", static _ => { },
@@ -228,10 +348,17 @@ internal sealed partial class SqlStore
             "SELECT c.id, p.partner FROM collection_partners p JOIN collections c ON c.collection_key = p.collection_key",
             static _ => { }, static r => (Guid.ParseExact(r.GetString(0), "D"), r.GetString(1)), cancellationToken).ConfigureAwait(false);
         ILookup<Guid, string> byCollection = collectionPartners.ToLookup(p => p.Id, p => p.Partner);
+        IReadOnlyList<PartnerRuleRecord> rules = await QueryAsync($"SELECT {RuleColumns} FROM partner_rules ORDER BY partner, rule_id",
+            static _ => { }, ReadRule, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> redactions = await ListRedactionPathsAsync(cancellationToken).ConfigureAwait(false);
         return new SharingConfiguration(version, partners, groups,
             collections.OrderBy(c => c.Id)
                 .Select(c => new CollectionSharingRecord(c.Id, c.Marking, byCollection[c.Id].Order(StringComparer.Ordinal).ToArray()))
-                .ToArray());
+                .ToArray())
+        {
+            PartnerRules = rules,
+            RedactionPaths = redactions,
+        };
     }
 
     private async Task<SharingChange> FinishChangeAsync(SqlSession session, int rows, string what, string name, CancellationToken cancellationToken)
