@@ -26,6 +26,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             PartnerCommand(),
             GroupCommand(),
             PolicyCommand(),
+            RedactionCommand(),
             PsiCommand(),
             LogCommand(),
         };

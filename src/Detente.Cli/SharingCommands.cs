@@ -84,7 +84,7 @@ internal sealed partial class DetenteCli
             await _stdout.WriteLineAsync($"Partner {partner} removed.");
             return ExitCodes.Ok;
         }, cancellationToken));
-        return new Command("partner", "Partner nodes of the federation (operates on the node's store; a running node picks changes up).") { add, list, remove };
+        return new Command("partner", "Partner nodes of the federation (operates on the node's store; a running node picks changes up).") { add, list, remove, PartnerRuleCommand() };
     }
 
     private Command GroupCommand()

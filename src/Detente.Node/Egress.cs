@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Detente.Storage;
 
 namespace Detente.Node;
@@ -7,6 +8,11 @@ namespace Detente.Node;
 /// <param name="Reason">Why: for logs and audits, never sent to the reader.</param>
 public readonly record struct EgressDecision(bool Allowed, string Reason)
 {
+    /// <summary>When allowed: the selectors (STIX granular-marking selectors) to remove from the object before it is served;
+    /// empty to serve it as stored. The gate serves the redacted object (see <see cref="NodeRedaction"/>), or withholds the
+    /// version when the redacted object would not be valid STIX.</summary>
+    public ImmutableArray<string> Redactions { get => field.IsDefault ? [] : field; init; }
+
     /// <summary>The reader may see the version.</summary>
     public static EgressDecision Allow(string reason) => new(true, reason);
 

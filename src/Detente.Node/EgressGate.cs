@@ -5,7 +5,8 @@ namespace Detente.Node;
 /// <summary>A page of versions the reader may see, and whether another visible one follows.</summary>
 /// <param name="Items">At most <c>limit</c> visible versions, oldest <c>date_added</c> first.</param>
 /// <param name="More">True when at least one more visible version follows the page.</param>
-internal sealed record EgressPage(IReadOnlyList<StoredObject> Items, bool More);
+/// <param name="Redacted">How many of the items are redacted forms (their bytes are not the stored bytes).</param>
+internal sealed record EgressPage(IReadOnlyList<StoredObject> Items, bool More, int Redacted = 0);
 
 /// <summary>
 /// The only way the node reads objects for a reader: every version from the store passes <see cref="IEgressPolicy"/>
@@ -38,21 +39,22 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
         DateTimeOffset? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        (List<StoredObject> items, bool more) = await ReadVisibleAsync(reader, collection, filter, after, limit, limit + 1, cancellationToken)
-            .ConfigureAwait(false);
+        (List<StoredObject> items, bool more, HashSet<StoredObject> redacted) = await ReadVisibleAsync(reader, collection, filter, after, limit,
+            limit + 1, cancellationToken).ConfigureAwait(false);
         if (more)
         {
+            redacted.Remove(items[^1]);
             items.RemoveAt(items.Count - 1);
         }
 
-        return new EgressPage(items, more);
+        return new EgressPage(items, more, redacted.Count);
     }
 
     /// <summary>True when the reader may see at least one version the filter selects (so that "not found" and "found
     /// but withheld" look the same).</summary>
     public async Task<bool> AnyVisibleAsync(NodePrincipal reader, CollectionWithAccess collection, ObjectFilter filter,
         CancellationToken cancellationToken) =>
-        (await ReadVisibleAsync(reader, collection, filter, null, 1, 1, cancellationToken).ConfigureAwait(false)).Items.Count > 0;
+        (await ReadVisibleAsync(reader, collection, filter, null, 1, 1, cancellationToken).ConfigureAwait(false)).Full;
 
     /// <summary>
     /// Reads versions in chunks of at most the number still wanted (so no more than a page and one are ever read past
@@ -60,13 +62,14 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
     /// store lookup, and keeps the visible ones until <paramref name="wanted"/> are found.
     /// </summary>
     /// <returns>The visible versions found (at most <paramref name="wanted"/>), and whether all of them were found.</returns>
-    private async Task<(List<StoredObject> Items, bool Full)> ReadVisibleAsync(NodePrincipal reader, CollectionWithAccess collection,
+    private async Task<(List<StoredObject> Items, bool Full, HashSet<StoredObject> Redacted)> ReadVisibleAsync(NodePrincipal reader, CollectionWithAccess collection,
         ObjectFilter filter, DateTimeOffset? after, int pageSizeHint, int wanted, CancellationToken cancellationToken)
     {
         Guid collectionId = collection.Collection.Id;
         var items = new List<StoredObject>(Math.Min(wanted, 1025));
         var chunk = new List<StoredObject>(Math.Min(wanted, ObjectFilter.MaxValues));
-        var allowed = new List<bool>(Math.Min(wanted, ObjectFilter.MaxValues));
+        var served = new List<StoredObject?>(Math.Min(wanted, ObjectFilter.MaxValues));
+        var redacted = new HashSet<StoredObject>(ReferenceEqualityComparer.Instance);
         // The decision on each object's latest version, for this request (an object's versions share it).
         var latestAllowed = new Dictionary<string, bool>(StringComparer.Ordinal);
         var lookup = new HashSet<string>(StringComparer.Ordinal);
@@ -94,14 +97,14 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
                 // Every version is decided once; the latest versions in the chunk decide for their objects, and the
                 // others' latest versions are looked up.
                 lookup.Clear();
-                allowed.Clear();
+                served.Clear();
                 foreach (StoredObject version in chunk)
                 {
-                    bool own = decide(version).Allowed;
-                    allowed.Add(own);
+                    StoredObject? own = Serve(version, decide, redacted);
+                    served.Add(own);
                     if (version.IsLatest)
                     {
-                        latestAllowed.TryAdd(version.Id, own);
+                        latestAllowed.TryAdd(version.Id, own is not null);
                     }
                 }
 
@@ -120,15 +123,15 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
                     foreach (string id in lookup)
                     {
                         // An object deleted since its version was read has no latest version: withheld.
-                        latestAllowed[id] = latest.TryGetValue(id, out StoredObject? last) && decide(last).Allowed;
+                        latestAllowed[id] = latest.TryGetValue(id, out StoredObject? last) && Serve(last, decide, null) is not null;
                     }
                 }
 
                 for (int i = 0; i < chunk.Count; i++)
                 {
-                    if (allowed[i] && latestAllowed[chunk[i].Id])
+                    if (served[i] is { } version && latestAllowed[chunk[i].Id])
                     {
-                        items.Add(chunk[i]);
+                        items.Add(version);
                     }
                     else
                     {
@@ -143,7 +146,33 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
             Log.Withheld(logger, reader.Name, collectionId, withheld);
         }
 
-        return (items, items.Count >= wanted);
+        redacted.IntersectWith(items);
+        return (items, items.Count >= wanted, redacted);
+    }
+
+    /// <summary>What the reader is served of <paramref name="version"/>: the version itself, its redacted form (added to
+    /// <paramref name="redacted"/>), or null when it is withheld (also when its redacted form would not be valid STIX).</summary>
+    private static StoredObject? Serve(StoredObject version, Func<StoredObject, EgressDecision> decide, HashSet<StoredObject>? redacted)
+    {
+        EgressDecision decision = decide(version);
+        if (!decision.Allowed)
+        {
+            return null;
+        }
+
+        if (decision.Redactions.IsEmpty)
+        {
+            return version;
+        }
+
+        if (NodeRedaction.TryApply(version, decision.Redactions) is not { } json)
+        {
+            return null;
+        }
+
+        StoredObject trimmed = version with { Json = json };
+        redacted?.Add(trimmed);
+        return trimmed;
     }
 
     /// <summary>Whether <paramref name="reader"/> may read the log's checkpoint, tiles and entry bundles (a path-level decision).</summary>

@@ -108,7 +108,9 @@ internal static class LogEndpoints
         ObjectFilter filter = ObjectEndpoints.ToFilter(request.Query) with { Ids = [objectId] };
         EgressPage page = await EgressGate.For(context).ReadPageAsync(request.Principal, request.Collection!, filter, null, 1, cancellationToken)
             .ConfigureAwait(false);
-        if (page.Items.Count == 0)
+        // A redacted version's proof would reveal the salt of the whole original object (and so let a reader test guesses
+        // of the redacted parts): it is answered like a version the reader may not see.
+        if (page.Items.Count == 0 || page.Redacted > 0)
         {
             return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Object not found");
         }

@@ -16,13 +16,15 @@ public static class NodeSharing
     public static PolicySettings Settings(SharingConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ILookup<string, PartnerRuleRecord> rules = configuration.PartnerRules.ToLookup(r => r.Partner, StringComparer.Ordinal);
         return new PolicySettings
         {
-            Partners = [.. configuration.Partners.Select(static p => new Partner
+            Partners = [.. configuration.Partners.Select(p => new Partner
             {
                 Name = p.Name,
                 Identity = p.Identity,
                 VerificationKeys = StixVerificationKey.TryFromRawPublicKey(p.VerificationKey.Span, out StixVerificationKey? key) ? [key] : [],
+                EgressRules = [.. rules[p.Name].Select(ToEgressRule)],
             })],
             SharingGroups = [.. configuration.SharingGroups.Select(static g => new SharingGroup
             {
@@ -36,6 +38,31 @@ public static class NodeSharing
                 DefaultTlp = Tlp.TryFromMarkingId(c.DefaultMarkingId, out TlpLevel level) ? level : TlpLevel.Amber,
                 Partners = c.Partners,
             })],
+            RedactablePaths = configuration.RedactionPaths,
+        };
+    }
+
+    /// <summary>A stored partner rule as explanations quote it (<c>deny type in [identity], confidence &lt;= 49</c>).</summary>
+    public static string Describe(PartnerRuleRecord rule) => ToEgressRule(rule).ToString();
+
+    /// <summary>Every problem the sharing policy library finds in <paramref name="configuration"/> (with its path and rule
+    /// id); empty when a node would build its policy from it.</summary>
+    public static IReadOnlyList<string> Problems(SharingConfiguration configuration) => [.. Build(configuration).Errors.Select(e => e.ToString())];
+
+    /// <summary>The policy's form of a stored partner rule.</summary>
+    public static EgressRule ToEgressRule(PartnerRuleRecord rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return new EgressRule
+        {
+            Effect = rule.Allow ? EgressEffect.Allow : EgressEffect.Deny,
+            ObjectTypes = rule.ObjectTypes,
+            Labels = rule.Labels,
+            Collections = rule.Collections,
+            MinConfidence = rule.MinConfidence,
+            MaxConfidence = rule.MaxConfidence,
+            MinAge = rule.MinAge,
+            MaxAge = rule.MaxAge,
         };
     }
 

@@ -56,16 +56,35 @@ public static class PolicyExplain
 
             bool canRead = (await store.GetAccessAsync(id, principal, cancellationToken).ConfigureAwait(false)).CanRead;
             PolicyCollection collection = policy.Collection(id);
+            var versions = new List<ExplainedVersion>();
+            bool? latestAllowed = null;
             await foreach (StoredObject version in store.ReadObjectsAsync(id, ObjectFilter.VersionsOf(objectId), cancellationToken: cancellationToken)
                 .ConfigureAwait(false))
             {
                 PolicyDecision decision = SharingEgressPolicy.Explain(policy, reader, collection, now, canRead, version);
-                // The node serves stored bytes only: an allow-with-redaction is withheld (SharingEgressPolicy).
                 bool allowed = decision.Outcome == PolicyOutcome.Allow;
-                explained.Add(new ExplainedVersion(id, version.Version.ToString(), version.DateAdded, allowed, decision.CodeName,
-                    allowed || decision.Outcome != PolicyOutcome.AllowWithRedaction
-                        ? decision.Reason
-                        : decision.Reason + " (withheld: the node serves no redacted objects)"));
+                string reason = decision.Reason;
+                if (decision.Outcome == PolicyOutcome.AllowWithRedaction)
+                {
+                    // The node serves the redacted object, unless it would not be valid STIX (NodeRedaction).
+                    allowed = NodeRedaction.TryApply(version, decision.Redactions) is not null;
+                    reason = allowed ? reason : reason + " (withheld: the redacted object would not be valid STIX)";
+                }
+
+                if (version.IsLatest)
+                {
+                    latestAllowed = allowed;
+                }
+
+                versions.Add(new ExplainedVersion(id, version.Version.ToString(), version.DateAdded, allowed, decision.CodeName, reason));
+            }
+
+            // An object is decided by its latest version: when that is withheld, so is every version (EgressGate).
+            foreach (ExplainedVersion version in versions)
+            {
+                explained.Add(latestAllowed == false && version.Allowed
+                    ? version with { Allowed = false, Reason = version.Reason + " (withheld: the latest version is withheld, so the whole object is)" }
+                    : version);
             }
         }
 

@@ -12,8 +12,8 @@ namespace Detente.Node;
 /// <para>Per request, the reader, the collection, the time and the policy snapshot are resolved once
 /// (<see cref="For"/>); per version, the facts come from the store (<see cref="StoredObject.Facts"/>, written at ingest)
 /// and the JSON is read only for versions stored without them.</para>
-/// <para>The node serves stored bytes only, so a decision to allow with redaction withholds the version: the node does
-/// not configure redaction rules, and serving a trimmed object would need its own bytes and signature.</para>
+/// <para>A decision to allow with redaction carries its selectors (<see cref="EgressDecision.Redactions"/>): the gate
+/// serves the redacted object, never the stored bytes (<see cref="NodeRedaction"/>).</para>
 /// </remarks>
 public sealed class SharingEgressPolicy : IEgressPolicy
 {
@@ -73,6 +73,11 @@ public sealed class SharingEgressPolicy : IEgressPolicy
             return EgressDecision.Deny("unreadable");
         }
 
-        return decision.Outcome == PolicyOutcome.Allow ? EgressDecision.Allow(decision.CodeName) : EgressDecision.Deny(decision.CodeName);
+        return decision.Outcome switch
+        {
+            PolicyOutcome.Allow => EgressDecision.Allow(decision.CodeName),
+            PolicyOutcome.AllowWithRedaction => EgressDecision.Allow(decision.CodeName) with { Redactions = decision.Redactions },
+            _ => EgressDecision.Deny(decision.CodeName),
+        };
     }
 }

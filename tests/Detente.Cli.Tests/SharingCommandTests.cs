@@ -108,10 +108,11 @@ public sealed class SharingCommandTests : IAsyncLifetime
         }
 
         (int exit, string output, _) = await RunAsync("policy", "explain", red, "--to", "ru-cert");
-        Assert.Equal(0, exit); // the GREEN version goes out
+        Assert.Equal(1, exit); // the GREEN version would go out, but the latest version is RED: the whole object is withheld
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
-        Assert.Contains("allow.tlp-green\tallowed: TLP:GREEN and partner ru-cert is a member of the federation", lines[0], StringComparison.Ordinal);
+        Assert.Contains("allow.tlp-green\tallowed: TLP:GREEN and partner ru-cert is a member of the federation "
+            + "(withheld: the latest version is withheld, so the whole object is)", lines[0], StringComparison.Ordinal);
         Assert.Equal($"2025-01-01T00:00:02.000Z\tcollection {_collection:D}\tdeny.tlp-red\tdenied: TLP:RED never leaves", lines[1]);
 
         (int denied, string why, _) = await RunAsync("policy", "explain", elections, "--to", "ru-cert", "--collection", "default");
@@ -123,10 +124,105 @@ public sealed class SharingCommandTests : IAsyncLifetime
         await RunAsync("token", "create", "--principal", "alice", "--role", "analyst");
         await RunAsync("collection", "grant", "default", "alice", "--read");
         Assert.Contains("allow.local-user", (await RunAsync("policy", "explain", red, "--to", "alice")).Out, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("policy", "explain", red, "--to", "alice")).Exit);
         Assert.Contains("deny.no-read-grant", (await RunAsync("policy", "explain", red, "--to", "nobody")).Out, StringComparison.Ordinal);
         Assert.Equal(1, (await RunAsync("policy", "explain", StixId.NewRandom("indicator").ToString(), "--to", "ru-cert")).Exit);
         Assert.Equal(2, (await RunAsync("policy", "explain", "not-an-id", "--to", "ru-cert")).Exit);
     }
+
+    [Fact]
+    public async Task Partner_rules_are_added_listed_removed_and_named_by_explain()
+    {
+        await RunAsync("partner", "add", "fr-cert", "--identity", FrIdentity, "--key", FrKeyHex);
+        await RunAsync("collection", "grant", "default", "fr-cert", "--read");
+        (int added, string addOut, _) = await RunAsync("partner", "rule", "add", "fr-cert", "--allow", "--type", "indicator", "--type", "malware",
+            "--collection", "default", "--min-confidence", "10", "--max-age", "30d");
+        Assert.Equal(0, added);
+        Assert.Equal($"Rule #1 of partner fr-cert added: allow type in [indicator, malware], collection in [{_collection:D}], confidence >= 10, "
+            + "age <= 30.00:00:00.\n", addOut.ReplaceLineEndings("\n"));
+        Assert.Equal(0, (await RunAsync("partner", "rule", "add", "fr-cert", "--deny", "--label", "malicious-activity")).Exit);
+
+        (int listed, string list, _) = await RunAsync("partner", "rule", "list", "fr-cert");
+        Assert.Equal(0, listed);
+        string[] rules = list.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, rules.Length);
+        Assert.Equal("#2\tdeny label in [malicious-activity]", rules[1]);
+
+        // Explain names the rule that decided.
+        string labelled = StixId.NewRandom("indicator").ToString();
+        await using (IStore store = await NodeAdmin.OpenStoreAsync(_folder, null, _clock, cancellationToken: Ct))
+        {
+            string json = $$"""
+                {"type":"indicator","spec_version":"2.1","id":"{{labelled}}","created":"2025-12-31T00:00:00.000Z","modified":"2025-12-31T00:00:00.000Z",
+                 "pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2025-01-01T00:00:00Z","confidence":50,
+                 "labels":["malicious-activity"],"object_marking_refs":["{{TlpMarkings.Tlp2Green}}"]}
+                """;
+            await store.AddObjectsAsync(_collection, [new ObjectToAdd(labelled, "2.1", StixTimestamp.Parse("2025-12-31T00:00:00.000Z"), Encoding.UTF8.GetBytes(json))], Ct);
+        }
+
+        (int explained, string why, _) = await RunAsync("policy", "explain", labelled, "--to", "fr-cert");
+        Assert.Equal(1, explained);
+        Assert.Contains("deny.egress-rule\tdenied: egress rule #2 of partner fr-cert (deny label in [malicious-activity])", why, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("partner", "rule", "remove", "fr-cert", "2")).Exit);
+        Assert.Equal(0, (await RunAsync("policy", "explain", labelled, "--to", "fr-cert")).Exit);
+
+        // Bad input: a clear error, and nothing changes.
+        (int both, _, string bothErr) = await RunAsync("partner", "rule", "add", "fr-cert", "--allow", "--deny");
+        Assert.Equal(2, both);
+        Assert.Contains("exactly one of --allow and --deny", bothErr, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("partner", "rule", "add", "fr-cert", "--deny")).Exit); // no condition: deny everything
+        Assert.Contains("#2\tdeny everything", (await RunAsync("partner", "rule", "list", "fr-cert")).Out, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("partner", "rule", "remove", "fr-cert", "2")).Exit);
+        (int age, _, string ageErr) = await RunAsync("partner", "rule", "add", "fr-cert", "--deny", "--max-age", "30 days");
+        Assert.Equal(2, age);
+        Assert.Contains("--max-age is a whole number followed by s, m, h, d or w", ageErr, StringComparison.Ordinal);
+        Assert.Equal(2, (await RunAsync("partner", "rule", "add", "fr-cert", "--deny", "--min-confidence", "101")).Exit);
+        Assert.Equal(2, (await RunAsync("partner", "rule", "add", "fr-cert", "--deny", "--type", "Not A Type")).Exit);
+        Assert.Equal(1, (await RunAsync("partner", "rule", "add", "fr-cert", "--deny", "--collection", "nowhere")).Exit);
+        Assert.Equal(1, (await RunAsync("partner", "rule", "add", "de-cert", "--deny")).Exit);
+        Assert.Equal(1, (await RunAsync("partner", "rule", "remove", "fr-cert", "7")).Exit);
+        Assert.Equal(1, (await RunAsync("partner", "rule", "list", "de-cert")).Exit);
+        Assert.Single((await RunAsync("partner", "rule", "list", "fr-cert")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Redaction_paths_are_added_listed_removed_and_bad_ones_refused()
+    {
+        Assert.Equal(0, (await RunAsync("redaction", "add", "description")).Exit);
+        Assert.Equal(0, (await RunAsync("redaction", "add", "external_references.url")).Exit);
+        Assert.Equal(1, (await RunAsync("redaction", "add", "description")).Exit);
+        (int id, _, string idErr) = await RunAsync("redaction", "add", "id");
+        Assert.Equal(2, id);
+        Assert.Contains("'id' may not be redacted", idErr, StringComparison.Ordinal);
+        Assert.Equal(2, (await RunAsync("redaction", "add", "external_references.0.url")).Exit);
+        Assert.Equal("description\nexternal_references.url\n", (await RunAsync("redaction", "list")).Out.ReplaceLineEndings("\n"));
+        Assert.Equal(0, (await RunAsync("redaction", "remove", "description")).Exit);
+        Assert.Equal(1, (await RunAsync("redaction", "remove", "description")).Exit);
+        Assert.Equal("external_references.url\n", (await RunAsync("redaction", "list")).Out.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData("45s", 45)]
+    [InlineData("90m", 5_400)]
+    [InlineData("12h", 43_200)]
+    [InlineData("30d", 2_592_000)]
+    [InlineData("2w", 1_209_600)]
+    [InlineData("0d", 0)]
+    public void Ages_read_as_whole_units(string text, long seconds)
+    {
+        Assert.True(DetenteCli.TryParseAge(text, out TimeSpan age));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), age);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("d")]
+    [InlineData("30")]
+    [InlineData("30y")]
+    [InlineData("-3d")]
+    [InlineData("1.5h")]
+    [InlineData("99999999999999999w")]
+    public void Bad_ages_are_refused(string text) => Assert.False(DetenteCli.TryParseAge(text, out _));
 
     private static ObjectToAdd Version(string id, string modified, params string[] markings)
     {

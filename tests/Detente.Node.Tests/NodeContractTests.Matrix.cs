@@ -264,6 +264,81 @@ public abstract partial class NodeContractTests
         Assert.Equal([stricter.Id], await VisibleIdsAsync(guest));
     }
 
+    [Fact]
+    public async Task A_partner_deny_rule_withholds_on_every_route_and_a_redaction_path_trims_the_marked_part()
+    {
+        await _store.AddPartnerAsync(new PartnerRecord
+        {
+            Name = "p-rule",
+            Identity = "identity--00000000-0000-4000-8000-00000000c002",
+            VerificationKey = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"),
+        }, Ct);
+        Assert.Equal(SharingChange.Changed,
+            await _store.AddPartnerRuleAsync(new PartnerRuleRecord { Partner = "p-rule", Allow = false, Labels = ["secret-source"] }, Ct));
+        Assert.Equal(SharingChange.Changed, await _store.AddRedactionPathAsync("description", Ct));
+        Assert.True(await _app.Services.GetRequiredService<SharingPolicySource>().RefreshAsync(Ct));
+        string token = await CreateTokenAsync("p-rule", TokenRole.Partner);
+        Assert.True(await _store.GrantAsync(_collectionId, "p-rule", CollectionAccess.Read, Ct));
+
+        string denied = NewIndicatorId(), plain = NewIndicatorId(), trimmed = NewIndicatorId();
+        string Green(string id, string extra) => $$"""
+            {"type":"indicator","spec_version":"2.1","id":"{{id}}","created":"2025-01-01T00:00:00.000Z","modified":"{{LatestVersionStamp}}",
+             "name":"n","description":"d","pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2025-01-01T00:00:00Z",
+             "object_marking_refs":["{{TlpMarkings.Tlp2Green}}"]{{extra}}}
+            """;
+        TaxiiStatus added = await PostAsync(Green(denied, ", \"labels\":[\"secret-source\"]"), Green(plain, ", \"labels\":[\"other\"]"),
+            Green(trimmed, $$""", "granular_markings":[{"marking_ref":"{{TlpMarkings.Tlp2Red}}","selectors":["description"]}]"""));
+        Assert.Equal(3, added.SuccessCount);
+        Dictionary<string, string> dateAdded = [];
+        using (HttpResponseMessage all = await SendAsync(HttpMethod.Get, ManifestPath, _adminToken))
+        {
+            foreach (TaxiiManifestRecord r in new TaxiiReader().ReadManifest(await all.Content.ReadAsByteArrayAsync(Ct)).Objects)
+            {
+                dateAdded[r.Id] = r.DateAdded.ToString();
+            }
+        }
+
+        // The deny rule: the very answers of a missing object on every route, and absent from lists.
+        MissingAnswers missing = await MissingAnswersAsync(token);
+        await AssertObjectRoutesAsync(token, denied, [], _ => dateAdded[denied], missing, "denied by rule");
+        await AssertObjectRoutesAsync(token, plain, [LatestVersionStamp], _ => dateAdded[plain], missing, "not matched by the rule");
+        Assert.Equal([plain, trimmed], await VisibleIdsAsync(token));
+        using (HttpResponseMessage manifest = await SendAsync(HttpMethod.Get, ManifestPath, token))
+        {
+            Assert.Equal([plain, trimmed], new TaxiiReader().ReadManifest(await manifest.Content.ReadAsByteArrayAsync(Ct)).Objects.Select(r => r.Id));
+        }
+
+        // The redaction path: the RED description is removed, with its granular marking; the rest is served.
+        using HttpResponseMessage byId = await SendAsync(HttpMethod.Get, ObjectsPath + trimmed + "/", token);
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        Detente.Stix.StixObject served = Assert.Single(new TaxiiReader().ReadEnvelope(await byId.Content.ReadAsByteArrayAsync(Ct)).Objects).Object;
+        Assert.False(served.Json.ContainsKey("description"));
+        Assert.False(served.Json.ContainsKey("granular_markings"));
+        Assert.Equal("n", served.Json.GetString("name"));
+        Assert.Equal(LatestVersionStamp, served.Modified.ToString());
+        string adminBody = await (await SendAsync(HttpMethod.Get, ObjectsPath + trimmed + "/", _adminToken)).Content.ReadAsStringAsync(Ct);
+        Assert.Contains("\"description\"", adminBody, StringComparison.Ordinal); // a local user reads the stored object
+        // Its proof would reveal the salt of the whole original: not for a redacted reader.
+        using HttpResponseMessage proof = await SendAsync(HttpMethod.Get, ProofPath(trimmed), token);
+        Assert.Equal(HttpStatusCode.NotFound, proof.StatusCode);
+        Assert.Equal(missing.Proof, await proof.Content.ReadAsByteArrayAsync(Ct));
+
+        // Explain names the rule that decided, and says what it redacts.
+        ExplainedVersion rule = Assert.Single(await PolicyExplain.ExplainAsync(_store, denied, "p-rule", null, _clock, Ct));
+        Assert.False(rule.Allowed);
+        Assert.Equal("deny.egress-rule", rule.Code);
+        Assert.Equal("denied: egress rule #1 of partner p-rule (deny label in [secret-source])", rule.Reason);
+        ExplainedVersion redacted = Assert.Single(await PolicyExplain.ExplainAsync(_store, trimmed, "p-rule", null, _clock, Ct));
+        Assert.True(redacted.Allowed);
+        Assert.Equal("allow.redacted", redacted.Code);
+        Assert.StartsWith("allowed with redaction of description", redacted.Reason, StringComparison.Ordinal);
+
+        // Without the redaction path, the object is withheld whole again.
+        Assert.True(await _store.RemoveRedactionPathAsync("description", Ct));
+        Assert.True(await _app.Services.GetRequiredService<SharingPolicySource>().RefreshAsync(Ct));
+        Assert.Equal([plain], await VisibleIdsAsync(token));
+    }
+
     private async Task<string[]> VisibleIdsAsync(string token)
     {
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, ObjectsPath, token);
