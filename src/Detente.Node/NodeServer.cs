@@ -40,6 +40,11 @@ public sealed record NodeServeSettings
     /// <summary>The transparency log's origin line; null keeps the stored one or derives one (<see cref="NodeLogOrigin.Default"/>).</summary>
     public string? LogOrigin { get; init; }
 
+    /// <summary>The name of the node's STIX identity (the creator of what it originates); null keeps the stored one, or names
+    /// a new identity <c>Detente node</c> and the key id's first 8 digits. A different name writes a new version of the
+    /// identity; its id never changes.</summary>
+    public string? IdentityName { get; init; }
+
     /// <summary>The least level written to the log. Default <see cref="LogLevel.Information"/> (the access log).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
@@ -84,6 +89,7 @@ public static class NodeServer
         (StixSigningKey key, bool keyCreated) = folder.LoadOrCreateKey();
         using (key)
         {
+            (NodeSigning signing, string identityChange) = folder.LoadOrCreateIdentity(key, settings.IdentityName, clock);
             NodeTls? tls = null;
             bool certificateCreated = false;
             if (needsTls)
@@ -101,6 +107,7 @@ public static class NodeServer
                 PublicMetrics = settings.PublicMetrics,
                 Psi = settings.Psi,
                 Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin },
+                Signing = signing,
             };
             IStore store = await NodeAdmin.OpenStoreAsync(folder.Path, settings.PostgresConnectionString, clock, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);
@@ -118,6 +125,9 @@ public static class NodeServer
                     ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
                     Uri publicUrl = app.Services.GetRequiredService<NodePublicUrl>().Get();
                     await WriteBannerAsync(output, folder, publicUrl, addresses, key.KeyId, keyCreated, tls, certificateCreated, bootstrap).ConfigureAwait(false);
+                    await output.WriteLineAsync("Node identity: " + signing.IdentityId + " (" + signing.IdentityName + ")"
+                        + (identityChange == "kept" ? string.Empty : " (" + identityChange + ")") + "; served at " + new Uri(publicUrl, "identity/").AbsoluteUri)
+                        .ConfigureAwait(false);
                     if (app.Services.GetService<LogSequencerService>()?.Log is { } transparencyLog)
                     {
                         await output.WriteLineAsync("Transparency log: " + transparencyLog.Origin + " (verifier key " + transparencyLog.VerifierKey + ")").ConfigureAwait(false);
