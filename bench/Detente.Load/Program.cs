@@ -25,7 +25,7 @@ public static class Program
             return 2;
         }
 
-        if (args[0] == "policy-ab")
+        if (args[0] is "policy-ab" or "signing-ab")
         {
             // In-process nodes: no URL or token to give.
             List<string> rest = [.. args.Skip(1)];
@@ -42,8 +42,8 @@ public static class Program
                 return 2;
             }
 
-            Console.WriteLine($"# policy-ab objects {abOptions.Objects} rounds {rounds} seconds {abOptions.Seconds} concurrency {abOptions.Concurrency} | {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-            return await PolicyAb.RunAsync(abOptions, rounds);
+            Console.WriteLine($"# {args[0]} objects {abOptions.Objects} envelope {abOptions.Envelope} rounds {rounds} seconds {abOptions.Seconds} concurrency {abOptions.Concurrency} | {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+            return args[0] == "policy-ab" ? await PolicyAb.RunAsync(abOptions, rounds) : await SigningAb.RunAsync(abOptions, rounds);
         }
 
         if (!Options.TryParse(args.AsSpan(1), out Options? options, out string? problem))
@@ -79,6 +79,7 @@ public static class Program
                  ingest: [--objects 100000] [--envelope 1000] [--concurrency 2] [--seed 1]
                  read:   [--limit 100] [--seconds 30] [--concurrency 4] [--expect 100000]
                  policy-ab (two nodes in-process, no --url/--token): [--objects 100000] [--rounds 6] [--seconds 30] [--concurrency 4] [--limit 100]
+                 signing-ab (two nodes in-process, each posted --objects fresh indicators per round): [--objects 100000] [--envelope 1000] [--rounds 6] [--concurrency 2]
                  soak:   [--minutes 10] [--sample-seconds 30] [--limit 100] [--concurrency 4] [--write-every-seconds 2] [--envelope 1000] [--seed 1]
         """;
 
@@ -120,7 +121,7 @@ public static class Program
     }
 
     /// <summary>Posts an envelope and waits until its status is complete; the number of objects stored.</summary>
-    private static async Task<int> PostAsync(HttpClient http, string path, byte[] body)
+    internal static async Task<int> PostAsync(HttpClient http, string path, byte[] body)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(Taxii21);

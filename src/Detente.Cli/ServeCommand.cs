@@ -61,6 +61,11 @@ internal sealed partial class DetenteCli
             Description = "The transparency log's origin line (its name in checkpoints), e.g. taxii.example.org/log. Default: the one the log "
                 + "already has, else derived from --public-url (host/log) or from the node key. It cannot change once the log has entries.",
         };
+        var identityName = new Option<string?>("--identity-name")
+        {
+            Description = "The name of the node's STIX identity, the creator of the objects it signs. Default: the stored one, or 'Detente node' "
+                + "and the key id's first 8 digits on first start. A new name writes a new version of the identity; its id never changes.",
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "The least level logged to standard error (Trace, Debug, Information, Warning, Error). Default: Information.",
@@ -81,6 +86,7 @@ internal sealed partial class DetenteCli
             psiMaxSet,
             psiRate,
             logOrigin,
+            identityName,
             logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -120,6 +126,7 @@ internal sealed partial class DetenteCli
                 LogLevel = result.GetValue(logLevel),
                 Psi = psi,
                 LogOrigin = result.GetValue(logOrigin),
+                IdentityName = result.GetValue(identityName),
             };
             return await ServeAsync(settings, cancellationToken);
         });

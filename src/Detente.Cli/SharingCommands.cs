@@ -84,8 +84,194 @@ internal sealed partial class DetenteCli
             await _stdout.WriteLineAsync($"Partner {partner} removed.");
             return ExitCodes.Ok;
         }, cancellationToken));
-        return new Command("partner", "Partner nodes of the federation (operates on the node's store; a running node picks changes up).") { add, list, remove, PartnerRuleCommand() };
+        return new Command("partner", "Partner nodes of the federation (operates on the node's store; a running node picks changes up).")
+        {
+            add, list, remove, PartnerKeyCommand(), PartnerDelegateCommand(), PartnerRuleCommand(),
+        };
     }
+
+    private Command PartnerKeyCommand()
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var partner = new Argument<string>("PARTNER") { Description = "The partner's name." };
+        var key = new Argument<string>("KEY") { Description = "The Ed25519 public key: 32 bytes as 64 hex digits or base64url." };
+        var notAfter = new Option<string?>("--not-after") { Description = "The end of the key's validity, a UTC timestamp (2027-01-01T00:00:00Z)." };
+        var add = new Command("add", "Add a key whose signatures the node accepts on the partner's objects.") { partner, key, notAfter, data, postgres };
+        add.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            if (!TryReadKey(result.GetValue(key)!, out byte[]? raw))
+            {
+                await _stderr.WriteLineAsync("detente: KEY is a valid 32-byte Ed25519 public key, as 64 hex digits or 43 base64url characters.");
+                return ExitCodes.Unusable;
+            }
+
+            DateTimeOffset? end = null;
+            if (result.GetValue(notAfter) is string text)
+            {
+                if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed))
+                {
+                    await _stderr.WriteLineAsync("detente: --not-after is a timestamp, e.g. 2027-01-01T00:00:00Z.");
+                    return ExitCodes.Unusable;
+                }
+
+                end = parsed;
+            }
+
+            string name = result.GetValue(partner)!;
+            SharingChange change = await store.AddPartnerKeyAsync(name, raw, end, cancellationToken);
+            return await ReportKeyAsync(change, name, $"Key {StixVerificationKeyId(raw)} added to partner {name}"
+                + (end is { } e ? " until " + e.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) : string.Empty) + ".");
+        }, cancellationToken));
+
+        Option<string> listData = DataOption();
+        Option<string?> listPostgres = PostgresOption();
+        var listPartner = new Argument<string>("PARTNER") { Description = "The partner's name." };
+        var list = new Command("list", "List a partner's keys: key id, added, not after, state.") { listPartner, listData, listPostgres };
+        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
+        {
+            string name = result.GetValue(listPartner)!;
+            PartnerRecord? found = (await store.ListPartnersAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
+            if (found is null)
+            {
+                await _stderr.WriteLineAsync($"detente: no partner {name}.");
+                return ExitCodes.Invalid;
+            }
+
+            DateTimeOffset now = _timeProvider.GetUtcNow();
+            await _stdout.WriteLineAsync(string.Join('\t', "KEY ID", "ADDED", "NOT AFTER", "STATE"));
+            foreach (PartnerKeyRecord k in found.Keys)
+            {
+                string state = k.Revoked is { } revoked ? "revoked " + Utc(revoked) : k.IsValidAt(now) ? "valid" : "expired";
+                await _stdout.WriteLineAsync(string.Join('\t', k.KeyId, k.Added is { } a ? Utc(a) : "-", k.NotAfter is { } n ? Utc(n) : "-", state));
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> removeData = DataOption();
+        Option<string?> removePostgres = PostgresOption();
+        var removePartner = new Argument<string>("PARTNER") { Description = "The partner's name." };
+        var removeKey = new Argument<string>("KEY") { Description = "The public key (64 hex digits or base64url), or its key id." };
+        var remove = new Command("remove", "Revoke a partner's key: its signatures are refused from now on (it stays listed as revoked).")
+        {
+            removePartner, removeKey, removeData, removePostgres,
+        };
+        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
+        {
+            string name = result.GetValue(removePartner)!, text = result.GetValue(removeKey)!;
+            PartnerRecord? found = (await store.ListPartnersAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
+            if (found is null)
+            {
+                await _stderr.WriteLineAsync($"detente: no partner {name}.");
+                return ExitCodes.Invalid;
+            }
+
+            // The key itself, or its key id (both may be 64 hex digits: the partner's keys tell them apart).
+            PartnerKeyRecord? match = found.Keys.FirstOrDefault(k => string.Equals(k.KeyId, text, StringComparison.OrdinalIgnoreCase)
+                || (TryReadKey(text, out byte[]? raw) && k.PublicKey.Span.SequenceEqual(raw)));
+            if (match is null)
+            {
+                await _stderr.WriteLineAsync($"detente: partner {name} has no key {text}.");
+                return ExitCodes.Invalid;
+            }
+
+            SharingChange change = await store.RevokePartnerKeyAsync(name, match.PublicKey, cancellationToken);
+            return await ReportKeyAsync(change, name, change == SharingChange.Unchanged
+                ? $"Key {match.KeyId} of partner {name} was revoked already."
+                : $"Key {match.KeyId} of partner {name} revoked.");
+        }, cancellationToken));
+        return new Command("key", "The Ed25519 keys whose signatures the node accepts on a partner's objects.") { add, list, remove };
+    }
+
+    private Command PartnerDelegateCommand()
+    {
+        Command Change(bool delegated)
+        {
+            Option<string> data = DataOption();
+            Option<string?> postgres = PostgresOption();
+            var partner = new Argument<string>("PARTNER") { Description = "The partner's name." };
+            var identity = new Argument<string>("IDENTITY") { Description = "The delegated identity's id (identity--UUID)." };
+            var command = new Command(delegated ? "add" : "remove", delegated
+                ? "Accept objects created by IDENTITY from the partner (signed by the partner's key, or by IDENTITY's when it is a partner's)."
+                : "Stop accepting objects created by IDENTITY from the partner.")
+            {
+                partner, identity, data, postgres,
+            };
+            command.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+            {
+                string name = result.GetValue(partner)!, id = result.GetValue(identity)!;
+                if (!StixId.TryParse(id, out StixId parsed) || parsed.Type != "identity")
+                {
+                    await _stderr.WriteLineAsync("detente: IDENTITY is the id of a STIX identity object (identity--UUID).");
+                    return ExitCodes.Unusable;
+                }
+
+                SharingChange change;
+                try
+                {
+                    change = await store.SetPartnerDelegationAsync(name, id, delegated, cancellationToken);
+                }
+                catch (ArgumentException e)
+                {
+                    await _stderr.WriteLineAsync("detente: " + e.Message.Split(" (Parameter", 2)[0]);
+                    return ExitCodes.Invalid;
+                }
+
+                return await ReportAsync(change, string.Empty, name, delegated
+                    ? $"Partner {name} may send objects created by {id}."
+                    : $"Partner {name} may not send objects created by {id}.");
+            }, cancellationToken));
+            return command;
+        }
+
+        Option<string> listData = DataOption();
+        Option<string?> listPostgres = PostgresOption();
+        var listPartner = new Argument<string>("PARTNER") { Description = "The partner's name." };
+        var list = new Command("list", "List the identities a partner may send objects of, its own first.") { listPartner, listData, listPostgres };
+        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
+        {
+            string name = result.GetValue(listPartner)!;
+            PartnerRecord? found = (await store.ListPartnersAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
+            if (found is null)
+            {
+                await _stderr.WriteLineAsync($"detente: no partner {name}.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync(found.Identity + "\town");
+            foreach (string identity in found.DelegatedIdentities)
+            {
+                await _stdout.WriteLineAsync(identity + "\tdelegated");
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return new Command("delegate", "Identities besides its own whose objects a partner may send.") { Change(true), Change(false), list };
+    }
+
+    private async Task<int> ReportKeyAsync(SharingChange change, string partner, string done)
+    {
+        string? problem = change switch
+        {
+            SharingChange.PartnerNotFound => $"no partner {partner}.",
+            SharingChange.AlreadyExists => "that key is held already (by this partner, revoked or not, or by another partner).",
+            SharingChange.KeyNotFound => $"partner {partner} has no such key.",
+            SharingChange.LastKey => $"that is the last valid key of partner {partner}; add another first, or remove the partner.",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            await _stderr.WriteLineAsync("detente: " + problem);
+            return ExitCodes.Invalid;
+        }
+
+        await _stdout.WriteLineAsync(done);
+        return ExitCodes.Ok;
+    }
+
+    private static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 
     private Command GroupCommand()
     {

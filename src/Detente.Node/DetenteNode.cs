@@ -67,6 +67,7 @@ public static class DetenteNode
         TaxiiEndpoints.Map(app);
         PsiEndpoints.Map(app);
         LogEndpoints.Map(app);
+        IdentityEndpoints.Map(app);
         return app;
     }
 }

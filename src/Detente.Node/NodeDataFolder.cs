@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Detente.Stix;
 using Detente.Stix.Signatures;
 
 namespace Detente.Node;
@@ -19,6 +20,9 @@ public sealed class NodeDataFolder
 {
     /// <summary>The node key's file name: the 32-byte Ed25519 seed in base64url, one line.</summary>
     public const string KeyFileName = "node.key";
+
+    /// <summary>The node identity's file name: the node's STIX <c>identity</c> object, signed by the node key (RFC 8785 form).</summary>
+    public const string IdentityFileName = "identity.json";
 
     /// <summary>The self-signed certificate's file name (PEM).</summary>
     public const string TlsCertificateFileName = "tls.crt";
@@ -119,6 +123,62 @@ public sealed class NodeDataFolder
     }
 
     /// <summary>
+    /// The node's STIX identity (<see cref="IdentityFileName"/>): created on first use (a random id, named
+    /// <paramref name="name"/> or <c>Detente node</c> and the key id's first 8 digits), else read; a new version is written
+    /// when <paramref name="name"/> differs from the stored name or the stored object does not carry a valid signature by
+    /// <paramref name="key"/> (the key was replaced). The id never changes.
+    /// </summary>
+    /// <returns>The signing identity, and what happened: <c>created</c>, <c>updated</c> or <c>kept</c>.</returns>
+    /// <exception cref="NodeConfigurationException">The file is not a STIX identity object, or the name is not acceptable.</exception>
+    public (NodeSigning Signing, string Change) LoadOrCreateIdentity(StixSigningKey key, string? name, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        string file = System.IO.Path.Combine(Path, IdentityFileName);
+        try
+        {
+            if (!File.Exists(file))
+            {
+                StixObject created = NodeSigning.CreateIdentity(name ?? "Detente node " + key.KeyId[..8], key, timeProvider.GetUtcNow());
+                WritePrivateFile(file, Encoding.UTF8.GetString(created.Canonicalize()) + "\n");
+                return (new NodeSigning(key, created), "created");
+            }
+
+            StixObject stored;
+            try
+            {
+                stored = new StixObject((Detente.Stix.Json.JsonObject)new StixReader().Parse(File.ReadAllBytes(file)));
+            }
+            catch (Exception e) when (e is StixFormatException or InvalidCastException)
+            {
+                throw new NodeConfigurationException($"The node identity file '{file}' is not a STIX identity object: {e.Message}", e);
+            }
+
+            if (stored.Type != "identity" || stored.Id is null || stored.Json.GetString("name") is not string storedName)
+            {
+                throw new NodeConfigurationException($"The node identity file '{file}' is not a STIX identity object with an id and a name.");
+            }
+
+            bool renamed = name is not null && !string.Equals(name, storedName, StringComparison.Ordinal);
+            if (!renamed && StixSignatures.Verify(stored, key.VerificationKey).IsValid)
+            {
+                return (new NodeSigning(key, stored), "kept");
+            }
+
+            StixObject renewed = NodeSigning.Renew(stored, name ?? storedName, key, timeProvider.GetUtcNow());
+            string temporary = file + ".new";
+            File.Delete(temporary);
+            WritePrivateFile(temporary, Encoding.UTF8.GetString(renewed.Canonicalize()) + "\n");
+            File.Move(temporary, file, overwrite: true);
+            return (new NodeSigning(key, renewed), "updated");
+        }
+        catch (ArgumentException e)
+        {
+            throw new NodeConfigurationException("The node identity cannot be made: " + e.Message, e);
+        }
+    }
+
+    /// <summary>
     /// The server certificate: from the PEM files given, else the self-signed one in the folder, created on first use
     /// (ECDSA P-256, one year, for <c>localhost</c>, <c>127.0.0.1</c>, <c>::1</c> and <paramref name="hostNames"/>).
     /// </summary>
@@ -183,7 +243,7 @@ public sealed class NodeDataFolder
         }
 
         using var stream = new FileStream(file, options);
-        byte[] bytes = Encoding.ASCII.GetBytes(text);
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
         stream.Write(bytes);
         stream.Flush(flushToDisk: true);
     }

@@ -24,6 +24,7 @@ internal sealed class NodeMetrics
     private readonly ConcurrentDictionary<(string Method, string Route, int Status), Counter> _requests = new();
     private readonly ConcurrentDictionary<string, Histogram> _latency = new(StringComparer.Ordinal);
     private long _objectsStored;
+    private readonly ConcurrentDictionary<string, Counter> _origins = new(StringComparer.Ordinal);
 
     /// <summary>Records one answered request.</summary>
     public void RecordRequest(string method, string route, int status, TimeSpan duration)
@@ -43,6 +44,12 @@ internal sealed class NodeMetrics
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         Interlocked.Add(ref _objectsStored, count);
     }
+
+    /// <summary>Counts one origin decision on the way in (<see cref="OriginVerdict.Label"/>: a fixed set of values).</summary>
+    public void RecordOrigin(OriginVerdict verdict) => _origins.GetOrAdd(verdict.Label, static _ => new Counter()).Increment();
+
+    /// <summary>The origin decisions labelled <paramref name="label"/> since the node started.</summary>
+    public long Origins(string label) => _origins.TryGetValue(label, out Counter? counter) ? counter.Value : 0;
 
     /// <summary>The objects stored since the node started.</summary>
     public long ObjectsStored => Interlocked.Read(ref _objectsStored);
@@ -72,6 +79,13 @@ internal sealed class NodeMetrics
         text.Append("# HELP detente_objects_stored_total Object versions stored since the node started.\n");
         text.Append("# TYPE detente_objects_stored_total counter\n");
         text.Append("detente_objects_stored_total ").Append(ObjectsStored.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("# HELP detente_object_origins_total Origin decisions on objects coming in (signed by the node, verified, or refused and why).\n");
+        text.Append("# TYPE detente_object_origins_total counter\n");
+        foreach (KeyValuePair<string, Counter> entry in _origins.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            text.Append("detente_object_origins_total{decision=\"").Append(Escape(entry.Key)).Append("\"} ")
+                .Append(entry.Value.Value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
         WriteProcess(text);
         return text.ToString();
     }

@@ -44,6 +44,12 @@ public sealed record NodeOptions
     /// entries, and <c>/log/</c> answers 404 until a node with a key seals them). <c>detente serve</c> always sets it.</summary>
     public NodeLogOptions? Log { get; init; }
 
+    /// <summary>The node's identity and signing key: objects local principals post unsigned are set to be created by the
+    /// identity and signed (<see cref="OriginVerifier"/>), and <c>/identity/</c> serves the identity. Null turns signing off
+    /// (library hosting, tests): such objects are stored as sent. Partners' objects must be signed either way.
+    /// <c>detente serve</c> always sets it.</summary>
+    public NodeSigning? Signing { get; init; }
+
     /// <summary>The absolute URL of the API root named <paramref name="name"/> under <paramref name="publicUrl"/>:
     /// <c>{publicUrl}taxii2/{name}/</c>.</summary>
     public static Uri ApiRootUrl(Uri publicUrl, string name)

@@ -40,6 +40,11 @@ public sealed record NodeServeSettings
     /// <summary>The transparency log's origin line; null keeps the stored one or derives one (<see cref="NodeLogOrigin.Default"/>).</summary>
     public string? LogOrigin { get; init; }
 
+    /// <summary>The name of the node's STIX identity (the creator of what it originates); null keeps the stored one, or names
+    /// a new identity <c>Detente node</c> and the key id's first 8 digits. A different name writes a new version of the
+    /// identity; its id never changes.</summary>
+    public string? IdentityName { get; init; }
+
     /// <summary>The least level written to the log. Default <see cref="LogLevel.Information"/> (the access log).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
@@ -84,6 +89,7 @@ public static class NodeServer
         (StixSigningKey key, bool keyCreated) = folder.LoadOrCreateKey();
         using (key)
         {
+            (NodeSigning signing, string identityChange) = folder.LoadOrCreateIdentity(key, settings.IdentityName, clock);
             NodeTls? tls = null;
             bool certificateCreated = false;
             if (needsTls)
@@ -101,6 +107,7 @@ public static class NodeServer
                 PublicMetrics = settings.PublicMetrics,
                 Psi = settings.Psi,
                 Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin },
+                Signing = signing,
             };
             IStore store = await NodeAdmin.OpenStoreAsync(folder.Path, settings.PostgresConnectionString, clock, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);
@@ -117,11 +124,14 @@ public static class NodeServer
                     await app.StartAsync(cancellationToken).ConfigureAwait(false);
                     ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
                     Uri publicUrl = app.Services.GetRequiredService<NodePublicUrl>().Get();
-                    await WriteBannerAsync(output, folder, publicUrl, addresses, key.KeyId, keyCreated, tls, certificateCreated, bootstrap).ConfigureAwait(false);
-                    if (app.Services.GetService<LogSequencerService>()?.Log is { } transparencyLog)
-                    {
-                        await output.WriteLineAsync("Transparency log: " + transparencyLog.Origin + " (verifier key " + transparencyLog.VerifierKey + ")").ConfigureAwait(false);
-                    }
+                    // Printed before the banner is flushed: whoever waits for the banner sees every line of it.
+                    string? logLine = app.Services.GetService<LogSequencerService>()?.Log is { } transparencyLog
+                        ? "Transparency log: " + transparencyLog.Origin + " (verifier key " + transparencyLog.VerifierKey + ")"
+                        : null;
+                    string identityLine = "Node identity: " + signing.IdentityId + " (" + signing.IdentityName + ")"
+                        + (identityChange == "kept" ? string.Empty : " (" + identityChange + ")") + "; served at " + new Uri(publicUrl, "identity/").AbsoluteUri;
+                    await WriteBannerAsync(output, folder, publicUrl, addresses, key.KeyId, keyCreated, identityLine, logLine, tls, certificateCreated, bootstrap)
+                        .ConfigureAwait(false);
                     Log.Listening(loggerFactory.CreateLogger(typeof(NodeServer)), string.Join(' ', addresses));
                     await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                     Log.Stopped(loggerFactory.CreateLogger(typeof(NodeServer)));
@@ -136,7 +146,7 @@ public static class NodeServer
     }
 
     private static async Task WriteBannerAsync(TextWriter output, NodeDataFolder folder, Uri publicUrl, ICollection<string> addresses, string keyId,
-        bool keyCreated, NodeTls? tls, bool certificateCreated, BootstrapResult bootstrap)
+        bool keyCreated, string identityLine, string? logLine, NodeTls? tls, bool certificateCreated, BootstrapResult bootstrap)
     {
         foreach (string address in addresses)
         {
@@ -146,6 +156,11 @@ public static class NodeServer
         await output.WriteLineAsync("Discovery: " + new Uri(publicUrl, "taxii2/").AbsoluteUri).ConfigureAwait(false);
         await output.WriteLineAsync("Data folder: " + folder.Path).ConfigureAwait(false);
         await output.WriteLineAsync("Node key: " + keyId + (keyCreated ? " (created)" : string.Empty)).ConfigureAwait(false);
+        await output.WriteLineAsync(identityLine).ConfigureAwait(false);
+        if (logLine is not null)
+        {
+            await output.WriteLineAsync(logLine).ConfigureAwait(false);
+        }
         if (tls is not null)
         {
             await output.WriteLineAsync("TLS certificate SHA-256: " + NodeDataFolder.Fingerprint(tls.ServerCertificate)

@@ -23,7 +23,7 @@ public static class NodeSharing
             {
                 Name = p.Name,
                 Identity = p.Identity,
-                VerificationKeys = StixVerificationKey.TryFromRawPublicKey(p.VerificationKey.Span, out StixVerificationKey? key) ? [key] : [],
+                VerificationKeys = VerificationKeys(p),
                 EgressRules = [.. rules[p.Name].Select(ToEgressRule)],
             })],
             SharingGroups = [.. configuration.SharingGroups.Select(static g => new SharingGroup
@@ -64,6 +64,25 @@ public static class NodeSharing
             MinAge = rule.MinAge,
             MaxAge = rule.MaxAge,
         };
+    }
+
+    /// <summary>The partner's keys that are not revoked (the key it was registered with when the record lists none).
+    /// Whether a key is past its not-after date is decided when a signature is checked (<see cref="OriginVerifier"/>).</summary>
+    private static StixVerificationKey[] VerificationKeys(PartnerRecord partner)
+    {
+        IEnumerable<ReadOnlyMemory<byte>> raw = partner.Keys.Count > 0
+            ? partner.Keys.Where(static k => k.Revoked is null).Select(static k => k.PublicKey)
+            : [partner.VerificationKey];
+        var keys = new List<StixVerificationKey>();
+        foreach (ReadOnlyMemory<byte> r in raw)
+        {
+            if (StixVerificationKey.TryFromRawPublicKey(r.Span, out StixVerificationKey? key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return [.. keys];
     }
 
     /// <summary>Builds the policy of <paramref name="configuration"/>; invalid settings are a value (every problem).</summary>

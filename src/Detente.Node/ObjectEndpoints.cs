@@ -27,6 +27,8 @@ internal static class ObjectEndpoints
             ?? new SharingEgressPolicy(() => sp.GetRequiredService<SharingPolicySource>().Current, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EgressGate>();
         services.AddSingleton(new StixValidator(new StixValidatorOptions { PatternValidator = new StixPatternValidator() }));
+        services.AddSingleton(static sp => new OriginVerifier(sp.GetRequiredService<SharingPolicySource>(), sp.GetRequiredService<NodeOptions>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<ObjectIngest>();
         // Recovery of interrupted adds runs first, before the worker and before the server takes requests.

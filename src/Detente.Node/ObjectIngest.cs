@@ -13,7 +13,7 @@ internal sealed record IngestJob(Guid StatusId, Guid CollectionId, IReadOnlyList
 /// Turns an envelope into a status resource: validates each object, stores the valid ones (now, or through the
 /// background worker for large requests) and records the outcome of each.
 /// </summary>
-internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOptions options, TimeProvider timeProvider,
+internal sealed class ObjectIngest(IStore store, StixValidator validator, OriginVerifier origins, NodeOptions options, TimeProvider timeProvider,
     IngestQueue queue, NodeMetrics metrics, ILogger<ObjectIngest> logger)
 {
     /// <summary>The message of a pending object whose request could not be queued (the node is stopping).</summary>
@@ -34,7 +34,7 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
         var valid = new List<(int Index, ObjectToAdd Object)>(objects.Count);
         for (int i = 0; i < objects.Count; i++)
         {
-            (StatusDetail detail, ObjectToAdd? toAdd) = Check(objects[i], i, collection);
+            (StatusDetail detail, ObjectToAdd? toAdd) = Check(principal, objects[i], i, collection);
             details[i] = detail;
             if (toAdd is not null)
             {
@@ -78,7 +78,9 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
     }
 
     /// <summary>The pending detail and the object to store, or a failure detail and null.</summary>
-    private (StatusDetail Detail, ObjectToAdd? Object) Check(TaxiiEnvelopeObject item, int index, Collection collection)
+    /// <remarks>The origin is checked last, after validation and the media type, so that the node signs only objects it
+    /// will store; a signed object is stored (and committed to in the log) in its RFC 8785 form, signature included.</remarks>
+    private (StatusDetail Detail, ObjectToAdd? Object) Check(NodePrincipal principal, TaxiiEnvelopeObject item, int index, Collection collection)
     {
         StixObject obj = item.Object;
         string id = obj.Id is { Length: > 0 and <= 300 } given && StixId.TryParse(given, out _) ? given : $"objects[{index}]";
@@ -89,13 +91,23 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
             return (new StatusDetail(id, version, StatusOutcome.Failure, Describe(report)), null);
         }
 
-        ObjectToAdd toAdd = ObjectToAdd.From(obj, item.Json) with { Facts = NodeSharing.EncodeFacts(obj) };
-        string mediaType = "application/stix+json;version=" + toAdd.SpecVersion;
+        string mediaType = "application/stix+json;version=" + (obj.SpecVersion ?? "2.1");
         if (!collection.MediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
         {
             return (new StatusDetail(id, version, StatusOutcome.Failure, $"This collection does not hold {mediaType} objects."), null);
         }
 
+        (OriginVerdict verdict, StixObject? toStore) = origins.Check(principal, obj);
+        metrics.RecordOrigin(verdict);
+        if (!verdict.IsAccepted || toStore is null)
+        {
+            Log.OriginRefused(logger, principal.Name, collection.Id, id, verdict.Label, verdict.Reason);
+            return (new StatusDetail(id, version, StatusOutcome.Failure, verdict.Reason), null);
+        }
+
+        ObjectToAdd toAdd = ReferenceEquals(toStore, obj)
+            ? ObjectToAdd.From(obj, item.Json) with { Facts = NodeSharing.EncodeFacts(obj) }
+            : ObjectToAdd.From(toStore, toStore.Canonicalize()) with { Facts = NodeSharing.EncodeFacts(toStore) };
         return (new StatusDetail(id, version, StatusOutcome.Pending), toAdd);
     }
 

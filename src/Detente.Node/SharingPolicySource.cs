@@ -22,11 +22,14 @@ internal sealed class SharingPolicySource(IStore store, NodeOptions options, Tim
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _refreshing = new(1, 1);
-    private volatile Snapshot _snapshot = new(s_empty, -1);
+    private volatile Snapshot _snapshot = new(s_empty, OriginKeys.Empty, -1);
     private Task _loop = Task.CompletedTask;
 
     /// <summary>The policy now.</summary>
     public SharingPolicy Current => _snapshot.Policy;
+
+    /// <summary>The partners' keys, identities and delegations of the same settings (<see cref="OriginVerifier"/>).</summary>
+    public OriginKeys Origins => _snapshot.Origins;
 
     /// <summary>The store's sharing version the current policy was built from (-1 before the first build).</summary>
     public long Version => _snapshot.Version;
@@ -77,7 +80,7 @@ internal sealed class SharingPolicySource(IStore store, NodeOptions options, Tim
                 return false;
             }
 
-            _snapshot = new Snapshot(built.Policy!, configuration.Version);
+            _snapshot = new Snapshot(built.Policy!, OriginKeys.From(configuration), configuration.Version);
             Log.SharingPolicyBuilt(logger, configuration.Version, configuration.Partners.Count, configuration.SharingGroups.Count);
             return true;
         }
@@ -111,5 +114,5 @@ internal sealed class SharingPolicySource(IStore store, NodeOptions options, Tim
         }
     }
 
-    private sealed record Snapshot(SharingPolicy Policy, long Version);
+    private sealed record Snapshot(SharingPolicy Policy, OriginKeys Origins, long Version);
 }

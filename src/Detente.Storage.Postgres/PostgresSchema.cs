@@ -160,5 +160,21 @@ internal static class PostgresSchema
                 path text PRIMARY KEY
             );
             """),
+        new(6, "partner keys (several per partner, revocable) and delegated identities", """
+            CREATE TABLE partner_keys (
+                partner text NOT NULL REFERENCES partners (name),
+                public_key bytea NOT NULL,
+                added bigint,
+                not_after bigint,
+                revoked bigint,
+                PRIMARY KEY (partner, public_key)
+            );
+            INSERT INTO partner_keys (partner, public_key) SELECT name, verification_key FROM partners;
+            CREATE TABLE partner_delegations (
+                partner text NOT NULL REFERENCES partners (name),
+                identity text NOT NULL,
+                PRIMARY KEY (partner, identity)
+            );
+            """),
     ];
 }

@@ -158,5 +158,21 @@ internal static class SqliteSchema
                 path TEXT PRIMARY KEY
             );
             """),
+        new(6, "partner keys (several per partner, revocable) and delegated identities", """
+            CREATE TABLE partner_keys (
+                partner TEXT NOT NULL REFERENCES partners (name),
+                public_key BLOB NOT NULL,
+                added INTEGER,
+                not_after INTEGER,
+                revoked INTEGER,
+                PRIMARY KEY (partner, public_key)
+            );
+            INSERT INTO partner_keys (partner, public_key) SELECT name, verification_key FROM partners;
+            CREATE TABLE partner_delegations (
+                partner TEXT NOT NULL REFERENCES partners (name),
+                identity TEXT NOT NULL,
+                PRIMARY KEY (partner, identity)
+            );
+            """),
     ];
 }

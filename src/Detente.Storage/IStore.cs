@@ -234,6 +234,26 @@ public interface IStore : IAsyncDisposable
     /// <returns>False when there is no such partner.</returns>
     public Task<bool> RemovePartnerAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Adds an Ed25519 key to a partner: its signatures are accepted from now on, until <paramref name="notAfter"/>
+    /// (when given) or until it is revoked.</summary>
+    /// <returns><see cref="SharingChange.Changed"/>; <see cref="SharingChange.PartnerNotFound"/>; or
+    /// <see cref="SharingChange.AlreadyExists"/> when this partner (revoked or not) or another holds the key already (a
+    /// revoked key is not taken back).</returns>
+    /// <exception cref="ArgumentException">The key is not a valid 32-byte Ed25519 public key.</exception>
+    public Task<SharingChange> AddPartnerKeyAsync(string partner, ReadOnlyMemory<byte> publicKey, DateTimeOffset? notAfter = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a key of a partner: its signatures are refused from now on. The key stays listed, as revoked.</summary>
+    /// <returns><see cref="SharingChange.Changed"/>; <see cref="SharingChange.Unchanged"/> when it was revoked already;
+    /// <see cref="SharingChange.PartnerNotFound"/>; <see cref="SharingChange.KeyNotFound"/>; or
+    /// <see cref="SharingChange.LastKey"/> when it is the partner's last key that is not revoked.</returns>
+    public Task<SharingChange> RevokePartnerKeyAsync(string partner, ReadOnlyMemory<byte> publicKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Lets a partner send objects created by <paramref name="identity"/> (or no longer), besides its own.</summary>
+    /// <returns><see cref="SharingChange.Changed"/>, <see cref="SharingChange.Unchanged"/>, or <see cref="SharingChange.PartnerNotFound"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="identity"/> is not an identity id, or is the partner's own.</exception>
+    public Task<SharingChange> SetPartnerDelegationAsync(string partner, string identity, bool delegated, CancellationToken cancellationToken = default);
+
     /// <summary>Creates a sharing group with no members.</summary>
     /// <returns><see cref="SharingChange.Changed"/>, or <see cref="SharingChange.AlreadyExists"/> when a group has that
     /// name or marking.</returns>

@@ -18,8 +18,18 @@ public sealed record PartnerRecord
     /// <summary>The STIX id of the partner's <c>identity</c> object (<c>identity--…</c>).</summary>
     public required string Identity { get; init; }
 
-    /// <summary>The partner's Ed25519 public key (32 bytes), which signs what it produces.</summary>
+    /// <summary>The partner's Ed25519 public key (32 bytes), which signs what it produces: the key it was registered with.
+    /// <see cref="Keys"/> lists every key, this one among them, with its state.</summary>
     public required ReadOnlyMemory<byte> VerificationKey { get; init; }
+
+    /// <summary>Every key of the partner (<see cref="VerificationKey"/> and those added since), oldest first, revoked ones
+    /// included; filled by <see cref="IStore.ListPartnersAsync"/>, ignored by <see cref="IStore.AddPartnerAsync"/>.</summary>
+    public IReadOnlyList<PartnerKeyRecord> Keys { get; init; } = [];
+
+    /// <summary>The identities (<c>identity--…</c>) besides <see cref="Identity"/> whose objects the partner may send
+    /// (<c>created_by_ref</c>), in order; filled by <see cref="IStore.ListPartnersAsync"/>, ignored by
+    /// <see cref="IStore.AddPartnerAsync"/>.</summary>
+    public IReadOnlyList<string> DelegatedIdentities { get; init; } = [];
 
     /// <summary>The partner node's TAXII URL, or null.</summary>
     public Uri? Url { get; init; }
@@ -49,6 +59,21 @@ public sealed record PartnerRecord
 
         return null;
     }
+}
+
+/// <summary>One Ed25519 key of a partner and its state.</summary>
+/// <param name="PublicKey">The 32-byte public key.</param>
+/// <param name="Added">When it was added; null for the key the partner was registered with before keys had a history.</param>
+/// <param name="NotAfter">The end of its validity, if any: from then on its signatures are refused.</param>
+/// <param name="Revoked">When the operator revoked it, if so: from then on its signatures are refused.</param>
+public sealed record PartnerKeyRecord(ReadOnlyMemory<byte> PublicKey, DateTimeOffset? Added, DateTimeOffset? NotAfter, DateTimeOffset? Revoked)
+{
+    /// <summary>The key id: lower-case hex SHA-256 of the public key.</summary>
+    public string KeyId => StixVerificationKey.ComputeKeyId(PublicKey.Span);
+
+    /// <summary>Whether signatures by the key are accepted at <paramref name="now"/>: not revoked, and before
+    /// <see cref="NotAfter"/>.</summary>
+    public bool IsValidAt(DateTimeOffset now) => Revoked is null && (NotAfter is null || now < NotAfter.Value);
 }
 
 /// <summary>A sharing group: a named set of partners, and the marking definition that names it on an object.</summary>
@@ -220,8 +245,15 @@ public enum SharingChange
     /// <summary>No such collection.</summary>
     CollectionNotFound = 4,
 
-    /// <summary>A partner or group with that name exists, or another partner has that identity, or another group that marking.</summary>
+    /// <summary>A partner or group with that name exists, or another partner has that identity, or another group that marking;
+    /// or a partner (this one or another) holds that key already.</summary>
     AlreadyExists = 5,
+
+    /// <summary>The partner has no such key.</summary>
+    KeyNotFound = 6,
+
+    /// <summary>The key is the partner's last one that is not revoked: add another first, or remove the partner.</summary>
+    LastKey = 7,
 }
 
 /// <summary>The syntax of partner and sharing-group names.</summary>

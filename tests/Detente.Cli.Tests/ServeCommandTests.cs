@@ -131,6 +131,50 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_node_keeps_one_signing_identity_serves_it_and_signs_what_an_admin_posts()
+    {
+        Running first = await StartAsync("--urls", "http://127.0.0.1:0", "--identity-name", "CERT-FR");
+        string identity = Field(first.Output, "Node identity:");
+        string address = Field(first.Output, "Listening on");
+        string token = Field(first.Output, "Admin token (shown once, keep it safe):");
+        Assert.Matches("^identity--[0-9a-f-]{36}$", identity);
+        Assert.Contains($"Node identity: {identity} (CERT-FR) (created); served at {address}/identity/", first.Output, StringComparison.Ordinal);
+
+        string indicator = """{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"}""";
+        using (var post = new HttpRequestMessage(HttpMethod.Post, address + "/taxii2/default/collections/default/objects/"))
+        {
+            post.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            post.Headers.TryAddWithoutValidation("Accept", "application/taxii+json;version=2.1");
+            post.Content = new StringContent("{\"objects\":[" + indicator + "]}");
+            post.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/taxii+json;version=2.1");
+            using HttpResponseMessage posted = await _http.SendAsync(post, TestContext.Current.CancellationToken);
+            Assert.Contains("\"success_count\":1", await posted.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        using (HttpResponseMessage read = await GetAsync(_http, address + "/taxii2/default/collections/default/objects/", token))
+        {
+            string body = await read.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Contains($"\"created_by_ref\":\"{identity}\"", body, StringComparison.Ordinal);
+            Assert.Contains(Detente.Stix.Signatures.SignatureExtension.Id, body, StringComparison.Ordinal);
+        }
+
+        using (HttpResponseMessage served = await GetAsync(_http, address + "/identity/", token))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            Assert.Contains($"\"id\":\"{identity}\"", await served.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await StopAsync(first));
+
+        Running kept = await StartAsync("--urls", "http://127.0.0.1:0");
+        Assert.Contains($"Node identity: {identity} (CERT-FR); served at", kept.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await StopAsync(kept));
+        Running renamed = await StartAsync("--urls", "http://127.0.0.1:0", "--identity-name", "CERT-FR (national)");
+        Assert.Contains($"Node identity: {identity} (CERT-FR (national)) (updated)", renamed.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await StopAsync(renamed));
+    }
+
+    [Fact]
     public async Task Without_a_public_url_discovery_names_the_port_the_node_was_given()
     {
         Running running = await StartAsync("--urls", "http://127.0.0.1:0");

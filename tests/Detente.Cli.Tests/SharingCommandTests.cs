@@ -233,4 +233,70 @@ public sealed class SharingCommandTests : IAsyncLifetime
             """;
         return new ObjectToAdd(id, "2.1", StixTimestamp.Parse(modified), Encoding.UTF8.GetBytes(json));
     }
+
+    // RFC 8032 §7.1 test 3 public key.
+    private const string ThirdKeyHex = "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025";
+
+    [Fact]
+    public async Task Partner_keys_are_added_listed_and_revoked()
+    {
+        Assert.Equal(0, (await RunAsync("partner", "add", "fr-cert", "--identity", FrIdentity, "--key", FrKeyHex)).Exit);
+        string frKeyId = Detente.Stix.Signatures.StixVerificationKey.ComputeKeyId(Convert.FromHexString(FrKeyHex));
+        string thirdKeyId = Detente.Stix.Signatures.StixVerificationKey.ComputeKeyId(Convert.FromHexString(ThirdKeyHex));
+        _clock.Advance(TimeSpan.FromMinutes(5));
+
+        (int added, string addOut, _) = await RunAsync("partner", "key", "add", "fr-cert", ThirdKeyHex, "--not-after", "2027-01-01T00:00:00Z");
+        Assert.Equal(0, added);
+        Assert.Contains($"Key {thirdKeyId} added to partner fr-cert until 2027-01-01T00:00:00Z.", addOut, StringComparison.Ordinal);
+        (int twice, _, string twiceErr) = await RunAsync("partner", "key", "add", "fr-cert", ThirdKeyHex);
+        Assert.Equal(1, twice);
+        Assert.Contains("held already", twiceErr, StringComparison.Ordinal);
+        Assert.Equal(1, (await RunAsync("partner", "key", "add", "de-cert", RuKeyBase64Url)).Exit);
+        Assert.Equal(2, (await RunAsync("partner", "key", "add", "fr-cert", "00")).Exit);
+        Assert.Equal(2, (await RunAsync("partner", "key", "add", "fr-cert", RuKeyBase64Url, "--not-after", "soon")).Exit);
+
+        (_, string listed, _) = await RunAsync("partner", "key", "list", "fr-cert");
+        Assert.Equal(
+            [
+                "KEY ID\tADDED\tNOT AFTER\tSTATE",
+                $"{frKeyId}\t2026-01-01T00:00:00.000Z\t-\tvalid",
+                $"{thirdKeyId}\t2026-01-01T00:05:00.000Z\t2027-01-01T00:00:00.000Z\tvalid",
+            ],
+            listed.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // Revoked by key id or by the key itself; the last valid key stays.
+        (int revoked, string revokedOut, _) = await RunAsync("partner", "key", "remove", "fr-cert", frKeyId);
+        Assert.Equal(0, revoked);
+        Assert.Contains($"Key {frKeyId} of partner fr-cert revoked.", revokedOut, StringComparison.Ordinal);
+        (int last, _, string lastErr) = await RunAsync("partner", "key", "remove", "fr-cert", ThirdKeyHex);
+        Assert.Equal(1, last);
+        Assert.Contains("last valid key", lastErr, StringComparison.Ordinal);
+        Assert.Equal(1, (await RunAsync("partner", "key", "remove", "fr-cert", RuKeyBase64Url)).Exit);
+        Assert.Equal(1, (await RunAsync("partner", "key", "list", "de-cert")).Exit);
+        (_, string after, _) = await RunAsync("partner", "key", "list", "fr-cert");
+        Assert.Contains($"{frKeyId}\t2026-01-01T00:00:00.000Z\t-\trevoked 2026-01-01T00:05:00.000Z", after, StringComparison.Ordinal);
+
+        _clock.Advance(TimeSpan.FromDays(400));
+        (_, string expired, _) = await RunAsync("partner", "key", "list", "fr-cert");
+        Assert.Contains($"{thirdKeyId}\t2026-01-01T00:05:00.000Z\t2027-01-01T00:00:00.000Z\texpired", expired, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delegated_identities_are_added_listed_and_removed()
+    {
+        const string Team = "identity--00000000-0000-4000-8000-0000000000a1";
+        Assert.Equal(0, (await RunAsync("partner", "add", "fr-cert", "--identity", FrIdentity, "--key", FrKeyHex)).Exit);
+
+        Assert.Equal(0, (await RunAsync("partner", "delegate", "add", "fr-cert", Team)).Exit);
+        Assert.Equal(0, (await RunAsync("partner", "delegate", "add", "fr-cert", RuIdentity)).Exit);
+        Assert.Equal(2, (await RunAsync("partner", "delegate", "add", "fr-cert", "indicator--00000000-0000-4000-8000-0000000000a1")).Exit);
+        (int own, _, string ownErr) = await RunAsync("partner", "delegate", "add", "fr-cert", FrIdentity);
+        Assert.Equal(1, own);
+        Assert.Contains("own identity", ownErr, StringComparison.Ordinal);
+        Assert.Equal(1, (await RunAsync("partner", "delegate", "add", "de-cert", Team)).Exit);
+        Assert.Equal(0, (await RunAsync("partner", "delegate", "remove", "fr-cert", RuIdentity)).Exit);
+
+        (_, string listed, _) = await RunAsync("partner", "delegate", "list", "fr-cert");
+        Assert.Equal([$"{FrIdentity}\town", $"{Team}\tdelegated"], listed.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }

@@ -172,6 +172,99 @@ public abstract partial class StoreContractTests
     [Fact]
     public void Facts_longer_than_the_limit_are_refused() =>
         Assert.Throws<ArgumentException>(() => TestObjects.Version(TestObjects.NewId(), TestObjects.At(1)) with { Facts = new byte[ObjectToAdd.MaxFactsLength + 1] });
+
+    // RFC 8032 §7.1 test 3 public key.
+    private static readonly byte[] s_key3 = Convert.FromHexString("fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025");
+
+    [Fact]
+    public async Task A_partner_starts_with_the_key_it_was_registered_with_and_gains_more()
+    {
+        await Store.AddPartnerAsync(Fr, Ct);
+        DateTimeOffset registered = Clock.GetUtcNow();
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        long version = await Store.GetSharingVersionAsync(Ct);
+        DateTimeOffset end = Clock.GetUtcNow().AddDays(30);
+
+        Assert.Equal(SharingChange.Changed, await Store.AddPartnerKeyAsync("fr-cert", s_key3, end, Ct));
+        Assert.True(await Store.GetSharingVersionAsync(Ct) > version);
+        await ReopenAsync();
+
+        PartnerRecord fr = Assert.Single(await Store.ListPartnersAsync(Ct));
+        Assert.Equal(s_key1, fr.VerificationKey.ToArray());
+        Assert.Equal(2, fr.Keys.Count);
+        Assert.Equal(s_key1, fr.Keys[0].PublicKey.ToArray());
+        Assert.Equal((registered, (DateTimeOffset?)null, (DateTimeOffset?)null), (fr.Keys[0].Added!.Value, fr.Keys[0].NotAfter, fr.Keys[0].Revoked));
+        Assert.Equal(s_key3, fr.Keys[1].PublicKey.ToArray());
+        Assert.Equal(end, fr.Keys[1].NotAfter);
+        Assert.True(fr.Keys[1].IsValidAt(end.AddTicks(-10)));
+        Assert.False(fr.Keys[1].IsValidAt(end));
+    }
+
+    [Fact]
+    public async Task A_key_belongs_to_one_partner_once_and_bad_keys_are_refused()
+    {
+        await Store.AddPartnerAsync(Fr, Ct);
+        await Store.AddPartnerAsync(Ru, Ct);
+        long version = await Store.GetSharingVersionAsync(Ct);
+
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddPartnerKeyAsync("fr-cert", s_key1, null, Ct));
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddPartnerKeyAsync("fr-cert", s_key2, null, Ct));
+        Assert.Equal(SharingChange.PartnerNotFound, await Store.AddPartnerKeyAsync("de-cert", s_key3, null, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddPartnerKeyAsync("fr-cert", new byte[32], null, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddPartnerKeyAsync("fr-cert", s_key3.AsMemory(1), null, Ct));
+        // A new partner cannot be registered with another partner's key.
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddPartnerAsync(new PartnerRecord { Name = "de-cert", Identity = "identity--00000000-0000-4000-8000-0000000000f3", VerificationKey = s_key2 }, Ct));
+
+        Assert.Equal(version, await Store.GetSharingVersionAsync(Ct));
+        Assert.All(await Store.ListPartnersAsync(Ct), p => Assert.Single(p.Keys));
+    }
+
+    [Fact]
+    public async Task A_revoked_key_stays_listed_is_not_taken_back_and_the_last_key_cannot_be_revoked()
+    {
+        await Store.AddPartnerAsync(Fr, Ct);
+        Assert.Equal(SharingChange.LastKey, await Store.RevokePartnerKeyAsync("fr-cert", s_key1, Ct));
+        await Store.AddPartnerKeyAsync("fr-cert", s_key3, null, Ct);
+        Clock.Advance(TimeSpan.FromHours(1));
+        DateTimeOffset revokedAt = Clock.GetUtcNow();
+
+        Assert.Equal(SharingChange.Changed, await Store.RevokePartnerKeyAsync("fr-cert", s_key1, Ct));
+        Assert.Equal(SharingChange.Unchanged, await Store.RevokePartnerKeyAsync("fr-cert", s_key1, Ct));
+        Assert.Equal(SharingChange.LastKey, await Store.RevokePartnerKeyAsync("fr-cert", s_key3, Ct));
+        Assert.Equal(SharingChange.KeyNotFound, await Store.RevokePartnerKeyAsync("fr-cert", s_key2, Ct));
+        Assert.Equal(SharingChange.PartnerNotFound, await Store.RevokePartnerKeyAsync("de-cert", s_key1, Ct));
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddPartnerKeyAsync("fr-cert", s_key1, null, Ct));
+
+        PartnerRecord fr = Assert.Single(await Store.ListPartnersAsync(Ct));
+        Assert.Equal(revokedAt, fr.Keys[0].Revoked);
+        Assert.False(fr.Keys[0].IsValidAt(revokedAt));
+        Assert.Null(fr.Keys[1].Revoked);
+    }
+
+    [Fact]
+    public async Task Delegated_identities_are_kept_per_partner_and_go_with_it()
+    {
+        const string Team = "identity--00000000-0000-4000-8000-0000000000a1";
+        await Store.AddPartnerAsync(Fr, Ct);
+        Assert.Equal(SharingChange.Changed, await Store.SetPartnerDelegationAsync("fr-cert", Team, true, Ct));
+        Assert.Equal(SharingChange.Unchanged, await Store.SetPartnerDelegationAsync("fr-cert", Team, true, Ct));
+        Assert.Equal(SharingChange.Changed, await Store.SetPartnerDelegationAsync("fr-cert", RuIdentity, true, Ct));
+        Assert.Equal(SharingChange.PartnerNotFound, await Store.SetPartnerDelegationAsync("de-cert", Team, true, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SetPartnerDelegationAsync("fr-cert", FrIdentity, true, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SetPartnerDelegationAsync("fr-cert", "indicator--00000000-0000-4000-8000-0000000000a1", true, Ct));
+        await ReopenAsync();
+        Assert.Equal([Team, RuIdentity], (await Store.ListPartnersAsync(Ct))[0].DelegatedIdentities);
+
+        Assert.Equal(SharingChange.Changed, await Store.SetPartnerDelegationAsync("fr-cert", RuIdentity, false, Ct));
+        Assert.Equal(SharingChange.Unchanged, await Store.SetPartnerDelegationAsync("fr-cert", RuIdentity, false, Ct));
+        Assert.Equal([Team], (await Store.ListPartnersAsync(Ct))[0].DelegatedIdentities);
+
+        Assert.True(await Store.RemovePartnerAsync("fr-cert", Ct));
+        Assert.Equal(SharingChange.Changed, await Store.AddPartnerAsync(Fr, Ct));
+        PartnerRecord again = Assert.Single(await Store.ListPartnersAsync(Ct));
+        Assert.Empty(again.DelegatedIdentities);
+        Assert.Single(again.Keys);
+    }
 }
 
 public abstract partial class StoreContractTests

@@ -30,10 +30,16 @@ internal sealed partial class SqlStore
             .Set("@k", partner.VerificationKey.ToArray())
             .Set("@u", partner.Url?.AbsoluteUri)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        if (rows == 0)
+        if (rows == 0 || await KeyHolderAsync(session, partner.VerificationKey, cancellationToken).ConfigureAwait(false) is not null)
         {
             return SharingChange.AlreadyExists;
         }
+
+        await session.Command("INSERT INTO partner_keys (partner, public_key, added) VALUES (@n, @k, @a)")
+            .Set("@n", partner.Name)
+            .Set("@k", partner.VerificationKey.ToArray())
+            .Set("@a", Micros.From(_time.GetUtcNow()))
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
         await session.Command(BumpSharingVersion).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -45,8 +51,132 @@ internal sealed partial class SqlStore
     {
         IReadOnlyList<PartnerRecord> found = await QueryAsync("SELECT name, identity, verification_key, url FROM partners",
             static _ => { }, ReadPartner, cancellationToken).ConfigureAwait(false);
-        return found.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray();
+        IReadOnlyList<(string Partner, PartnerKeyRecord Key)> keys = await QueryAsync(
+            "SELECT partner, public_key, added, not_after, revoked FROM partner_keys", static _ => { },
+            static r => (r.GetString(0), new PartnerKeyRecord(r.GetFieldValue<byte[]>(1), Time(r, 2), Time(r, 3), Time(r, 4))),
+            cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<(string Partner, string Identity)> delegations = await QueryAsync("SELECT partner, identity FROM partner_delegations",
+            static _ => { }, static r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false);
+        ILookup<string, PartnerKeyRecord> keysOf = keys.ToLookup(k => k.Partner, k => k.Key, StringComparer.Ordinal);
+        ILookup<string, string> delegatedBy = delegations.ToLookup(d => d.Partner, d => d.Identity, StringComparer.Ordinal);
+        return found.OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => p with
+            {
+                // Oldest first; the key the partner was registered with (no recorded time) comes first.
+                Keys = [.. keysOf[p.Name].OrderBy(k => k.Added ?? DateTimeOffset.MinValue).ThenBy(k => k.KeyId, StringComparer.Ordinal)],
+                DelegatedIdentities = [.. delegatedBy[p.Name].Order(StringComparer.Ordinal)],
+            })
+            .ToArray();
     }
+
+    public async Task<SharingChange> AddPartnerKeyAsync(string partner, ReadOnlyMemory<byte> publicKey, DateTimeOffset? notAfter = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        if (!Detente.Stix.Signatures.StixVerificationKey.TryFromRawPublicKey(publicKey.Span, out _))
+        {
+            throw new ArgumentException("A partner's key is a valid 32-byte Ed25519 public key.", nameof(publicKey));
+        }
+
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        if (!await PartnerExistsAsync(session, partner, cancellationToken).ConfigureAwait(false))
+        {
+            return SharingChange.PartnerNotFound;
+        }
+
+        if (await KeyHolderAsync(session, publicKey, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return SharingChange.AlreadyExists;
+        }
+
+        await session.Command("INSERT INTO partner_keys (partner, public_key, added, not_after) VALUES (@n, @k, @a, @x)")
+            .Set("@n", partner)
+            .Set("@k", publicKey.ToArray())
+            .Set("@a", Micros.From(_time.GetUtcNow()))
+            .Set("@x", notAfter is { } end ? Micros.From(end) : null)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await FinishChangeAsync(session, 1, "added a key to partner", partner, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SharingChange> RevokePartnerKeyAsync(string partner, ReadOnlyMemory<byte> publicKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        if (!await PartnerExistsAsync(session, partner, cancellationToken).ConfigureAwait(false))
+        {
+            return SharingChange.PartnerNotFound;
+        }
+
+        object? revoked = await session.Command("SELECT COALESCE(revoked, -1) FROM partner_keys WHERE partner = @n AND public_key = @k")
+            .Set("@n", partner).Set("@k", publicKey.ToArray())
+            .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (revoked is null or DBNull)
+        {
+            return SharingChange.KeyNotFound;
+        }
+
+        if (Convert.ToInt64(revoked, System.Globalization.CultureInfo.InvariantCulture) >= 0)
+        {
+            return SharingChange.Unchanged;
+        }
+
+        object? others = await session.Command("SELECT COUNT(*) FROM partner_keys WHERE partner = @n AND public_key <> @k AND revoked IS NULL")
+            .Set("@n", partner).Set("@k", publicKey.ToArray())
+            .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (Convert.ToInt64(others, System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return SharingChange.LastKey;
+        }
+
+        int rows = await session.Command("UPDATE partner_keys SET revoked = @r WHERE partner = @n AND public_key = @k AND revoked IS NULL")
+            .Set("@r", Micros.From(_time.GetUtcNow())).Set("@n", partner).Set("@k", publicKey.ToArray())
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await FinishChangeAsync(session, rows, "revoked a key of partner", partner, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SharingChange> SetPartnerDelegationAsync(string partner, string identity, bool delegated, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        if (!Detente.Stix.StixId.TryParse(identity, out Detente.Stix.StixId id) || id.Type != "identity")
+        {
+            throw new ArgumentException("A delegated identity is the id of a STIX identity object (identity--UUID).", nameof(identity));
+        }
+
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        object? own = await session.Command("SELECT identity FROM partners WHERE name = @n").Set("@n", partner)
+            .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (own is not string ownIdentity)
+        {
+            return SharingChange.PartnerNotFound;
+        }
+
+        if (string.Equals(ownIdentity, identity, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("That is the partner's own identity, which needs no delegation.", nameof(identity));
+        }
+
+        int rows = await session.Command(delegated
+                ? "INSERT INTO partner_delegations (partner, identity) VALUES (@p, @i) ON CONFLICT DO NOTHING"
+                : "DELETE FROM partner_delegations WHERE partner = @p AND identity = @i")
+            .Set("@p", partner).Set("@i", identity)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await FinishChangeAsync(session, rows, delegated ? "added a delegated identity of partner" : "removed a delegated identity of partner",
+            partner, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> PartnerExistsAsync(SqlSession session, string partner, CancellationToken cancellationToken) =>
+        await session.Command("SELECT 1 FROM partners WHERE name = @n").Set("@n", partner)
+            .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>The partner that holds <paramref name="publicKey"/> (revoked or not), or null.</summary>
+    private static async Task<string?> KeyHolderAsync(SqlSession session, ReadOnlyMemory<byte> publicKey, CancellationToken cancellationToken) =>
+        await session.Command("SELECT partner FROM partner_keys WHERE public_key = @k").Set("@k", publicKey.ToArray())
+            .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+
+    private static DateTimeOffset? Time(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : Micros.ToDateTimeOffset(r.GetInt64(ordinal));
 
     public async Task<bool> RemovePartnerAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -58,6 +188,10 @@ internal sealed partial class SqlStore
         await session.Command("DELETE FROM collection_partners WHERE partner = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.Command("DELETE FROM partner_rules WHERE partner = @n").Set("@n", name)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.Command("DELETE FROM partner_keys WHERE partner = @n").Set("@n", name)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.Command("DELETE FROM partner_delegations WHERE partner = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         int rows = await session.Command("DELETE FROM partners WHERE name = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using Detente.Node;
+using Detente.Stix.Signatures;
+using Detente.Storage;
+using Detente.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Detente.Load;
+
+/// <summary>
+/// The ingest benchmark with signing on and off, in one run: two nodes in this process, each on its own SQLite store, one
+/// with a signing identity (<see cref="NodeOptions.Signing"/>: every object an admin posts is set to be created by the node
+/// and signed), one without; the admin posts fresh indicators to each in turn (A, B, B, A, …), and the rates and the
+/// process CPU per object are compared.
+/// </summary>
+internal static class SigningAb
+{
+    public static async Task<int> RunAsync(Options options, int rounds)
+    {
+        string folderOn = Path.Combine(Path.GetTempPath(), "detente-signing-on-" + Guid.NewGuid().ToString("N"));
+        string folderOff = Path.Combine(Path.GetTempPath(), "detente-signing-off-" + Guid.NewGuid().ToString("N"));
+        NodeDataFolder.Open(folderOn);
+        NodeDataFolder.Open(folderOff);
+        using StixSigningKey key = StixSigningKey.Create();
+        try
+        {
+            await using IStore storeOn = await SqliteStore.OpenAsync(folderOn, TimeProvider.System);
+            await using IStore storeOff = await SqliteStore.OpenAsync(folderOff, TimeProvider.System);
+            string tokenOn = (await NodeBootstrap.EnsureAsync(storeOn, TimeProvider.System)).AdminToken!;
+            string tokenOff = (await NodeBootstrap.EnsureAsync(storeOff, TimeProvider.System)).AdminToken!;
+            var signing = new NodeSigning(key, NodeSigning.CreateIdentity("Benchmark node", key, DateTimeOffset.UtcNow));
+            await using WebApplication on = await StartAsync(storeOn, signing);
+            await using WebApplication off = await StartAsync(storeOff, null);
+            using HttpClient clientOn = Client(on, tokenOn, options);
+            using HttpClient clientOff = Client(off, tokenOff, options);
+            var rates = new Dictionary<string, List<double>> { ["signing"] = [], ["no-signing"] = [] };
+            var cpu = new Dictionary<string, List<double>> { ["signing"] = [], ["no-signing"] = [] };
+            int seed = options.Seed * 1000;
+            foreach ((string _, HttpClient http) in new[] { ("signing", clientOn), ("no-signing", clientOff) })
+            {
+                await PostAllAsync(http, options, seed++, Math.Min(options.Objects, 5 * options.Envelope)); // warm-up, not counted
+            }
+
+            for (int round = 0; round < rounds; round++)
+            {
+                foreach ((string name, HttpClient http) in round % 2 == 0
+                    ? new[] { ("signing", clientOn), ("no-signing", clientOff) }
+                    : [("no-signing", clientOff), ("signing", clientOn)])
+                {
+                    TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                    var wall = Stopwatch.StartNew();
+                    long stored = await PostAllAsync(http, options, seed++, options.Objects);
+                    wall.Stop();
+                    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+                    if (stored != options.Objects)
+                    {
+                        Console.Error.WriteLine($"{name}: {stored} of {options.Objects} objects stored");
+                        return 1;
+                    }
+
+                    double rate = stored / wall.Elapsed.TotalSeconds;
+                    rates[name].Add(rate);
+                    cpu[name].Add(cpuSeconds * 1e6 / stored);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"round {round + 1} {name,-10}: {stored} objects in {wall.Elapsed.TotalSeconds:F2} s, {rate:F0} objects/s, "
+                        + $"process cpu {cpuSeconds * 1e6 / stored:F1} µs/object, load {Load()}"));
+                }
+            }
+
+            double signed = Median(rates["signing"]), unsigned = Median(rates["no-signing"]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"median objects/s: signing {signed:F0}, no-signing {unsigned:F0}, change {(signed / unsigned - 1) * 100:+0.0;-0.0}%; "
+                + $"median process cpu µs/object: signing {Median(cpu["signing"]):F1}, no-signing {Median(cpu["no-signing"]):F1}"));
+            await on.StopAsync();
+            await off.StopAsync();
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folderOn, true);
+            Directory.Delete(folderOff, true);
+        }
+    }
+
+    /// <summary>Posts <paramref name="objects"/> fresh indicators with <see cref="Options.Concurrency"/> requests in flight;
+    /// returns how many the node stored.</summary>
+    private static async Task<long> PostAllAsync(HttpClient http, Options options, int seed, int objects)
+    {
+        byte[][] bodies = [.. Indicators.Envelopes(seed, objects, options.Envelope)];
+        int next = -1;
+        long stored = 0;
+        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Length)
+            {
+                Interlocked.Add(ref stored, await Program.PostAsync(http, options.ObjectsPath, bodies[i]));
+            }
+        })));
+        return stored;
+    }
+
+    private static async Task<WebApplication> StartAsync(IStore store, NodeSigning? signing)
+    {
+        WebApplication app = DetenteNode.Build(store, new NodeOptions { Limits = NodeLimits.Default with { RatePermits = 0 }, Signing = signing },
+            ["http://127.0.0.1:0"], TimeProvider.System, static logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
+        await app.StartAsync();
+        return app;
+    }
+
+    private static HttpClient Client(WebApplication app, string token, Options options)
+    {
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 1, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri(address + "/"),
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/taxii+json;version=2.1");
+        return http;
+    }
+
+    private static double Median(List<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+}
