@@ -34,7 +34,7 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
         var valid = new List<(int Index, ObjectToAdd Object)>(objects.Count);
         for (int i = 0; i < objects.Count; i++)
         {
-            (StatusDetail detail, ObjectToAdd? toAdd) = Check(objects[i], i, collection);
+            (StatusDetail detail, ObjectToAdd? toAdd) = Check(validator, objects[i], i, collection);
             details[i] = detail;
             if (toAdd is not null)
             {
@@ -77,8 +77,9 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, NodeOp
             ?? throw new InvalidOperationException("A status just created is missing.");
     }
 
-    /// <summary>The pending detail and the object to store, or a failure detail and null.</summary>
-    private (StatusDetail Detail, ObjectToAdd? Object) Check(TaxiiEnvelopeObject item, int index, Collection collection)
+    /// <summary>The pending detail and the object to store, or a failure detail and null: the checks of every object that
+    /// enters the node, whether posted or received by sync (validation, media type, policy facts).</summary>
+    internal static (StatusDetail Detail, ObjectToAdd? Object) Check(StixValidator validator, TaxiiEnvelopeObject item, int index, Collection collection)
     {
         StixObject obj = item.Object;
         string id = obj.Id is { Length: > 0 and <= 300 } given && StixId.TryParse(given, out _) ? given : $"objects[{index}]";
