@@ -11,6 +11,10 @@ public abstract partial class StoreContractTests
         Guid collection = await NewCollectionAsync();
         await Store.AddPartnerAsync(Fr, Ct);
         Assert.Equal(SharingChange.Changed, await Store.SetPartnerLogKeyAsync("fr-cert", LogKey, Ct));
+        PartnerLogRecord fresh = (await Store.GetPartnerLogAsync("fr-cert", Ct))!;
+        Assert.Null(fresh.Checkpoint);
+        Assert.Null(fresh.Size);
+        Assert.Null(fresh.Alarm);
         Assert.Equal(SharingChange.Changed, await Store.SubscribeAsync(new SubscriptionRecord("fr-cert", "default", "feed", collection, null), Ct));
         return collection;
     }

@@ -280,7 +280,7 @@ internal sealed partial class SqlStore
     private static PartnerLogRecord ReadPartnerLog(DbDataReader r) => new(
         r.GetString(0),
         r.GetString(1),
-        r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2),
+        r.IsDBNull(2) ? null : (ReadOnlyMemory<byte>?)r.GetFieldValue<byte[]>(2),
         r.IsDBNull(3) ? null : r.GetInt64(3),
         r.IsDBNull(4) ? null : Micros.ToDateTimeOffset(r.GetInt64(4)),
         r.GetInt64(5),
