@@ -28,6 +28,8 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             PolicyCommand(),
             PsiCommand(),
             LogCommand(),
+            SyncCommand(),
+            AuditCommand(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -61,6 +61,10 @@ internal sealed partial class DetenteCli
             Description = "The transparency log's origin line (its name in checkpoints), e.g. taxii.example.org/log. Default: the one the log "
                 + "already has, else derived from --public-url (host/log) or from the node key. It cannot change once the log has entries.",
         };
+        var syncInterval = new Option<string?>("--sync-interval")
+        {
+            Description = "Sync every subscribed partner (and audit its log) this often: 30s, 5m, 1h. Default: only on demand (detente sync).",
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "The least level logged to standard error (Trace, Debug, Information, Warning, Error). Default: Information.",
@@ -81,6 +85,7 @@ internal sealed partial class DetenteCli
             psiMaxSet,
             psiRate,
             logOrigin,
+            syncInterval,
             logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -107,6 +112,19 @@ internal sealed partial class DetenteCli
                 return ExitCodes.Unusable;
             }
 
+            TimeSpan? interval = null;
+            if (result.GetValue(syncInterval) is { } intervalText)
+            {
+                if (!NodeAdmin.TryParseLifetime(intervalText, out interval) || interval is null || interval <= TimeSpan.Zero)
+                {
+                    if (!TryParseSeconds(intervalText, out interval))
+                    {
+                        await _stderr.WriteLineAsync("detente: --sync-interval is a whole number of seconds, minutes or hours (30s, 5m, 1h).");
+                        return ExitCodes.Unusable;
+                    }
+                }
+            }
+
             var settings = new NodeServeSettings
             {
                 DataFolder = result.GetValue(data)!,
@@ -120,10 +138,23 @@ internal sealed partial class DetenteCli
                 LogLevel = result.GetValue(logLevel),
                 Psi = psi,
                 LogOrigin = result.GetValue(logOrigin),
+                SyncInterval = interval,
             };
             return await ServeAsync(settings, cancellationToken);
         });
         return command;
+    }
+
+    private static bool TryParseSeconds(string text, out TimeSpan? interval)
+    {
+        interval = null;
+        if (text.Length > 1 && text[^1] == 's' && int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int seconds) && seconds > 0)
+        {
+            interval = TimeSpan.FromSeconds(seconds);
+        }
+
+        return interval is not null;
     }
 
     /// <summary>The PSI settings of <c>serve</c>'s flags; null (with the reason on standard error) when they are not usable.</summary>

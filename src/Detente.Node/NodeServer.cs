@@ -40,6 +40,9 @@ public sealed record NodeServeSettings
     /// <summary>The transparency log's origin line; null keeps the stored one or derives one (<see cref="NodeLogOrigin.Default"/>).</summary>
     public string? LogOrigin { get; init; }
 
+    /// <summary>How often to sync every subscribed partner (with the audit of its log); null syncs only on demand (<c>detente sync</c>).</summary>
+    public TimeSpan? SyncInterval { get; init; }
+
     /// <summary>The least level written to the log. Default <see cref="LogLevel.Information"/> (the access log).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
@@ -101,6 +104,7 @@ public static class NodeServer
                 PublicMetrics = settings.PublicMetrics,
                 Psi = settings.Psi,
                 Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin },
+                Sync = Sync.PartnerSecrets.SyncOptions(folder, settings.SyncInterval),
             };
             IStore store = await NodeAdmin.OpenStoreAsync(folder.Path, settings.PostgresConnectionString, clock, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);

@@ -178,6 +178,18 @@ public sealed class PartnerSecrets
         };
     }
 
+    /// <summary>The sync settings of a node whose partner connections are those of <paramref name="dataFolder"/>: a partner
+    /// with a URL is reached with its stored secrets.</summary>
+    public static NodeSyncOptions SyncOptions(NodeDataFolder dataFolder, TimeSpan? interval)
+    {
+        var secrets = new PartnerSecrets(dataFolder);
+        return new NodeSyncOptions
+        {
+            Interval = interval,
+            Connections = p => p.Url is null ? null : secrets.Load(p.Name, p.Url),
+        };
+    }
+
     /// <summary>Whether a token is stored for the partner (never the token itself).</summary>
     public bool HasToken(string partner) => File.Exists(Path.Combine(FolderOf(partner), TokenFile));
 
