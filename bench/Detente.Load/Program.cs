@@ -25,6 +25,14 @@ public static class Program
             return 2;
         }
 
+        if (args[0] == "sync")
+        {
+            // Two nodes in-process: no URL or token to give.
+            int objects = Arg(args, "--objects", 100_000), envelope = Arg(args, "--envelope", 1_000), page = Arg(args, "--limit", 500);
+            Console.WriteLine($"# sync objects {objects} page {page} | {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+            return await SyncRun.RunAsync(objects, envelope, page);
+        }
+
         if (args[0] is "policy-ab" or "signing-ab")
         {
             // In-process nodes: no URL or token to give.
@@ -78,10 +86,19 @@ public static class Program
         usage: Detente.Load ingest|read|soak --url URL --token TOKEN [--collection ALIAS-OR-ID] [--api-root NAME]
                  ingest: [--objects 100000] [--envelope 1000] [--concurrency 2] [--seed 1]
                  read:   [--limit 100] [--seconds 30] [--concurrency 4] [--expect 100000]
+                 sync (two nodes in-process, no --url/--token): [--objects 100000] [--envelope 1000] [--limit 500]
                  policy-ab (two nodes in-process, no --url/--token): [--objects 100000] [--rounds 6] [--seconds 30] [--concurrency 4] [--limit 100]
                  signing-ab (two nodes in-process, each posted --objects fresh indicators per round): [--objects 100000] [--envelope 1000] [--rounds 6] [--concurrency 2]
                  soak:   [--minutes 10] [--sample-seconds 30] [--limit 100] [--concurrency 4] [--write-every-seconds 2] [--envelope 1000] [--seed 1]
         """;
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : fallback;
+    }
 
     private static int Fail(string message)
     {

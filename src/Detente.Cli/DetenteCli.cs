@@ -29,6 +29,8 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             RedactionCommand(),
             PsiCommand(),
             LogCommand(),
+            SyncCommand(),
+            AuditCommand(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -8,6 +8,7 @@ using Detente.Ledger.Auditing;
 using Detente.Ledger.Notes;
 using Detente.Ledger.Tiles;
 using Detente.Node;
+using Detente.Node.Sync;
 using Detente.Stix;
 using Detente.Stix.Signatures;
 using Detente.Storage;
@@ -125,24 +126,21 @@ internal sealed partial class DetenteCli
         StixObject? stixObject;
         if (source.Url is { } url)
         {
-            string query = version is null ? string.Empty : "?match[version]=" + Uri.EscapeDataString(version);
             using HttpClient http = LogHttp(source);
-            using HttpResponseMessage response = await http.GetAsync(
-                new Uri(url, $"log/proof/{Uri.EscapeDataString(apiRoot)}/collections/{Uri.EscapeDataString(collection)}/objects/{Uri.EscapeDataString(objectId)}/{query}"),
-                cancellationToken);
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            ProofAnswer answer = await new NodeLogClient(http, url).GetProofAsync(apiRoot, collection, objectId, version, cancellationToken);
+            if (answer.Status != HttpStatusCode.OK)
             {
-                await _stderr.WriteLineAsync($"detente: the node answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
-                return response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable ? ExitCodes.Invalid : ExitCodes.Unusable;
+                await _stderr.WriteLineAsync($"detente: the node answered {(int)answer.Status}: {answer.Body}");
+                return answer.Status is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable ? ExitCodes.Invalid : ExitCodes.Unusable;
             }
 
-            if (!LogProof.TryParse(body, out proof, out string? problem))
+            if (answer.Proof is null)
             {
-                await _stderr.WriteLineAsync("detente: " + problem);
+                await _stderr.WriteLineAsync("detente: " + answer.Problem);
                 return ExitCodes.Invalid;
             }
 
+            proof = answer.Proof;
             stixObject = await FetchObjectAsync(http, url, apiRoot, collection, objectId, proof.Version, cancellationToken);
         }
         else
@@ -276,9 +274,7 @@ internal sealed partial class DetenteCli
         if (source.Url is { } url)
         {
             using HttpClient http = LogHttp(source);
-            using HttpResponseMessage response = await http.GetAsync(new Uri(url, "log/key"), cancellationToken);
-            response.EnsureSuccessStatusCode();
-            string text = (await response.Content.ReadAsStringAsync(cancellationToken)).TrimEnd('\n');
+            string text = await new NodeLogClient(http, url).ReadKeyAsync(cancellationToken);
             await _stderr.WriteLineAsync("detente: checking against the key the node itself names (" + text + "); pin it with --key.");
             return NoteVerifierKey.Parse(text);
         }
@@ -316,7 +312,7 @@ internal sealed partial class DetenteCli
         if (source.Url is { } url)
         {
             using HttpClient http = LogHttp(source);
-            return await action(new HttpTileStore(http, url));
+            return await action(new NodeLogClient(http, url));
         }
 
         return await WithLogStoreAsync(source, store => action(store.LogTiles), cancellationToken);
@@ -327,30 +323,5 @@ internal sealed partial class DetenteCli
         var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", source.Token);
         return http;
-    }
-
-    /// <summary>A node's <c>/log/</c> read paths as a read-only <see cref="ITileStore"/>.</summary>
-    private sealed class HttpTileStore(HttpClient http, Uri node) : ITileStore
-    {
-        public async ValueTask<ReadOnlyMemory<byte>?> ReadTileAsync(TilePath path, CancellationToken cancellationToken = default) =>
-            await GetAsync("log/" + path, cancellationToken).ConfigureAwait(false);
-
-        public async ValueTask<ReadOnlyMemory<byte>?> ReadCheckpointAsync(CancellationToken cancellationToken = default) =>
-            await GetAsync("log/checkpoint", cancellationToken).ConfigureAwait(false);
-
-        public ValueTask<bool> TryCommitAsync(LogCommit commit, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("A node's log is read-only over HTTP.");
-
-        private async Task<ReadOnlyMemory<byte>?> GetAsync(string path, CancellationToken cancellationToken)
-        {
-            using HttpResponseMessage response = await http.GetAsync(new Uri(node, path), cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-
-            response.EnsureSuccessStatusCode();
-            return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 }

@@ -66,6 +66,10 @@ internal sealed partial class DetenteCli
             Description = "The name of the node's STIX identity, the creator of the objects it signs. Default: the stored one, or 'Detente node' "
                 + "and the key id's first 8 digits on first start. A new name writes a new version of the identity; its id never changes.",
         };
+        var syncInterval = new Option<string?>("--sync-interval")
+        {
+            Description = "Sync every subscribed partner (and audit its log) this often: 30s, 5m, 1h. Default: only on demand (detente sync).",
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "The least level logged to standard error (Trace, Debug, Information, Warning, Error). Default: Information.",
@@ -87,6 +91,7 @@ internal sealed partial class DetenteCli
             psiRate,
             logOrigin,
             identityName,
+            syncInterval,
             logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -113,6 +118,19 @@ internal sealed partial class DetenteCli
                 return ExitCodes.Unusable;
             }
 
+            TimeSpan? interval = null;
+            if (result.GetValue(syncInterval) is { } intervalText)
+            {
+                if (!NodeAdmin.TryParseLifetime(intervalText, out interval) || interval is null || interval <= TimeSpan.Zero)
+                {
+                    if (!TryParseSeconds(intervalText, out interval))
+                    {
+                        await _stderr.WriteLineAsync("detente: --sync-interval is a whole number of seconds, minutes or hours (30s, 5m, 1h).");
+                        return ExitCodes.Unusable;
+                    }
+                }
+            }
+
             var settings = new NodeServeSettings
             {
                 DataFolder = result.GetValue(data)!,
@@ -127,10 +145,23 @@ internal sealed partial class DetenteCli
                 Psi = psi,
                 LogOrigin = result.GetValue(logOrigin),
                 IdentityName = result.GetValue(identityName),
+                SyncInterval = interval,
             };
             return await ServeAsync(settings, cancellationToken);
         });
         return command;
+    }
+
+    private static bool TryParseSeconds(string text, out TimeSpan? interval)
+    {
+        interval = null;
+        if (text.Length > 1 && text[^1] == 's' && int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int seconds) && seconds > 0)
+        {
+            interval = TimeSpan.FromSeconds(seconds);
+        }
+
+        return interval is not null;
     }
 
     /// <summary>The PSI settings of <c>serve</c>'s flags; null (with the reason on standard error) when they are not usable.</summary>

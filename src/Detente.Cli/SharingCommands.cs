@@ -16,10 +16,38 @@ internal sealed partial class DetenteCli
         var name = new Argument<string>("NAME") { Description = "The partner's name, also the principal its tokens and client certificate authenticate as." };
         var identity = new Option<string>("--identity") { Description = "The id of the partner's STIX identity (identity--UUID).", Required = true };
         var key = new Option<string>("--key") { Description = "The partner's Ed25519 public key: 32 bytes as 64 hex digits or base64url.", Required = true };
-        var url = new Option<string?>("--url") { Description = "The partner node's TAXII URL (https)." };
-        var add = new Command("add", "Register a partner node.") { name, identity, key, url, data, postgres };
+        var url = new Option<string?>("--url") { Description = "The partner node's base URL (https; http only to a loopback host), to sync from." };
+        var token = new Option<string?>("--token")
+        {
+            Description = "The API token the partner issued to this node, for sync. Kept in the data folder (partners/NAME/token, 0600), never printed.",
+        };
+        var logKey = new Option<string?>("--log-key")
+        {
+            Description = "The partner log's verifier key (name+hash+base64, as its 'detente log key' prints): pins its log origin for the audit.",
+        };
+        var caCert = new Option<string?>("--ca-cert") { Description = "A PEM certificate to trust as the root of the partner's server certificate (its self-signed one)." };
+        var clientCert = new Option<string?>("--client-cert") { Description = "A PEM client certificate for mutual TLS with the partner." };
+        var clientKey = new Option<string?>("--client-key") { Description = "The PEM private key of --client-cert." };
+        var add = new Command("add", "Register a partner node (and how to sync from it).")
+        {
+            name, identity, key, url, token, logKey, caCert, clientCert, clientKey, data, postgres,
+        };
         add.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
         {
+            string? logKeyText = result.GetValue(logKey);
+            if (logKeyText is not null && !Detente.Ledger.Notes.NoteVerifierKey.TryParse(logKeyText, out _))
+            {
+                await _stderr.WriteLineAsync("detente: --log-key is a C2SP verifier key (name+hash+base64), as 'detente log key' prints it.");
+                return ExitCodes.Unusable;
+            }
+
+            string? tokenText = result.GetValue(token);
+            if (tokenText is not null && (tokenText.Length is 0 or > 1024 || tokenText.Any(char.IsWhiteSpace)))
+            {
+                await _stderr.WriteLineAsync("detente: --token is one API token (no spaces).");
+                return ExitCodes.Unusable;
+            }
+
             if (!TryReadKey(result.GetValue(key)!, out byte[]? raw))
             {
                 await _stderr.WriteLineAsync("detente: --key is a 32-byte Ed25519 public key, as 64 hex digits or 43 base64url characters.");
@@ -34,6 +62,8 @@ internal sealed partial class DetenteCli
                 return ExitCodes.Unusable;
             }
 
+            var secrets = new Detente.Node.Sync.PartnerSecrets(NodeDataFolder.Open(result.GetValue(data)!));
+
             var partner = new PartnerRecord { Name = result.GetValue(name)!, Identity = result.GetValue(identity)!, VerificationKey = raw, Url = partnerUrl };
             if (partner.Check() is { } problem)
             {
@@ -47,7 +77,25 @@ internal sealed partial class DetenteCli
                 return ExitCodes.Invalid;
             }
 
-            await _stdout.WriteLineAsync($"Partner {partner.Name} ({partner.Identity}) added; key id {StixVerificationKeyId(raw)}.");
+            try
+            {
+                secrets.Save(partner.Name, tokenText, result.GetValue(caCert), result.GetValue(clientCert), result.GetValue(clientKey));
+            }
+            catch (NodeConfigurationException)
+            {
+                // Nothing half-done: the partner goes again with its refused settings.
+                await store.RemovePartnerAsync(partner.Name, cancellationToken);
+                throw;
+            }
+
+            if (logKeyText is not null)
+            {
+                await store.SetPartnerLogKeyAsync(partner.Name, logKeyText, cancellationToken);
+            }
+
+            await _stdout.WriteLineAsync($"Partner {partner.Name} ({partner.Identity}) added; key id {StixVerificationKeyId(raw)}"
+                + (logKeyText is null ? "." : $"; its log is pinned to {logKeyText.Split('+')[0]}.")
+                + (tokenText is null ? string.Empty : " Its token is kept in the data folder."));
             return ExitCodes.Ok;
         }, cancellationToken));
 
@@ -81,12 +129,14 @@ internal sealed partial class DetenteCli
                 return ExitCodes.Invalid;
             }
 
+            new Detente.Node.Sync.PartnerSecrets(NodeDataFolder.Open(result.GetValue(removeData)!)).Delete(partner);
+
             await _stdout.WriteLineAsync($"Partner {partner} removed.");
             return ExitCodes.Ok;
         }, cancellationToken));
         return new Command("partner", "Partner nodes of the federation (operates on the node's store; a running node picks changes up).")
         {
-            add, list, remove, PartnerKeyCommand(), PartnerDelegateCommand(), PartnerRuleCommand(),
+            add, list, remove, PartnerKeyCommand(), PartnerDelegateCommand(), PartnerRuleCommand(), SubscribeCommand(),
         };
     }
 

@@ -48,6 +48,18 @@ public static class DetenteNode
             builder.Services.AddHostedService(static sp => sp.GetRequiredService<LogSequencerService>());
         }
 
+        if (options.Sync is { } sync)
+        {
+            builder.Services.AddSingleton(sp => new Sync.PartnerSync(store, sync, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>())
+            {
+                Metrics = sp.GetRequiredService<NodeMetrics>(),
+            });
+            if (sync.Interval is not null)
+            {
+                builder.Services.AddHostedService<Sync.PartnerSyncService>();
+            }
+        }
+
         builder.Services.AddSingleton(_ => new PrincipalRateLimiter(options.Limits));
         PsiEndpoints.AddServices(builder.Services, options.Psi);
         WebApplication app = builder.Build();

@@ -28,6 +28,7 @@ internal static class LogEndpoints
         app.MapGet("/log/checkpoint", GetCheckpointAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/key", GetKey).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/tile/{**path}", GetTileAsync).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapGet("/log/gossip", GetGossipAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/proof/{apiRoot}/collections/{collectionId}/objects/{objectId}/", GetProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
     }
 
@@ -51,6 +52,29 @@ internal static class LogEndpoints
 
         context.Response.Headers.CacheControl = CheckpointCache;
         return Results.Bytes(note.ToArray(), "text/plain; charset=utf-8");
+    }
+
+    /// <summary>The latest checkpoint this node verified of each partner log (its pinned ones), so that nodes can compare
+    /// what they were shown: two signed, inconsistent checkpoints of one log are a split view.</summary>
+    private static async Task<IResult> GetGossipAsync(HttpContext context, IStore store, CancellationToken cancellationToken)
+    {
+        if (RefuseLog(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var checkpoints = new List<(string Origin, string Checkpoint)>();
+        foreach (PartnerLogRecord log in await store.ListPartnerLogsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (log.Checkpoint is { } note)
+            {
+                Ledger.Notes.Checkpoint checkpoint = Ledger.Notes.Checkpoint.FromNote(Ledger.Notes.SignedNote.Parse(note.Span));
+                checkpoints.Add((checkpoint.Origin, System.Text.Encoding.UTF8.GetString(note.Span)));
+            }
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Bytes(Sync.GossipDocument.Write(checkpoints), ProofMediaType);
     }
 
     private static IResult GetKey(HttpContext context)

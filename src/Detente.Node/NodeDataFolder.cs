@@ -234,7 +234,7 @@ public sealed class NodeDataFolder
         }
     }
 
-    private static void WritePrivateFile(string file, string text)
+    internal static void WritePrivateFile(string file, string text)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
@@ -248,7 +248,7 @@ public sealed class NodeDataFolder
         stream.Flush(flushToDisk: true);
     }
 
-    private static void RequirePrivate(string path, string what, string fix)
+    internal static void RequirePrivate(string path, string what, string fix)
     {
         if (OperatingSystem.IsWindows())
         {

@@ -23,6 +23,8 @@ internal sealed class NodeMetrics
 
     private readonly ConcurrentDictionary<(string Method, string Route, int Status), Counter> _requests = new();
     private readonly ConcurrentDictionary<string, Histogram> _latency = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Counter> _syncObjects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Partner, string Kind), Counter> _auditAlarms = new();
     private long _objectsStored;
     private readonly ConcurrentDictionary<string, Counter> _origins = new(StringComparer.Ordinal);
 
@@ -50,6 +52,17 @@ internal sealed class NodeMetrics
 
     /// <summary>The origin decisions labelled <paramref name="label"/> since the node started.</summary>
     public long Origins(string label) => _origins.TryGetValue(label, out Counter? counter) ? counter.Value : 0;
+
+    /// <summary>Adds new object versions received from a partner by sync.</summary>
+    public void RecordSyncObjects(string partner, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _syncObjects.GetOrAdd(partner, static _ => new Counter()).Add(count);
+    }
+
+    /// <summary>Counts an audit alarm raised against a partner.</summary>
+    public void RecordAuditAlarm(string partner, string kind) =>
+        _auditAlarms.GetOrAdd((partner, kind), static _ => new Counter()).Increment();
 
     /// <summary>The objects stored since the node started.</summary>
     public long ObjectsStored => Interlocked.Read(ref _objectsStored);
@@ -86,6 +99,24 @@ internal sealed class NodeMetrics
             text.Append("detente_object_origins_total{decision=\"").Append(Escape(entry.Key)).Append("\"} ")
                 .Append(entry.Value.Value.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
+
+        text.Append("# HELP detente_sync_objects_received_total New object versions stored from partners by sync, by partner.\n");
+        text.Append("# TYPE detente_sync_objects_received_total counter\n");
+        foreach (KeyValuePair<string, Counter> entry in _syncObjects.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            text.Append("detente_sync_objects_received_total{partner=\"").Append(Escape(entry.Key)).Append("\"} ")
+                .Append(entry.Value.Value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        text.Append("# HELP detente_audit_alarms_total Audit alarms raised against partner logs, by partner and kind.\n");
+        text.Append("# TYPE detente_audit_alarms_total counter\n");
+        foreach (KeyValuePair<(string Partner, string Kind), Counter> entry in _auditAlarms
+            .OrderBy(e => e.Key.Partner, StringComparer.Ordinal).ThenBy(e => e.Key.Kind, StringComparer.Ordinal))
+        {
+            text.Append("detente_audit_alarms_total{partner=\"").Append(Escape(entry.Key.Partner)).Append("\",kind=\"").Append(Escape(entry.Key.Kind))
+                .Append("\"} ").Append(entry.Value.Value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
         WriteProcess(text);
         return text.ToString();
     }
@@ -121,6 +152,8 @@ internal sealed class NodeMetrics
         public long Value => Interlocked.Read(ref _value);
 
         public void Increment() => Interlocked.Increment(ref _value);
+
+        public void Add(long count) => Interlocked.Add(ref _value, count);
     }
 
     /// <summary>A latency histogram: per-bucket counts (not cumulative; summed when written), the sum and the count.</summary>

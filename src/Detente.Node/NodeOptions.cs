@@ -50,6 +50,10 @@ public sealed record NodeOptions
     /// <c>detente serve</c> always sets it.</summary>
     public NodeSigning? Signing { get; init; }
 
+    /// <summary>Pull sync from partners and the audit of their logs (<see cref="Sync.PartnerSync"/>); null: the node does
+    /// not sync (it still serves <c>/log/gossip</c> from what its store has verified).</summary>
+    public Sync.NodeSyncOptions? Sync { get; init; }
+
     /// <summary>The absolute URL of the API root named <paramref name="name"/> under <paramref name="publicUrl"/>:
     /// <c>{publicUrl}taxii2/{name}/</c>.</summary>
     public static Uri ApiRootUrl(Uri publicUrl, string name)

@@ -45,6 +45,9 @@ public sealed record NodeServeSettings
     /// identity; its id never changes.</summary>
     public string? IdentityName { get; init; }
 
+    /// <summary>How often to sync every subscribed partner (with the audit of its log); null syncs only on demand (<c>detente sync</c>).</summary>
+    public TimeSpan? SyncInterval { get; init; }
+
     /// <summary>The least level written to the log. Default <see cref="LogLevel.Information"/> (the access log).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
@@ -108,6 +111,7 @@ public static class NodeServer
                 Psi = settings.Psi,
                 Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin },
                 Signing = signing,
+                Sync = Sync.PartnerSecrets.SyncOptions(folder, settings.SyncInterval),
             };
             IStore store = await NodeAdmin.OpenStoreAsync(folder.Path, settings.PostgresConnectionString, clock, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);

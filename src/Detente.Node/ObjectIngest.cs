@@ -82,33 +82,51 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, Origin
     /// will store; a signed object is stored (and committed to in the log) in its RFC 8785 form, signature included.</remarks>
     private (StatusDetail Detail, ObjectToAdd? Object) Check(NodePrincipal principal, TaxiiEnvelopeObject item, int index, Collection collection)
     {
+        (StatusDetail detail, ObjectToAdd? toAdd, OriginVerdict? verdict) = Check(validator, item, index, collection, o => origins.Check(principal, o));
+        if (verdict is { } decided)
+        {
+            metrics.RecordOrigin(decided);
+            if (!decided.IsAccepted)
+            {
+                Log.OriginRefused(logger, principal.Name, collection.Id, detail.Id, decided.Label, decided.Reason);
+            }
+        }
+
+        return (detail, toAdd);
+    }
+
+    /// <summary>The checks of every object that enters the node, whether posted or received by sync: validation, media
+    /// type, then the origin (<paramref name="origin"/>, <see cref="OriginVerifier"/>'s rule for the sender), and the policy
+    /// facts of what is stored. Returns the pending detail and the object to store, or a failure detail and null; and the
+    /// origin verdict when the object got that far.</summary>
+    internal static (StatusDetail Detail, ObjectToAdd? Object, OriginVerdict? Verdict) Check(StixValidator validator, TaxiiEnvelopeObject item,
+        int index, Collection collection, Func<StixObject, (OriginVerdict Verdict, StixObject? ToStore)> origin)
+    {
         StixObject obj = item.Object;
         string id = obj.Id is { Length: > 0 and <= 300 } given && StixId.TryParse(given, out _) ? given : $"objects[{index}]";
         string version = (obj.Modified ?? obj.Created)?.ToString() ?? string.Empty;
         ValidationReport report = validator.Validate(obj, $"$.objects[{index}]");
         if (!report.IsValid)
         {
-            return (new StatusDetail(id, version, StatusOutcome.Failure, Describe(report)), null);
+            return (new StatusDetail(id, version, StatusOutcome.Failure, Describe(report)), null, null);
         }
 
         string mediaType = "application/stix+json;version=" + (obj.SpecVersion ?? "2.1");
         if (!collection.MediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
         {
-            return (new StatusDetail(id, version, StatusOutcome.Failure, $"This collection does not hold {mediaType} objects."), null);
+            return (new StatusDetail(id, version, StatusOutcome.Failure, $"This collection does not hold {mediaType} objects."), null, null);
         }
 
-        (OriginVerdict verdict, StixObject? toStore) = origins.Check(principal, obj);
-        metrics.RecordOrigin(verdict);
+        (OriginVerdict verdict, StixObject? toStore) = origin(obj);
         if (!verdict.IsAccepted || toStore is null)
         {
-            Log.OriginRefused(logger, principal.Name, collection.Id, id, verdict.Label, verdict.Reason);
-            return (new StatusDetail(id, version, StatusOutcome.Failure, verdict.Reason), null);
+            return (new StatusDetail(id, version, StatusOutcome.Failure, verdict.Reason), null, verdict);
         }
 
         ObjectToAdd toAdd = ReferenceEquals(toStore, obj)
             ? ObjectToAdd.From(obj, item.Json) with { Facts = NodeSharing.EncodeFacts(obj) }
             : ObjectToAdd.From(toStore, toStore.Canonicalize()) with { Facts = NodeSharing.EncodeFacts(toStore) };
-        return (new StatusDetail(id, version, StatusOutcome.Pending), toAdd);
+        return (new StatusDetail(id, version, StatusOutcome.Pending), toAdd, verdict);
     }
 
     private static string Describe(ValidationReport report)

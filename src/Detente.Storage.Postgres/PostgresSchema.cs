@@ -175,6 +175,42 @@ internal static class PostgresSchema
                 identity text NOT NULL,
                 PRIMARY KEY (partner, identity)
             );
+            );
+            """),
+        new(7, "federation: partner logs, subscriptions, received objects, audit evidence", """
+            CREATE TABLE partner_logs (
+                partner text PRIMARY KEY REFERENCES partners (name),
+                log_key text NOT NULL,
+                checkpoint bytea,
+                size bigint,
+                last_sync bigint,
+                objects_received bigint NOT NULL,
+                alarm text
+            );
+            CREATE TABLE subscriptions (
+                partner text NOT NULL REFERENCES partners (name),
+                api_root text NOT NULL,
+                remote_collection text NOT NULL,
+                collection_key bigint NOT NULL REFERENCES collections (collection_key),
+                cursor text,
+                PRIMARY KEY (partner, api_root, remote_collection)
+            );
+            CREATE TABLE received_objects (
+                collection_key bigint NOT NULL,
+                date_added bigint NOT NULL,
+                partner text NOT NULL,
+                received bigint NOT NULL,
+                PRIMARY KEY (collection_key, date_added)
+            );
+            CREATE TABLE audit_evidence (
+                id text PRIMARY KEY,
+                partner text NOT NULL,
+                time bigint NOT NULL,
+                kind text NOT NULL,
+                message text NOT NULL,
+                evidence bytea NOT NULL
+            );
+            CREATE INDEX audit_evidence_partner ON audit_evidence (partner, time);
             """),
     ];
 }

@@ -173,6 +173,42 @@ internal static class SqliteSchema
                 identity TEXT NOT NULL,
                 PRIMARY KEY (partner, identity)
             );
+            );
+            """),
+        new(7, "federation: partner logs, subscriptions, received objects, audit evidence", """
+            CREATE TABLE partner_logs (
+                partner TEXT PRIMARY KEY REFERENCES partners (name),
+                log_key TEXT NOT NULL,
+                checkpoint BLOB,
+                size INTEGER,
+                last_sync INTEGER,
+                objects_received INTEGER NOT NULL,
+                alarm TEXT
+            );
+            CREATE TABLE subscriptions (
+                partner TEXT NOT NULL REFERENCES partners (name),
+                api_root TEXT NOT NULL,
+                remote_collection TEXT NOT NULL,
+                collection_key INTEGER NOT NULL REFERENCES collections (collection_key),
+                cursor TEXT,
+                PRIMARY KEY (partner, api_root, remote_collection)
+            );
+            CREATE TABLE received_objects (
+                collection_key INTEGER NOT NULL,
+                date_added INTEGER NOT NULL,
+                partner TEXT NOT NULL,
+                received INTEGER NOT NULL,
+                PRIMARY KEY (collection_key, date_added)
+            );
+            CREATE TABLE audit_evidence (
+                id TEXT PRIMARY KEY,
+                partner TEXT NOT NULL,
+                time INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                message TEXT NOT NULL,
+                evidence BLOB NOT NULL
+            );
+            CREATE INDEX audit_evidence_partner ON audit_evidence (partner, time);
             """),
     ];
 }

@@ -229,8 +229,8 @@ public interface IStore : IAsyncDisposable
     /// <summary>Every partner, by name.</summary>
     public Task<IReadOnlyList<PartnerRecord>> ListPartnersAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a partner, its sharing-group memberships, its collection partnerships and its egress rules, in one
-    /// transaction.</summary>
+    /// <summary>Removes a partner, its sharing-group memberships, collection partnerships, egress rules, keys, delegations,
+    /// subscriptions and pinned log, in one transaction (the provenance of what it sent and the audit evidence stay).</summary>
     /// <returns>False when there is no such partner.</returns>
     public Task<bool> RemovePartnerAsync(string name, CancellationToken cancellationToken = default);
 
@@ -316,4 +316,72 @@ public interface IStore : IAsyncDisposable
     /// </summary>
     /// <returns>How many versions got facts.</returns>
     public Task<int> FillMissingFactsAsync(Func<ReadOnlyMemory<byte>, byte[]> compute, CancellationToken cancellationToken = default);
+
+    // ---- Federation: partner logs, subscriptions, received objects, audit ----
+
+    /// <summary>Pins a partner's log verifier key (creating its audit state). A different key than the pinned one forgets
+    /// the pinned checkpoint: the next audit starts anew from the new key.</summary>
+    /// <returns><see cref="SharingChange.Changed"/>, <see cref="SharingChange.Unchanged"/> (the same key), or
+    /// <see cref="SharingChange.PartnerNotFound"/>.</returns>
+    /// <exception cref="ArgumentException">The key is empty or longer than 1,024 characters.</exception>
+    public Task<SharingChange> SetPartnerLogKeyAsync(string partner, string logKey, CancellationToken cancellationToken = default);
+
+    /// <summary>The audit state of a partner's log, or null when no key is pinned for it.</summary>
+    public Task<PartnerLogRecord?> GetPartnerLogAsync(string partner, CancellationToken cancellationToken = default);
+
+    /// <summary>The audit state of every partner with a pinned log key, by partner name.</summary>
+    public Task<IReadOnlyList<PartnerLogRecord>> ListPartnerLogsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Pins a verified checkpoint of a partner's log, as a compare-and-swap on the size pinned before.</summary>
+    /// <param name="partner">The partner.</param>
+    /// <param name="expectedSize">The size pinned before (null: none was).</param>
+    /// <param name="size">The new checkpoint's size, not smaller than <paramref name="expectedSize"/>.</param>
+    /// <param name="note">The signed checkpoint note.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>False (nothing changed) when the partner has no pinned key, has an alarm, or another size was pinned meanwhile.</returns>
+    public Task<bool> PinCheckpointAsync(string partner, long? expectedSize, long size, ReadOnlyMemory<byte> note,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps audit evidence and sets the partner's alarm (the first alarm stays until cleared), in one transaction.</summary>
+    /// <returns>False when the partner has no pinned log key (nothing stored).</returns>
+    public Task<bool> RaiseAlarmAsync(AuditEvidenceRecord evidence, CancellationToken cancellationToken = default);
+
+    /// <summary>Clears a partner's alarm after the operator's review; the evidence stays. With
+    /// <paramref name="forgetCheckpoint"/>, the pinned checkpoint is forgotten too (the next audit trusts the partner's
+    /// current checkpoint, e.g. after it restored its log from a backup).</summary>
+    /// <returns>False when the partner has no pinned log key.</returns>
+    public Task<bool> ClearAlarmAsync(string partner, bool forgetCheckpoint, CancellationToken cancellationToken = default);
+
+    /// <summary>The audit evidence kept about a partner, oldest first.</summary>
+    public Task<IReadOnlyList<AuditEvidenceRecord>> ListAuditEvidenceAsync(string partner, CancellationToken cancellationToken = default);
+
+    /// <summary>Records when a sync from the partner finished.</summary>
+    public Task MarkSyncedAsync(string partner, DateTimeOffset time, CancellationToken cancellationToken = default);
+
+    /// <summary>Subscribes to a partner collection (its cursor as given, normally null).</summary>
+    /// <returns><see cref="SharingChange.Changed"/>, or <see cref="SharingChange.AlreadyExists"/>,
+    /// <see cref="SharingChange.PartnerNotFound"/>, <see cref="SharingChange.CollectionNotFound"/> (nothing changed).</returns>
+    /// <exception cref="ArgumentException">The record is not acceptable (<see cref="SubscriptionRecord.Check"/>).</exception>
+    public Task<SharingChange> SubscribeAsync(SubscriptionRecord subscription, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends a subscription (objects already received stay).</summary>
+    /// <returns>False when there was no such subscription.</returns>
+    public Task<bool> UnsubscribeAsync(string partner, string apiRoot, string remoteCollection, CancellationToken cancellationToken = default);
+
+    /// <summary>Every subscription with its cursor, by partner, API root and remote collection.</summary>
+    public Task<IReadOnlyList<SubscriptionRecord>> ListSubscriptionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds a page received from a partner exactly as <see cref="AddObjectsAsync"/> does (log entries included) and, in the
+    /// same transaction, records the provenance of each new version, counts them for the partner, and sets the
+    /// subscription's cursor to <see cref="ReceivedBatch.Cursor"/>: the page and its cursor commit together, or neither.
+    /// </summary>
+    /// <remarks>An empty <paramref name="objects"/> only moves the cursor (a page whose objects were all refused).</remarks>
+    /// <exception cref="StoreException">The collection does not exist.</exception>
+    /// <exception cref="ArgumentException">There is no such subscription into this collection (nothing changed).</exception>
+    public Task<AddObjectsResult> AddReceivedObjectsAsync(Guid collectionId, IReadOnlyList<ObjectToAdd> objects, ReceivedBatch received,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Where the version added to a collection at <paramref name="dateAdded"/> came from, or null (not received by sync).</summary>
+    public Task<ObjectProvenance?> GetProvenanceAsync(Guid collectionId, DateTimeOffset dateAdded, CancellationToken cancellationToken = default);
 }

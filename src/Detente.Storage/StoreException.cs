@@ -11,6 +11,9 @@ public enum StoreError
 
     /// <summary>The transparency log already has entries under another origin; a log's origin never changes.</summary>
     LogOriginMismatch = 3,
+
+    /// <summary>Objects from a partner were refused: its log has an unresolved audit alarm, or no pinned log key.</summary>
+    PartnerNotAccepted = 4,
 }
 
 /// <summary>A store operation refused because of the store's state (an unknown collection, a newer schema).</summary>

@@ -193,6 +193,10 @@ internal sealed partial class SqlStore
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.Command("DELETE FROM partner_delegations WHERE partner = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.Command("DELETE FROM subscriptions WHERE partner = @n").Set("@n", name)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.Command("DELETE FROM partner_logs WHERE partner = @n").Set("@n", name)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         int rows = await session.Command("DELETE FROM partners WHERE name = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (rows == 0)

@@ -362,8 +362,14 @@ internal sealed partial class SqlStore : IStore
 
     // ---- Objects ----
 
-    public async Task<AddObjectsResult> AddObjectsAsync(Guid collectionId, IReadOnlyList<ObjectToAdd> objects,
-        CancellationToken cancellationToken = default)
+    public Task<AddObjectsResult> AddObjectsAsync(Guid collectionId, IReadOnlyList<ObjectToAdd> objects,
+        CancellationToken cancellationToken = default) =>
+        AddCoreAsync(collectionId, objects, null, cancellationToken);
+
+    /// <summary>Adds a batch in one transaction; with <paramref name="received"/>, the provenance of each new version and
+    /// the subscription's cursor are written in the same transaction.</summary>
+    private async Task<AddObjectsResult> AddCoreAsync(Guid collectionId, IReadOnlyList<ObjectToAdd> objects, ReceivedBatch? received,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objects);
         foreach (ObjectToAdd o in objects)
@@ -435,6 +441,11 @@ internal sealed partial class SqlStore : IStore
             }
 
             await AppendLogAsync(session, key, logged, cancellationToken).ConfigureAwait(false);
+            if (received is not null)
+            {
+                await RecordReceivedAsync(session, key, inserts, received, cancellationToken).ConfigureAwait(false);
+            }
+
             if (inserts.Count > 0)
             {
                 await session.Command("UPDATE collections SET last_date_added = @d WHERE collection_key = @c")

@@ -1,0 +1,734 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Detente.Ledger;
+using Detente.Ledger.Merkle;
+using Detente.Ledger.Notes;
+using Detente.Ledger.Tiles;
+using Detente.Patterns.Validation;
+using Detente.Stix;
+using Detente.Stix.Validation;
+using Detente.Storage;
+using Detente.Taxii;
+using Detente.Taxii.Client;
+using Detente.Taxii.Query;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Detente.Node.Sync;
+
+/// <summary>
+/// Pull sync from partner nodes, with the audit of the partner's transparency log on every sync.
+/// </summary>
+/// <remarks>
+/// <para>Per partner: the partner's <c>/log/checkpoint</c> must verify with the pinned log key and be consistent with the
+/// checkpoint pinned before (a smaller size is a rollback; the same size with another root, or no consistency proof, a
+/// split view); it is then compared with what the other partners gossip for the same origin (<c>/log/gossip</c>). Then each
+/// subscription is paged with <c>added_after</c> = its cursor and <c>match[version]=all</c>, one page at a time. Every
+/// object of a page is validated exactly as a POST is (<c>ObjectIngest.Check</c>: STIX validation, media type, policy
+/// facts) and must be in the partner's log (its inclusion proof, with the salt opening the entry's commitment to the object
+/// as received) before anything of the page is stored; the page's new versions, their provenance and the cursor then commit
+/// in one transaction (<see cref="IStore.AddReceivedObjectsAsync"/>), with the store's own log entries.</para>
+/// <para>An audit failure keeps the evidence, sets the partner's alarm (the store then refuses its objects), logs event 8102
+/// and counts <c>detente_audit_alarms_total</c>; nothing of the failing page is stored. A network failure, a 5xx, a 429 or a
+/// proof not yet sealed is retried with exponential backoff and full jitter; after <see cref="NodeSyncOptions.MaxAttempts"/>
+/// the sync stops with the exception, and the next sync resumes at the stored cursor.</para>
+/// </remarks>
+public sealed class PartnerSync
+{
+    private readonly IStore _store;
+    private readonly NodeSyncOptions _options;
+    private readonly TimeProvider _time;
+    private readonly StixValidator _validator;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+
+    /// <summary>A sync engine over <paramref name="store"/>.</summary>
+    public PartnerSync(IStore store, NodeSyncOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _validator = new StixValidator(new StixValidatorOptions { PatternValidator = new StixPatternValidator() });
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger("Detente.Node.Sync");
+    }
+
+    /// <summary>The node's metrics, when the sync runs inside a node.</summary>
+    internal NodeMetrics? Metrics { get; init; }
+
+    /// <summary>Syncs every partner that has a subscription, one after the other.</summary>
+    /// <exception cref="NodeConfigurationException">A partner cannot be synced as configured (no URL, key or connection).</exception>
+    public async Task<IReadOnlyList<SyncReport>> SyncAllAsync(Func<SyncProgress, CancellationToken, Task>? onPage = null,
+        CancellationToken cancellationToken = default)
+    {
+        var reports = new List<SyncReport>();
+        IReadOnlyList<SubscriptionRecord> subscriptions = await _store.ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (string partner in subscriptions.Select(s => s.Partner).Distinct(StringComparer.Ordinal))
+        {
+            reports.Add(await SyncAsync(partner, onPage, cancellationToken).ConfigureAwait(false));
+        }
+
+        return reports;
+    }
+
+    /// <summary>Audits one partner's log and pulls its subscribed collections.</summary>
+    /// <param name="partner">The partner's name.</param>
+    /// <param name="onPage">Called after each stored page (progress display).</param>
+    /// <param name="cancellationToken">Cancels the sync; what was stored stays, with its cursor.</param>
+    /// <returns>The report; <see cref="SyncReport.Alarm"/> is set when an audit failed now or an alarm stands.</returns>
+    /// <exception cref="NodeConfigurationException">The partner is unknown, has no URL, no pinned log key or no connection.</exception>
+    /// <exception cref="HttpRequestException">The partner could not be reached or answered an error after every retry.</exception>
+    /// <exception cref="TaxiiException">The partner refused a TAXII request (after retries for 5xx and 429).</exception>
+    public async Task<SyncReport> SyncAsync(string partner, Func<SyncProgress, CancellationToken, Task>? onPage = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        SharingConfiguration sharing = await _store.GetSharingConfigurationAsync(cancellationToken).ConfigureAwait(false);
+        PartnerRecord record = sharing.Partners.FirstOrDefault(p => string.Equals(p.Name, partner, StringComparison.Ordinal))
+            ?? throw new NodeConfigurationException($"No partner {partner}.");
+        if (record.Url is null)
+        {
+            NodeConfigurationException.Throw($"Partner {partner} has no URL: detente partner add … --url URL.");
+        }
+
+        PartnerLogRecord log = await _store.GetPartnerLogAsync(partner, cancellationToken).ConfigureAwait(false)
+            ?? throw new NodeConfigurationException($"Partner {partner} has no pinned log key: detente partner add … --log-key VKEY.");
+        if (log.Alarm is { } standing)
+        {
+            Log.SyncRefused(_logger, partner, standing);
+            return new SyncReport(partner, 0, 0, 0, 0, log.Size, standing, ["refused: an audit alarm stands; review it, then detente audit clear " + partner]);
+        }
+
+        if (!NoteVerifierKey.TryParse(log.LogKey, out NoteVerifierKey? key))
+        {
+            throw new NodeConfigurationException($"Partner {partner}'s pinned log key is not a C2SP verifier key (name+hash+base64).");
+        }
+
+        PartnerConnection connection = _options.Connections(record)
+            ?? throw new NodeConfigurationException($"No connection settings (token, certificates) for partner {partner} in the data folder.");
+        using HttpClient http = connection.CreateHttpClient();
+        var run = new Run(this, record, OriginKeys.From(sharing), connection, key, log, http, onPage);
+        return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        double bound = Math.Min(_options.RetryMaxDelay.TotalMilliseconds, _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromMilliseconds(bound * Random.Shared.NextDouble());
+    }
+
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        HttpRequestException h => h.StatusCode is null || (int)h.StatusCode >= 500 || h.StatusCode == HttpStatusCode.TooManyRequests,
+        TaxiiException t => (int)t.StatusCode >= 500 || t.StatusCode == HttpStatusCode.TooManyRequests,
+        TaskCanceledException or TimeoutException => !cancellationToken.IsCancellationRequested,
+        IOException => true,
+        _ => false,
+    };
+
+    /// <summary>One sync of one partner: its state between steps.</summary>
+    private sealed class Run(PartnerSync owner, PartnerRecord partner, OriginKeys origins, PartnerConnection connection, NoteVerifierKey key, PartnerLogRecord state,
+        HttpClient http, Func<SyncProgress, CancellationToken, Task>? onPage)
+    {
+        private readonly NodeLogClient _log = new(http, partner.Url!);
+        private readonly List<string> _checks = [];
+        private readonly SemaphoreSlim _pinLock = new(1, 1);
+        private readonly ConcurrentDictionary<(long Size, MerkleHash Root), bool> _consistent = new();
+        private Checkpoint? _pinned = state.Checkpoint is { } note ? Checkpoint.FromNote(SignedNote.Parse(note.Span)) : null;
+        private byte[]? _pinnedNote = state.Checkpoint?.ToArray();
+        private int _pages;
+        private long _new;
+        private long _present;
+        private long _refused;
+
+        private string Name => partner.Name;
+
+        private ILogger Logger => owner._logger;
+
+        public async Task<SyncReport> ExecuteAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                byte[]? note = await RetryAsync("checkpoint", async ct => (await _log.ReadCheckpointAsync(ct).ConfigureAwait(false))?.ToArray(),
+                    cancellationToken).ConfigureAwait(false);
+                string? alarm;
+                if (note is null)
+                {
+                    if (_pinnedNote is null)
+                    {
+                        throw new HttpRequestException($"Partner {Name} serves no checkpoint (404 for /log/checkpoint).", null, HttpStatusCode.NotFound);
+                    }
+
+                    alarm = await AlarmAsync(AuditFailures.Rollback, $"the partner serves no checkpoint after size {_pinned!.Size} was pinned",
+                        ("pinned checkpoint", _pinnedNote), cancellationToken).ConfigureAwait(false);
+                    return Report(alarm);
+                }
+
+                alarm = await AcceptLatestAsync(note, cancellationToken).ConfigureAwait(false)
+                    ?? await CompareGossipAsync(cancellationToken).ConfigureAwait(false);
+                if (alarm is not null)
+                {
+                    return Report(alarm);
+                }
+
+                foreach (SubscriptionRecord subscription in await owner._store.ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (string.Equals(subscription.Partner, Name, StringComparison.Ordinal)
+                        && await PullAsync(subscription, cancellationToken).ConfigureAwait(false) is { } failed)
+                    {
+                        return Report(failed);
+                    }
+                }
+
+                await owner._store.MarkSyncedAsync(Name, owner._time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                Log.SyncDone(Logger, Name, _pages, _new, _pinned?.Size ?? 0);
+                if (owner._options.Witness is { } witness && _pinnedNote is { } verified)
+                {
+                    try
+                    {
+                        await witness.CheckpointVerifiedAsync(Name, verified, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        Log.WitnessFailed(Logger, e, Name);
+                    }
+                }
+
+                return Report(null);
+            }
+            finally
+            {
+                _pinLock.Dispose();
+            }
+        }
+
+        private SyncReport Report(string? alarm) => new(Name, _pages, _new, _present, _refused, _pinned?.Size, alarm, [.. _checks]);
+
+        // ---- Checkpoints ----
+
+        /// <summary>The partner's latest checkpoint: verified, not smaller than the pinned one, consistent with it; pinned.</summary>
+        private async Task<string?> AcceptLatestAsync(byte[] note, CancellationToken cancellationToken)
+        {
+            (Checkpoint? checkpoint, string? alarm) = await VerifySignatureAsync(note, "checkpoint", cancellationToken).ConfigureAwait(false);
+            if (checkpoint is null)
+            {
+                return alarm;
+            }
+
+            if (_pinned is { } pinned && checkpoint.Size < pinned.Size)
+            {
+                return await AlarmAsync(AuditFailures.Rollback,
+                    string.Create(CultureInfo.InvariantCulture, $"the partner's checkpoint has size {checkpoint.Size}, after size {pinned.Size} was pinned"),
+                    ("pinned checkpoint", _pinnedNote!), ("served checkpoint", note), cancellationToken).ConfigureAwait(false);
+            }
+
+            return await AdvanceAsync(checkpoint, note, "checkpoint", cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<(Checkpoint? Checkpoint, string? Alarm)> VerifySignatureAsync(byte[] note, string what, CancellationToken cancellationToken)
+        {
+            string? problem;
+            Checkpoint? checkpoint = null;
+            try
+            {
+                NoteVerification verification = SignedNote.Parse(note).Verify([key]);
+                checkpoint = verification.IsValid ? Checkpoint.FromNote(SignedNote.Parse(note)) : null;
+                problem = !verification.IsValid ? verification.Message
+                    : !string.Equals(checkpoint!.Origin, key.Name, StringComparison.Ordinal) ? $"its origin is '{checkpoint.Origin}', the pinned key's '{key.Name}'"
+                    : null;
+            }
+            catch (LedgerFormatException e)
+            {
+                problem = "malformed: " + e.Message;
+            }
+
+            if (problem is null)
+            {
+                return (checkpoint, null);
+            }
+
+            return (null, await AlarmAsync(AuditFailures.BadSignature, $"the {what} does not verify with the pinned log key {key.Name}: {problem}",
+                ("served " + what, note), cancellationToken).ConfigureAwait(false));
+        }
+
+        /// <summary>Relates a verified checkpoint to the pinned one: pins it when larger and consistent; checks consistency when
+        /// smaller (an earlier checkpoint, as a proof may carry under concurrency); a failure is a split view.</summary>
+        private async Task<string?> AdvanceAsync(Checkpoint checkpoint, byte[] note, string what, CancellationToken cancellationToken)
+        {
+            await _pinLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_pinned is not { } pinned)
+                {
+                    await PinAsync(null, checkpoint, note, cancellationToken).ConfigureAwait(false);
+                    _checks.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"{what} of size {checkpoint.Size} verified with {key.Name} and pinned (the first one: nothing to be consistent with)"));
+                    return null;
+                }
+
+                if (_consistent.ContainsKey((checkpoint.Size, checkpoint.RootHash)))
+                {
+                    return null;
+                }
+
+                (Checkpoint older, Checkpoint newer) = checkpoint.Size < pinned.Size ? (checkpoint, pinned) : (pinned, checkpoint);
+                bool consistent = await ProveConsistentAsync(older, newer, cancellationToken).ConfigureAwait(false);
+                if (!consistent)
+                {
+                    return await AlarmAsync(AuditFailures.SplitView,
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"the partner signed checkpoints of sizes {older.Size} and {newer.Size} that no append-only log explains (its {what} against the pinned one)"),
+                        ("pinned checkpoint", _pinnedNote!), ("served " + what, note), cancellationToken).ConfigureAwait(false);
+                }
+
+                _consistent[(checkpoint.Size, checkpoint.RootHash)] = true;
+                if (checkpoint.Size > pinned.Size)
+                {
+                    await PinAsync(pinned.Size, checkpoint, note, cancellationToken).ConfigureAwait(false);
+                    _checks.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"{what} of size {checkpoint.Size} verified with {key.Name}, consistent with the pinned size {pinned.Size}, pinned"));
+                }
+                else if (checkpoint.Size == pinned.Size && what == "checkpoint")
+                {
+                    _checks.Add(string.Create(CultureInfo.InvariantCulture, $"checkpoint of size {checkpoint.Size} verified with {key.Name}: unchanged since the last sync"));
+                }
+
+                return null;
+            }
+            finally
+            {
+                _pinLock.Release();
+            }
+        }
+
+        private async Task PinAsync(long? expected, Checkpoint checkpoint, byte[] note, CancellationToken cancellationToken)
+        {
+            if (!await owner._store.PinCheckpointAsync(Name, expected, checkpoint.Size, note, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"The pinned checkpoint of partner {Name} changed during the sync (another sync, or an alarm); sync again.");
+            }
+
+            _pinned = checkpoint;
+            _pinnedNote = note;
+            _consistent[(checkpoint.Size, checkpoint.RootHash)] = true;
+        }
+
+        /// <summary>True when the partner's tiles prove <paramref name="newer"/> extends <paramref name="older"/> (both signed).</summary>
+        /// <exception cref="HttpRequestException">The partner does not serve the tiles of its own checkpoint.</exception>
+        private async Task<bool> ProveConsistentAsync(Checkpoint older, Checkpoint newer, CancellationToken cancellationToken)
+        {
+            if (older.Size == newer.Size)
+            {
+                return older.RootHash == newer.RootHash;
+            }
+
+            if (older.Size == 0)
+            {
+                return true;
+            }
+
+            MerkleHash[] proof;
+            try
+            {
+                proof = await RetryAsync("tiles", async ct => await MerkleProof.ConsistencyAsync(new TileHashReader(_log, newer.Size), older.Size, newer.Size, ct)
+                    .ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A tile of a checkpoint the partner signed is missing or malformed: the log cannot be audited.
+                throw new HttpRequestException($"Partner {Name} does not serve the tiles of its checkpoint of size {newer.Size}: {e.Message}", e);
+            }
+
+            return MerkleProof.VerifyConsistency(older.Size, newer.Size, older.RootHash, newer.RootHash, proof);
+        }
+
+        // ---- Gossip ----
+
+        /// <summary>Compares the verified checkpoint with the partner's checkpoints the other partners gossip: any two signed,
+        /// inconsistent checkpoints of the log are a split view.</summary>
+        private async Task<string?> CompareGossipAsync(CancellationToken cancellationToken)
+        {
+            Checkpoint current = _pinned!;
+            foreach (PartnerRecord other in await owner._store.ListPartnersAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (string.Equals(other.Name, Name, StringComparison.Ordinal) || other.Url is null
+                    || owner._options.Connections(other) is not { } otherConnection)
+                {
+                    continue;
+                }
+
+                byte[]? gossip;
+                using (HttpClient otherHttp = otherConnection.CreateHttpClient())
+                {
+                    try
+                    {
+                        gossip = await new NodeLogClient(otherHttp, other.Url).ReadGossipAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                    {
+                        Log.GossipUnavailable(Logger, other.Name, e.Message);
+                        continue;
+                    }
+                }
+
+                foreach (byte[] note in GossipDocument.Read(gossip ?? [], key.Name))
+                {
+                    NoteVerification verification;
+                    Checkpoint seen;
+                    try
+                    {
+                        verification = SignedNote.Parse(note).Verify([key]);
+                        seen = Checkpoint.FromNote(SignedNote.Parse(note));
+                    }
+                    catch (LedgerFormatException)
+                    {
+                        continue;
+                    }
+
+                    if (!verification.IsValid || !string.Equals(seen.Origin, key.Name, StringComparison.Ordinal))
+                    {
+                        // Not signed by the partner: no evidence against it (the gossiper's own problem).
+                        _checks.Add($"{other.Name} gossips a checkpoint of {key.Name} that does not verify; ignored");
+                        continue;
+                    }
+
+                    bool? consistent = seen.Size <= current.Size
+                        ? await ProveConsistentAsync(seen, current, cancellationToken).ConfigureAwait(false)
+                        : await TryProveAheadAsync(current, seen, cancellationToken).ConfigureAwait(false);
+                    if (consistent == false)
+                    {
+                        return await AlarmAsync(AuditFailures.SplitView,
+                            string.Create(CultureInfo.InvariantCulture,
+                                $"the partner showed this node a checkpoint of size {current.Size} and {other.Name} one of size {seen.Size}, and no append-only log explains both"),
+                            ("checkpoint served to this node", _pinnedNote!), ($"checkpoint gossiped by {other.Name}", note), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    _checks.Add(consistent == true
+                        ? string.Create(CultureInfo.InvariantCulture, $"consistent with the checkpoint of size {seen.Size} that {other.Name} gossips")
+                        : string.Create(CultureInfo.InvariantCulture, $"{other.Name} gossips a larger checkpoint (size {seen.Size}) whose tiles the partner does not serve yet; compared next sync"));
+                }
+            }
+
+            return null;
+        }
+
+        private async Task<bool?> TryProveAheadAsync(Checkpoint current, Checkpoint ahead, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await ProveConsistentAsync(current, ahead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        }
+
+        // ---- Pages ----
+
+        private async Task<string?> PullAsync(SubscriptionRecord subscription, CancellationToken cancellationToken)
+        {
+            Collection local = await owner._store.GetCollectionAsync(subscription.CollectionId, cancellationToken).ConfigureAwait(false)
+                ?? throw new NodeConfigurationException($"The subscription's collection {subscription.CollectionId} does not exist.");
+            Uri apiRoot = NodeOptions.ApiRootUrl(partner.Url!, subscription.ApiRoot);
+            var client = new TaxiiClient(http, partner.Url!, new TaxiiClientOptions
+            {
+                Credentials = connection.Token is { } token ? TaxiiCredentials.Bearer(token) : null,
+                LoggerFactory = owner._loggerFactory,
+            });
+            StixTimestamp? cursor = subscription.Cursor is { } text ? StixTimestamp.Parse(text) : null;
+            for (int page = 1; ; page++)
+            {
+                var query = new TaxiiObjectQuery { AddedAfter = cursor, Limit = owner._options.PageSize, Versions = TaxiiVersionFilter.All };
+                TaxiiPage<TaxiiEnvelope> result = await RetryAsync("objects page",
+                    ct => client.GetObjectsAsync(apiRoot, subscription.RemoteCollection, query, ct), cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<TaxiiEnvelopeObject> objects = result.Resource.Objects;
+                if (objects.Count == 0)
+                {
+                    return null;
+                }
+
+                if (result.DateAddedLast is not { } last || (cursor is { } previous && last <= previous))
+                {
+                    throw new TaxiiFormatException($"Partner {Name} sent a page of objects without an X-TAXII-Date-Added-Last after the cursor.");
+                }
+
+                var valid = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>(objects.Count);
+                int refused = 0;
+                DateTimeOffset now = owner._time.GetUtcNow();
+                for (int i = 0; i < objects.Count; i++)
+                {
+                    (StatusDetail detail, ObjectToAdd? toAdd, OriginVerdict? verdict) = ObjectIngest.Check(owner._validator, objects[i], i, local,
+                        o => Origin(o, now));
+                    if (verdict is { IsAccepted: false } refusal)
+                    {
+                        // The partner served an object whose origin does not hold (unsigned, forged, or not by a key of its
+                        // creator): an audit failure like a missing log entry, never a quiet skip.
+                        owner.Metrics?.RecordOrigin(refusal);
+                        return await AlarmAsync(AuditFailures.ObjectOrigin,
+                            $"{detail.Id} (version {detail.Version}) was received with an origin that does not hold: {refusal.Reason}",
+                            ("object as received", objects[i].Json.ToArray()), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (toAdd is null)
+                    {
+                        refused++;
+                        Log.SyncObjectRefused(Logger, Name, detail.Id);
+                    }
+                    else
+                    {
+                        valid.Add((objects[i], toAdd));
+                    }
+                }
+
+                if (await ProveIncludedAsync(subscription, valid, cancellationToken).ConfigureAwait(false) is { } alarm)
+                {
+                    return alarm;
+                }
+
+                AddObjectsResult added;
+                try
+                {
+                    added = await owner._store.AddReceivedObjectsAsync(local.Id, [.. valid.Select(v => v.Object)],
+                        new ReceivedBatch(Name, subscription.ApiRoot, subscription.RemoteCollection, owner._time.GetUtcNow(), last.ToString()),
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (StoreException e) when (e.Error == StoreError.PartnerNotAccepted)
+                {
+                    PartnerLogRecord? now = await owner._store.GetPartnerLogAsync(Name, CancellationToken.None).ConfigureAwait(false);
+                    return now?.Alarm ?? e.Message;
+                }
+
+                int fresh = added.AddedCount;
+                _pages++;
+                _new += fresh;
+                _present += added.AlreadyPresentCount;
+                _refused += refused;
+                owner.Metrics?.RecordObjectsStored(fresh);
+                owner.Metrics?.RecordSyncObjects(Name, fresh);
+                Log.SyncPage(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused);
+                cursor = last;
+                if (onPage is not null)
+                {
+                    await onPage(new SyncProgress(Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused, last.ToString()),
+                        cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!result.Resource.More)
+                {
+                    return null;
+                }
+            }
+        }
+
+        /// <summary>Every object of the page is in the partner's log: its proof verifies against a checkpoint consistent with
+        /// the pinned one, and its entry commits to the object as received with the proof's salt.</summary>
+        private (OriginVerdict Verdict, StixObject? ToStore) Origin(StixObject received, DateTimeOffset now)
+        {
+            OriginVerdict verdict = OriginVerifier.CheckPartner(origins, Name, received, now);
+            return (verdict, verdict.IsAccepted ? received : null);
+        }
+
+        private async Task<string?> ProveIncludedAsync(SubscriptionRecord subscription, List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)> valid,
+            CancellationToken cancellationToken)
+        {
+            var failures = new ConcurrentQueue<(TaxiiEnvelopeObject Item, string Problem, string Answer)>();
+            var alarms = new ConcurrentQueue<string>();
+            await Parallel.ForEachAsync(valid, new ParallelOptions { MaxDegreeOfParallelism = owner._options.ProofConcurrency, CancellationToken = cancellationToken },
+                async (v, ct) =>
+                {
+                    if (!failures.IsEmpty || !alarms.IsEmpty)
+                    {
+                        return;
+                    }
+
+                    StixObject stixObject = v.Item.Object;
+                    string? version = (stixObject.Modified ?? stixObject.Created)?.ToString();
+                    ProofAnswer answer = await GetProofAsync(subscription, stixObject.Id!, version, ct).ConfigureAwait(false);
+                    if (answer.Proof is not { } proof)
+                    {
+                        failures.Enqueue((v.Item, answer.Problem ?? $"the partner answered {(int)answer.Status} to the proof request", answer.Body));
+                        return;
+                    }
+
+                    string? problem = !string.Equals(proof.ObjectId, stixObject.Id, StringComparison.Ordinal) ? $"the proof is of {proof.ObjectId}"
+                        : version is not null && !StixTimestamp.TryParse(proof.Version, out StixTimestamp pv) ? "the proof names no version"
+                        : version is not null && StixTimestamp.Parse(proof.Version) != StixTimestamp.Parse(version) ? $"the proof is of version {proof.Version}"
+                        : proof.Verify(key, stixObject);
+                    if (problem is not null)
+                    {
+                        failures.Enqueue((v.Item, problem, answer.Body));
+                        return;
+                    }
+
+                    byte[] note = Encoding.UTF8.GetBytes(proof.Checkpoint);
+                    Checkpoint checkpoint = Checkpoint.FromNote(SignedNote.Parse(note));
+                    if (await AdvanceAsync(checkpoint, note, "proof's checkpoint", ct).ConfigureAwait(false) is { } alarm)
+                    {
+                        alarms.Enqueue(alarm);
+                    }
+                }).ConfigureAwait(false);
+            if (alarms.TryPeek(out string? raised))
+            {
+                return raised;
+            }
+
+            if (failures.TryPeek(out (TaxiiEnvelopeObject Item, string Problem, string Answer) failure))
+            {
+                return await AlarmAsync(AuditFailures.MissingObject,
+                    $"{failure.Item.Object.Id} (version {(failure.Item.Object.Modified ?? failure.Item.Object.Created)?.ToString() ?? "none"}) was received but is not in the partner's log: {failure.Problem}",
+                    ("object as received", failure.Item.Json.ToArray()), ("proof answer", Encoding.UTF8.GetBytes(failure.Answer)), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            if (valid.Count > 0)
+            {
+                _checks.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{valid.Count} objects of {subscription.ApiRoot}/{subscription.RemoteCollection} proven included in the partner's log"));
+            }
+
+            return null;
+        }
+
+        /// <summary>The proof of a version; a 503 (not sealed yet) and transient failures are retried.</summary>
+        private async Task<ProofAnswer> GetProofAsync(SubscriptionRecord subscription, string objectId, string? version, CancellationToken cancellationToken)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                ProofAnswer answer = await RetryAsync("proof", ct => _log.GetProofAsync(subscription.ApiRoot, subscription.RemoteCollection, objectId, version, ct),
+                    cancellationToken).ConfigureAwait(false);
+                bool retry = answer.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests || (int)answer.Status >= 500;
+                if (!retry)
+                {
+                    return answer;
+                }
+
+                if (attempt >= owner._options.MaxAttempts)
+                {
+                    throw new HttpRequestException(string.Create(CultureInfo.InvariantCulture,
+                        $"Partner {Name} answered {(int)answer.Status} to {attempt} proof requests for {objectId}."), null, answer.Status);
+                }
+
+                TimeSpan delay = owner.Backoff(attempt);
+                Log.SyncRetry(Logger, Name, "proof", attempt, (long)delay.TotalMilliseconds, ((int)answer.Status).ToString(CultureInfo.InvariantCulture));
+                await Task.Delay(delay, owner._time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<T> RetryAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await operation(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (attempt < owner._options.MaxAttempts && IsTransient(e, cancellationToken))
+                {
+                    TimeSpan delay = owner.Backoff(attempt);
+                    Log.SyncRetry(Logger, Name, what, attempt, (long)delay.TotalMilliseconds, e.Message);
+                    await Task.Delay(delay, owner._time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        // ---- Alarms ----
+
+        private async Task<string> AlarmAsync(string kind, string message, (string Label, byte[] Bytes) first, CancellationToken cancellationToken) =>
+            await AlarmAsync(kind, message, first, null, cancellationToken).ConfigureAwait(false);
+
+        private async Task<string> AlarmAsync(string kind, string message, (string Label, byte[] Bytes) first, (string Label, byte[] Bytes)? second,
+            CancellationToken cancellationToken)
+        {
+            var evidence = new StringBuilder();
+            evidence.Append("partner: ").Append(Name).Append('\n').Append("log key: ").Append(key).Append('\n').Append("kind: ").Append(kind).Append('\n')
+                .Append("finding: ").Append(message).Append('\n');
+            foreach ((string Label, byte[] Bytes) part in second is { } s ? [first, s] : new[] { first })
+            {
+                evidence.Append("\n--- ").Append(part.Label).Append(" ---\n").Append(Encoding.UTF8.GetString(part.Bytes));
+                if (part.Bytes.Length == 0 || part.Bytes[^1] != (byte)'\n')
+                {
+                    evidence.Append('\n');
+                }
+            }
+
+            var record = new AuditEvidenceRecord(Guid.NewGuid(), Name, owner._time.GetUtcNow(), kind, message, Encoding.UTF8.GetBytes(evidence.ToString()));
+
+            // The evidence and the alarm are kept even when the sync was cancelled meanwhile.
+            await owner._store.RaiseAlarmAsync(record, CancellationToken.None).ConfigureAwait(false);
+            Log.AuditAlarm(Logger, Name, kind, message);
+            owner.Metrics?.RecordAuditAlarm(Name, kind);
+            string alarm = kind + ": " + message;
+            _checks.Add("ALARM " + alarm);
+            _ = cancellationToken;
+            return alarm;
+        }
+    }
+}
+
+/// <summary>The gossip document of <c>GET /log/gossip</c>: the latest checkpoint this node verified of each partner log.</summary>
+/// <remarks><c>{"checkpoints":[{"origin":"…","checkpoint":"&lt;signed note text&gt;"}, …]}</c>, by origin.</remarks>
+public static class GossipDocument
+{
+    /// <summary>The most checkpoints read from one document.</summary>
+    public const int MaxCheckpoints = 1_000;
+
+    /// <summary>Writes the document.</summary>
+    public static byte[] Write(IEnumerable<(string Origin, string Checkpoint)> checkpoints)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("checkpoints");
+            foreach ((string origin, string checkpoint) in checkpoints.OrderBy(c => c.Origin, StringComparer.Ordinal))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("origin", origin);
+                writer.WriteString("checkpoint", checkpoint);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The checkpoint notes of <paramref name="origin"/> in a document; nothing for a document that is not one.</summary>
+    public static IReadOnlyList<byte[]> Read(ReadOnlySpan<byte> document, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        var found = new List<byte[]>();
+        try
+        {
+            using JsonDocument json = JsonDocument.Parse(document.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            if (!json.RootElement.TryGetProperty("checkpoints", out JsonElement list) || list.ValueKind != JsonValueKind.Array)
+            {
+                return found;
+            }
+
+            foreach (JsonElement item in list.EnumerateArray().Take(MaxCheckpoints))
+            {
+                if (item.ValueKind == JsonValueKind.Object
+                    && item.TryGetProperty("origin", out JsonElement o) && o.ValueKind == JsonValueKind.String && o.GetString() == origin
+                    && item.TryGetProperty("checkpoint", out JsonElement c) && c.ValueKind == JsonValueKind.String)
+                {
+                    found.Add(Encoding.UTF8.GetBytes(c.GetString()!));
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a gossip document: nothing to compare.
+        }
+
+        return found;
+    }
+}
