@@ -48,6 +48,9 @@ public sealed class LogRecordEntryTests
         LogEntry parsed = LogEntry.Parse(entry.Encoded.Span);
         Assert.Equal(LogAction.PsiSession, parsed.Action);
         Assert.True(parsed.MatchesRecord(record, SessionId, salt));
+        Assert.True(parsed.MatchesRecord(JsonCanonicalizer.Canonicalize(record), SessionId, salt));
+        Assert.False(parsed.MatchesRecord(JsonCanonicalizer.Canonicalize(Record("closed")), SessionId, salt));
+        Assert.False(parsed.MatchesRecord(JsonCanonicalizer.Canonicalize(record), SessionId, s_salt));
         Assert.False(parsed.MatchesRecord(Record("closed"), SessionId, salt));
         Assert.False(parsed.MatchesRecord(record, "00" + SessionId[2..], salt));
         Assert.False(parsed.MatchesRecord(record, SessionId, s_salt));

@@ -197,6 +197,23 @@ public sealed class LogEntry
         return IsRecord && salt.Length == SaltSize && CommitRecord(record, salt) == Commitment && BlindRecordId(Action, recordId, salt) == BlindedId;
     }
 
+    /// <summary>True when this record entry commits to the record whose canonical (JCS) bytes are <paramref name="canonicalRecord"/>,
+    /// to <paramref name="recordId"/> and to <paramref name="salt"/>.</summary>
+    /// <remarks>For a verifier that received the record's bytes (a proof); the commitment is over exactly these bytes.</remarks>
+    public bool MatchesRecord(ReadOnlySpan<byte> canonicalRecord, string recordId, ReadOnlySpan<byte> salt)
+    {
+        ArgumentNullException.ThrowIfNull(recordId);
+        if (!IsRecord || salt.Length != SaltSize)
+        {
+            return false;
+        }
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(salt);
+        sha.AppendData(canonicalRecord);
+        return new MerkleHash(sha.GetHashAndReset()) == Commitment && BlindRecordId(Action, recordId, salt) == BlindedId;
+    }
+
     /// <summary>The salted commitment SHA-256(salt ‖ JCS(record)) of a record.</summary>
     public static MerkleHash CommitRecord(JsonObject record, ReadOnlySpan<byte> salt)
     {
