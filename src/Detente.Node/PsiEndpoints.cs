@@ -41,6 +41,8 @@ internal static class PsiEndpoints
     {
         services.AddSingleton(sp => new PsiSessions(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PsiSetBuilder>();
+        services.AddSingleton(sp => new PsiPreparedSets(sp.GetRequiredService<IStore>(), sp.GetRequiredService<PsiSetBuilder>(),
+            sp.GetRequiredService<IEgressPolicy>(), options));
         if (options.Recorder is not null)
         {
             services.AddSingleton(options.Recorder);
@@ -78,7 +80,7 @@ internal static class PsiEndpoints
         });
     }
 
-    private static async Task<IResult> OpenAsync(HttpContext context, PsiSessions sessions, PsiSetBuilder builder, IPsiSessionRecorder recorder,
+    private static async Task<IResult> OpenAsync(HttpContext context, PsiSessions sessions, PsiPreparedSets preparedSets, IPsiSessionRecorder recorder,
         NodePublicUrl publicUrl, TimeProvider timeProvider, ILogger<PsiSessions> logger, CancellationToken cancellationToken)
     {
         if (Refusal(context, sessions, out PsiGrant? grant) is IResult refused)
@@ -137,9 +139,9 @@ internal static class PsiEndpoints
                     $"This principal may open {sessions.Options.SessionsPerHour} PSI sessions per hour; retry after {seconds} s.");
             }
 
-            List<PsiElement> elements = await builder.BuildAsync(EgressGate.For(context), principal, request.Set, cancellationToken).ConfigureAwait(false);
-            var psiOptions = new PsiOptions { MaxSetSize = Math.Max(sessions.Options.MaxSetSize, Math.Max(1, elements.Count)) };
-            PsiPreparedSet prepared = PsiPreparedSet.Prepare(epoch.Key, epoch.Id, elements, psiOptions);
+            (PsiPreparedSet prepared, _) = await preparedSets.GetAsync(EgressGate.For(context), principal, request.Set, epoch, cancellationToken)
+                .ConfigureAwait(false);
+            PsiOptions psiOptions = preparedSets.OptionsFor(prepared.Count);
             var id = PsiSessionId.New();
             var responder = new PsiResponderSession(prepared, id, request.Mode, request.Size, psiOptions);
             var session = new NodePsiSession(id, principal, request.Set, request.Mode, epoch, responder, prepared.Count, timeProvider.GetUtcNow());

@@ -177,6 +177,14 @@ public interface IStore : IAsyncDisposable
     /// <remarks>The answer holds the salts and the records: the caller decides first that its reader is a party of the record.</remarks>
     public Task<IReadOnlyList<LogEntryRecord>> FindLogRecordsAsync(LogAction action, string recordId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The position of the store's objects: one past the leaf index of the latest log entry tied to an object version (0
+    /// when there is none). It moves with every add, revoke and delete in any collection, and not with record entries.
+    /// </summary>
+    /// <remarks>One indexed read. A value read before reading objects, and equal to a later one, proves that no object
+    /// version was added, revoked or deleted in between (what the node's PSI set cache relies on).</remarks>
+    public Task<long> GetObjectLogPositionAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The largest record <see cref="AppendLogRecordAsync"/> takes, in canonical bytes (64 KiB).</summary>
     public const int MaxLogRecordBytes = 65_536;
 

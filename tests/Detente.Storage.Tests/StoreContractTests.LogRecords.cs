@@ -97,4 +97,24 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, audit.EntriesChecked);
         Assert.Equal(1, Assert.Single(await Store.FindLogRecordsAsync(LogAction.PsiSession, SessionA, Ct)).LeafIndex);
     }
+
+    [Fact]
+    public async Task The_object_log_position_moves_with_object_changes_only()
+    {
+        Assert.Equal(0, await Store.GetObjectLogPositionAsync(Ct));
+        await Store.AppendLogRecordAsync(LogAction.PsiSession, SessionA, SessionRecord(SessionA, "opened"), Ct);
+        Assert.Equal(0, await Store.GetObjectLogPositionAsync(Ct));
+
+        Guid collection = await NewCollectionAsync();
+        string id = TestObjects.NewId();
+        await Store.AddObjectsAsync(collection, [TestObjects.Version(id, TestObjects.At(1))], Ct);
+        Assert.Equal(2, await Store.GetObjectLogPositionAsync(Ct));
+        await Store.AppendLogRecordAsync(LogAction.PsiSession, SessionA, SessionRecord(SessionA, "completed"), Ct);
+        await Store.AppendLogRecordAsync(LogAction.PsiSession, SessionB, SessionRecord(SessionB, "opened"), Ct);
+        Assert.Equal(2, await Store.GetObjectLogPositionAsync(Ct));
+
+        Assert.Equal(1, await Store.DeleteObjectAsync(collection, id, cancellationToken: Ct));
+        Assert.Equal(5, await Store.GetObjectLogPositionAsync(Ct));
+        Assert.Equal(5, await Store.GetLogSizeAsync(Ct));
+    }
 }

@@ -156,6 +156,15 @@ internal sealed partial class SqlStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<long> GetObjectLogPositionAsync(CancellationToken cancellationToken = default)
+    {
+        // Walks the primary key from the end past the (few) record entries.
+        IReadOnlyList<long> found = await QueryAsync(
+            "SELECT leaf_index FROM log_entries WHERE record_id IS NULL ORDER BY leaf_index DESC LIMIT 1", static _ => { },
+            static r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? 0 : checked(found[0] + 1);
+    }
+
     private static void CheckRecordId(string recordId)
     {
         if (recordId.Length is 0 or > 128 || recordId.Any(static c => c is < '!' or > '~'))
