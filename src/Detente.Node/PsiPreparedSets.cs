@@ -60,7 +60,7 @@ internal sealed class PsiPreparedSets(IStore store, PsiSetBuilder builder, IEgre
         object? decisions = policy.DecisionStamp(principal);
         long position = await store.GetObjectLogPositionAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<CollectionWithAccess> collections = await builder.ReadableCollectionsAsync(principal, cancellationToken).ConfigureAwait(false);
-        var key = new Key(principal.Name, principal.IsAdmin, set, epoch.Id);
+        var key = new Key(principal.Name, principal.Role, set, epoch.Id);
         Stamp? stamp = decisions is null || options.PreparedSetCacheBytes == 0 ? null : new Stamp(position, CollectionsStamp(collections), decisions);
         if (stamp is not null && TryGet(key, stamp) is PsiPreparedSet cached)
         {
@@ -152,7 +152,8 @@ internal sealed class PsiPreparedSets(IStore store, PsiSetBuilder builder, IEgre
         _bytes -= node.Value.Bytes;
     }
 
-    private readonly record struct Key(string Principal, bool IsAdmin, PsiSetKind Set, PsiSessionId Epoch);
+    /// <summary>The role is part of the key: one name with tokens of two roles is two readers to the policy.</summary>
+    private readonly record struct Key(string Principal, TokenRole Role, PsiSetKind Set, PsiSessionId Epoch);
 
     /// <summary>What a cached set was built from; equal stamps mean the set is still exactly the reader's.</summary>
     private sealed record Stamp(long ObjectPosition, string Collections, object Decisions);
