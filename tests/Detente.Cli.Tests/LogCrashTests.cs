@@ -139,11 +139,12 @@ public sealed class LogCrashTests : IDisposable
     }
 
     /// <summary>Runs PSI sessions until the node goes away; records those the node closed, with the leaf indices of its receipt.</summary>
-    private static async Task RunPsiUntilGoneAsync(HttpClient http, string address, string token, ConcurrentDictionary<string, long[]> sessions)
+    private static async Task RunPsiUntilGoneAsync(HttpClient http, string address, string token, ConcurrentDictionary<string, long[]> sessions,
+        int maxRuns = int.MaxValue)
     {
         var client = new PsiNodeClient(http, new Uri(address + "/"), token);
         List<PsiElement> elements = [PsiElement.Parse("ipv4-addr:198.51.100.7"), PsiElement.Parse("domain-name:not-there.example")];
-        while (true)
+        for (int runs = 0; runs < maxRuns; runs++)
         {
             try
             {
@@ -238,6 +239,8 @@ public sealed class LogCrashTests : IDisposable
                 string objects = $"{child.Address}/taxii2/default/collections/{collection:D}/objects/";
                 // One add first, so that the node has warmed up (JIT) and each round acknowledges something.
                 await PostUntilGoneAsync(objects, token, random.Next(), acknowledged, maxPosts: 1);
+                // Likewise one PSI session, closed before the kill window opens.
+                await RunPsiUntilGoneAsync(_http, child.Address, token, sessions, maxRuns: 1);
                 Task[] posters = [.. Enumerable.Range(0, Posters).Select(p => Task.Run(() => PostUntilGoneAsync(objects, token, random.Next(), acknowledged), Ct)),
                     Task.Run(() => RunPsiUntilGoneAsync(_http, child.Address, token, sessions), Ct)];
                 // The kill comes at a seeded random moment while the posters run (a moment, not an assertion on time).
