@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Detente.Ledger.Notes;
 using Detente.Node;
 using Detente.Psi;
 
@@ -39,22 +40,47 @@ internal sealed partial class DetenteCli
         var set = new Option<string>("--set") { Description = "The node's set to intersect with: indicators or sightings.", Required = true };
         set.AcceptOnlyFromAmong("indicators", "sightings");
         var cardinality = new Option<bool>("--cardinality") { Description = "Learn only how many elements are common, not which." };
+        var logKey = new Option<string?>("--log-key")
+        {
+            Description = "The node's log verifier key (name+hash+base64) to check the session's log proof against; without it the node's own /log/key is trusted.",
+        };
+        var proofWait = new Option<int>("--proof-wait")
+        {
+            Description = "Seconds to wait for the node to seal the session's log entries and verify their inclusion proof (0: print where to fetch it later). Default 10.",
+            DefaultValueFactory = static _ => 10,
+        };
         var run = new Command("run", "Run a private set intersection of FILE against a node's set: print the common elements (or their number, "
-            + "with --cardinality) on standard output, and sizes, bytes each way, the node's key and the time on standard error. The node records the session.")
+            + "with --cardinality) on standard output, and sizes, bytes each way, the node's key and the time on standard error. The node records the "
+            + "session in its transparency log; the command prints the log entries and verifies their inclusion proof.")
         {
             file,
             url,
             token,
             set,
             cardinality,
+            logKey,
+            proofWait,
         };
         run.SetAction((result, cancellationToken) => PsiRunAsync(result.GetValue(file)!, result.GetValue(url)!, result.GetValue(token)!, result.GetValue(set)!,
-            result.GetValue(cardinality), cancellationToken));
+            result.GetValue(cardinality), result.GetValue(logKey), result.GetValue(proofWait), cancellationToken));
         return run;
     }
 
-    private async Task<int> PsiRunAsync(string path, string url, string token, string setName, bool cardinality, CancellationToken cancellationToken)
+    private async Task<int> PsiRunAsync(string path, string url, string token, string setName, bool cardinality, string? logKey, int proofWait,
+        CancellationToken cancellationToken)
     {
+        if (proofWait is < 0 or > 3600)
+        {
+            await _stderr.WriteLineAsync("detente: --proof-wait is from 0 to 3600 seconds");
+            return ExitCodes.Unusable;
+        }
+
+        if (logKey is not null && !NoteVerifierKey.TryParse(logKey, out _))
+        {
+            await _stderr.WriteLineAsync("detente: --log-key is not a verifier key (name+hash+base64)");
+            return ExitCodes.Unusable;
+        }
+
         if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out Uri? node) || (node.Scheme != Uri.UriSchemeHttps && node.Scheme != Uri.UriSchemeHttp))
         {
             await _stderr.WriteLineAsync("detente: --url is an absolute http:// or https:// URL");
@@ -69,11 +95,11 @@ internal sealed partial class DetenteCli
         }
 
         PsiRunReport report;
+        using var http = new HttpClient();
+        var client = new PsiNodeClient(http, node, token, _timeProvider);
         try
         {
-            using var http = new HttpClient();
-            report = await new PsiNodeClient(http, node, token, _timeProvider).RunAsync(elements, set, cardinality ? PsiMode.Cardinality : PsiMode.Intersection,
-                cancellationToken: cancellationToken);
+            report = await client.RunAsync(elements, set, cardinality ? PsiMode.Cardinality : PsiMode.Intersection, cancellationToken: cancellationToken);
         }
         catch (PsiException e)
         {
@@ -95,6 +121,71 @@ internal sealed partial class DetenteCli
         await _stderr.WriteLineAsync(FormattableString.Invariant($"psi: bytes sent {report.BytesSent}, received {report.BytesReceived}"));
         await _stderr.WriteLineAsync(FormattableString.Invariant(
             $"psi: ms precompute {report.Precompute.TotalMilliseconds:F0}, online {report.Online.TotalMilliseconds:F0}"));
+        return await CheckPsiLogAsync(client, node, token, report, logKey, proofWait, cancellationToken);
+    }
+
+    /// <summary>Prints the session's log entries from the node's receipt, then waits (up to <paramref name="proofWait"/> s) for
+    /// their inclusion proof and verifies it; a proof that does not verify is exit 1.</summary>
+    private async Task<int> CheckPsiLogAsync(PsiNodeClient client, Uri node, string token, PsiRunReport report, string? logKey, int proofWait,
+        CancellationToken cancellationToken)
+    {
+        string proofUrl = new Uri(node, $"log/proof/psi/{report.SessionId}").ToString();
+        if (report.LogReceipt is not { Entries.Count: > 0 } receipt)
+        {
+            await _stderr.WriteLineAsync("psi: the node returned no log receipt for the session (it does not log PSI sessions to its transparency log)");
+            return ExitCodes.Ok;
+        }
+
+        string leaves = string.Join(", ", receipt.Entries.Select(static e => e.LeafIndex.ToString(CultureInfo.InvariantCulture)));
+        await _stderr.WriteLineAsync($"psi: logged as psi-session entries {leaves} of the node's log (outcome {report.Outcome}); proof: {proofUrl}");
+        PsiSessionLogProof? proof = null;
+        try
+        {
+            for (int waited = 0; ; waited++)
+            {
+                proof = await client.GetLogProofAsync(report.SessionId, cancellationToken);
+                if (proof is not null || waited >= proofWait)
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), _timeProvider, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is PsiException or HttpRequestException)
+        {
+            await _stderr.WriteLineAsync($"detente: cannot fetch the session's log proof: {e.Message}");
+            return ExitCodes.Invalid;
+        }
+
+        if (proof is null)
+        {
+            await _stderr.WriteLineAsync($"psi: not yet in a checkpoint; fetch {proofUrl} later (with this token) and check it against the node's log key");
+            return ExitCodes.Ok;
+        }
+
+        NoteVerifierKey key;
+        try
+        {
+            key = await LogVerifierKeyAsync(new LogSource(string.Empty, null, node, token, logKey), cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            await _stderr.WriteLineAsync($"detente: cannot fetch the node's log key: {e.Message}");
+            return ExitCodes.Invalid;
+        }
+
+        bool sameEntries = proof.Entries.Select(static e => e.LeafIndex).SequenceEqual(receipt.Entries.Select(static e => e.LeafIndex))
+            && proof.Entries.Zip(receipt.Entries).All(static p => p.First.Entry.Span.SequenceEqual(p.Second.Entry.Span));
+        string? problem = proof.Verify(key) ?? (sameEntries ? null : "the proof's entries are not those of the receipt at close.");
+        if (problem is not null)
+        {
+            await _stderr.WriteLineAsync($"detente: the session's log proof does not verify: {problem}");
+            return ExitCodes.Invalid;
+        }
+
+        await _stderr.WriteLineAsync(FormattableString.Invariant(
+            $"psi: log proof OK: entries {leaves} are in the checkpoint of size {proof.TreeSize} signed by {key}"));
         return ExitCodes.Ok;
     }
 

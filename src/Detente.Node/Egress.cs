@@ -49,6 +49,14 @@ public interface IEgressPolicy
     /// <remarks>A path-level decision: every entry is salted (it names no object and no content), so by default every
     /// authenticated reader may. Inclusion proofs reveal a salt and are decided per version by <see cref="Decide"/>.</remarks>
     public EgressDecision DecideLog(NodePrincipal reader) => EgressDecision.Allow("log entries are salted");
+
+    /// <summary>
+    /// A value equal (<see cref="object.Equals(object)"/>) between two calls only when this policy's decisions for
+    /// <paramref name="reader"/> are the same on the same stored versions, collections and grants — for the node to
+    /// cache what it derived from them (the PSI set of a principal). Null when the decisions cannot be stamped (they
+    /// depend on the time, or the policy does not say): then nothing derived from them is cached.
+    /// </summary>
+    public object? DecisionStamp(NodePrincipal reader) => null;
 }
 
 /// <summary>A reader sees every version of a collection it holds a read grant on (no markings considered): the node's
@@ -67,6 +75,10 @@ public sealed class ReadGrantEgressPolicy : IEgressPolicy
             ? EgressDecision.Allow("administrator")
             : collection.Access.CanRead ? EgressDecision.Allow("can_read") : EgressDecision.Deny("no read grant");
     }
+
+    /// <inheritdoc/>
+    /// <remarks>The decisions depend on the grants only, which the caller's stamp covers: one constant stamp.</remarks>
+    public object? DecisionStamp(NodePrincipal reader) => Instance;
 }
 
 /// <summary>

@@ -179,6 +179,17 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
     public bool MayReadLog(NodePrincipal reader) => policy.DecideLog(reader).Allowed;
 
     /// <summary>
+    /// Whether <paramref name="reader"/> may read the log records of a PSI session, salts included: only the session's
+    /// parties — the principal that ran it (<paramref name="initiator"/>) and administrators of this node (the responder) —
+    /// and only when it may read the log at all. Everyone else sees the session's entries as salted hashes only.
+    /// </summary>
+    public bool MayReadPsiSessionRecord(NodePrincipal reader, string? initiator)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return MayReadLog(reader) && (reader.IsAdmin || string.Equals(reader.Name, initiator, StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Whether <paramref name="reader"/> may see a status resource: only the principal that made the request, and
     /// administrators. A status lists only the ids and versions its requester sent, with the same outcome for a version
     /// that was new and one the collection already held, so it tells its reader nothing about others' objects.

@@ -1,4 +1,6 @@
+using Detente.Ledger.Entries;
 using Detente.Ledger.Tiles;
+using Detente.Psi;
 using Detente.Stix;
 using Detente.Storage;
 using Detente.Taxii.Query;
@@ -7,7 +9,7 @@ namespace Detente.Node;
 
 /// <summary>
 /// The transparency log's routes: C2SP tlog-tiles read paths under <c>/log/</c> (checkpoint, hash tiles, entry bundles)
-/// and inclusion proofs by object id and version (<c>/log/proof/…</c>).
+/// and inclusion proofs by object id and version (<c>/log/proof/…</c>) and of PSI sessions (<c>/log/proof/psi/{id}</c>).
 /// </summary>
 /// <remarks>
 /// Authenticated like every route. The checkpoint, tiles and bundles pass the egress gate as one path-level decision
@@ -30,6 +32,7 @@ internal static class LogEndpoints
         app.MapGet("/log/tile/{**path}", GetTileAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/gossip", GetGossipAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/proof/{apiRoot}/collections/{collectionId}/objects/{objectId}/", GetProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapGet("/log/proof/psi/{sessionId}", GetPsiProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
     }
 
     private static IResult? RefuseLog(HttpContext context)
@@ -162,10 +165,43 @@ internal static class LogEndpoints
         return Results.Bytes(proof.ToJson(), ProofMediaType);
     }
 
-    private static IResult NotYet(HttpContext context)
+    /// <summary>The inclusion proofs of a PSI session's log entries, for the session's parties only (404 for anyone else,
+    /// exactly as for a session that does not exist).</summary>
+    private static async Task<IResult> GetPsiProofAsync(string sessionId, HttpContext context, IStore store, CancellationToken cancellationToken)
+    {
+        PsiSessionId id;
+        try
+        {
+            id = PsiSessionId.Parse(sessionId);
+        }
+        catch (PsiException)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Not found", "No such PSI session in the log.");
+        }
+
+        IReadOnlyList<LogEntryRecord> entries = await store.FindLogRecordsAsync(LogAction.PsiSession, id.ToString(), cancellationToken).ConfigureAwait(false);
+        NodePrincipal reader = TokenAuthenticationMiddleware.GetPrincipal(context);
+        string? initiator = entries.Count == 0 ? null
+            : new PsiSessionLogEntry(entries[0].LeafIndex, entries[0].Entry, entries[0].Salt, entries[0].Record, []).RecordMember("initiator");
+        if (entries.Count == 0 || !EgressGate.For(context).MayReadPsiSessionRecord(reader, initiator))
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Not found", "No such PSI session in the log.");
+        }
+
+        (_, PsiSessionLogProof? proof) = await PsiSessionLogProof.CreateAsync(store, entries, id, cancellationToken).ConfigureAwait(false);
+        if (proof is null)
+        {
+            return NotYet(context, "The session is logged but no checkpoint covers its entries yet; ask again in a second.");
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Bytes(proof.ToJson(), ProofMediaType);
+    }
+
+    private static IResult NotYet(HttpContext context,
+        string description = "The version is logged but no checkpoint covers it yet; ask again in a second.")
     {
         context.Response.Headers.RetryAfter = "1";
-        return TaxiiErrors.Result(StatusCodes.Status503ServiceUnavailable, "Not yet in a checkpoint",
-            "The version is logged but no checkpoint covers it yet; ask again in a second.");
+        return TaxiiErrors.Result(StatusCodes.Status503ServiceUnavailable, "Not yet in a checkpoint", description);
     }
 }

@@ -76,7 +76,24 @@ public sealed record NodePsiOptions
         }
     } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Where every session's record goes; null writes it to the node's log (<see cref="LoggerPsiSessionRecorder"/>).</summary>
+    /// <summary>
+    /// Memory for prepared responder sets kept between sessions, per (principal, set, key epoch), least recently used
+    /// evicted first; 0 turns the cache off. Default 64 MiB (about two million elements at 32 bytes each).
+    /// </summary>
+    /// <remarks>A cached set is used only while nothing it was built from could have changed for its reader: no object
+    /// added, revoked or deleted in the store, the same readable collections and grants, and the same egress-policy
+    /// stamp (<see cref="IEgressPolicy.DecisionStamp"/>; a policy without one is never cached).</remarks>
+    public long PreparedSetCacheBytes
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 64L << 20;
+
+    /// <summary>Where every session's record goes; null appends it to the transparency log (<see cref="TransparencyLogPsiSessionRecorder"/>).</summary>
     public IPsiSessionRecorder? Recorder { get; init; }
 
     /// <summary>Whether any principal may run PSI.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Detente.Psi;
+using Detente.Storage;
 
 namespace Detente.Node;
 
@@ -22,7 +23,10 @@ namespace Detente.Node;
 /// <item><c>POST /psi/sessions/{id}/blinded</c>: one or more Blinded frames → the Evaluated frames (in cardinality mode
 /// all of them, shuffled, with the last blinded frame). A malformed frame ends the session: 400.</item>
 /// <item><c>GET /psi/sessions/{id}/tags[?filter_bits=P]</c> → the node's tags, or their Golomb-compressed set.</item>
-/// <item><c>DELETE /psi/sessions/{id}</c> → 204; the session ends and is recorded.</item>
+/// <item><c>DELETE /psi/sessions/{id}</c> → 200 <c>{"session_id", "outcome", "proof", "log"}</c>: the session ends and is
+/// recorded; <c>log</c> is the receipt (<see cref="PsiSessionLogProof"/> without proofs: each log entry of the session with
+/// its leaf index, salt and record) and <c>proof</c> the path of <c>GET /log/proof/psi/{id}</c>, which answers the inclusion
+/// proofs once a checkpoint covers the entries.</item>
 /// </list>
 /// </remarks>
 internal static class PsiEndpoints
@@ -37,13 +41,15 @@ internal static class PsiEndpoints
     {
         services.AddSingleton(sp => new PsiSessions(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PsiSetBuilder>();
+        services.AddSingleton(sp => new PsiPreparedSets(sp.GetRequiredService<IStore>(), sp.GetRequiredService<PsiSetBuilder>(),
+            sp.GetRequiredService<IEgressPolicy>(), options));
         if (options.Recorder is not null)
         {
             services.AddSingleton(options.Recorder);
         }
         else
         {
-            services.AddSingleton<IPsiSessionRecorder, LoggerPsiSessionRecorder>();
+            services.AddSingleton<IPsiSessionRecorder, TransparencyLogPsiSessionRecorder>();
         }
     }
 
@@ -74,7 +80,7 @@ internal static class PsiEndpoints
         });
     }
 
-    private static async Task<IResult> OpenAsync(HttpContext context, PsiSessions sessions, PsiSetBuilder builder, IPsiSessionRecorder recorder,
+    private static async Task<IResult> OpenAsync(HttpContext context, PsiSessions sessions, PsiPreparedSets preparedSets, IPsiSessionRecorder recorder,
         NodePublicUrl publicUrl, TimeProvider timeProvider, ILogger<PsiSessions> logger, CancellationToken cancellationToken)
     {
         if (Refusal(context, sessions, out PsiGrant? grant) is IResult refused)
@@ -83,7 +89,7 @@ internal static class PsiEndpoints
         }
 
         NodePrincipal principal = TokenAuthenticationMiddleware.GetPrincipal(context);
-        await ExpireAsync(sessions, recorder, publicUrl, timeProvider, cancellationToken).ConfigureAwait(false);
+        await ExpireAsync(sessions, recorder, publicUrl, timeProvider).ConfigureAwait(false);
         OpenRequest? request = await ReadOpenRequestAsync(context, cancellationToken).ConfigureAwait(false);
         if (request is null)
         {
@@ -133,14 +139,14 @@ internal static class PsiEndpoints
                     $"This principal may open {sessions.Options.SessionsPerHour} PSI sessions per hour; retry after {seconds} s.");
             }
 
-            List<PsiElement> elements = await builder.BuildAsync(EgressGate.For(context), principal, request.Set, cancellationToken).ConfigureAwait(false);
-            var psiOptions = new PsiOptions { MaxSetSize = Math.Max(sessions.Options.MaxSetSize, Math.Max(1, elements.Count)) };
-            PsiPreparedSet prepared = PsiPreparedSet.Prepare(epoch.Key, epoch.Id, elements, psiOptions);
+            (PsiPreparedSet prepared, _) = await preparedSets.GetAsync(EgressGate.For(context), principal, request.Set, epoch, cancellationToken)
+                .ConfigureAwait(false);
+            PsiOptions psiOptions = preparedSets.OptionsFor(prepared.Count);
             var id = PsiSessionId.New();
             var responder = new PsiResponderSession(prepared, id, request.Mode, request.Size, psiOptions);
             var session = new NodePsiSession(id, principal, request.Set, request.Mode, epoch, responder, prepared.Count, timeProvider.GetUtcNow());
             // Recorded before anything of the session leaves the node.
-            await recorder.RecordAsync(session.Record(publicUrl.Get().AbsoluteUri, session.Opened, "opened"), cancellationToken).ConfigureAwait(false);
+            await RecordAsync(recorder, session, publicUrl, session.Opened, "opened").ConfigureAwait(false);
             sessions.Add(session);
             added = true;
             return Json(StatusCodes.Status201Created, writer =>
@@ -219,8 +225,7 @@ internal static class PsiEndpoints
             Log.PsiChunkRefused(logger, session.Id.ToString(), session.Principal.Name, problem);
             if (sessions.Remove(session))
             {
-                await recorder.RecordAsync(session.Record(publicUrl.Get().AbsoluteUri, timeProvider.GetUtcNow(), "failed: " + problem), cancellationToken)
-                    .ConfigureAwait(false);
+                await RecordAsync(recorder, session, publicUrl, timeProvider.GetUtcNow(), "failed: " + problem).ConfigureAwait(false);
             }
 
             return TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Malformed PSI chunk", $"The session is over: {problem}.");
@@ -269,34 +274,58 @@ internal static class PsiEndpoints
     }
 
     private static async Task<IResult> CloseAsync(string sessionId, HttpContext context, PsiSessions sessions, IPsiSessionRecorder recorder,
-        NodePublicUrl publicUrl, TimeProvider timeProvider, CancellationToken cancellationToken)
+        NodePublicUrl publicUrl, TimeProvider timeProvider)
     {
         if (Find(context, sessions, sessionId, out NodePsiSession? session) is IResult refused)
         {
             return refused;
         }
 
-        if (sessions.Remove(session!))
+        if (!sessions.Remove(session!))
         {
-            string outcome;
-            lock (session!.Responder)
-            {
-                outcome = session.Responder.IsComplete && session.TagsSent ? "completed" : "closed";
-            }
-
-            await recorder.RecordAsync(session.Record(publicUrl.Get().AbsoluteUri, timeProvider.GetUtcNow(), outcome), cancellationToken).ConfigureAwait(false);
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Not found", "No such PSI session.");
         }
 
-        return Results.NoContent();
+        string outcome;
+        lock (session!.Responder)
+        {
+            outcome = session.Responder.IsComplete && session.TagsSent ? "completed" : "closed";
+        }
+
+        await RecordAsync(recorder, session, publicUrl, timeProvider.GetUtcNow(), outcome).ConfigureAwait(false);
+
+        // The receipt: the session's log entries with their salts and records, for the initiator to check once sealed
+        // (GET /log/proof/psi/{id}). Only the session's initiator reaches this point (Find).
+        PsiSessionLogProof receipt = PsiSessionLogProof.Receipt(session.Id, session.Logged());
+        context.Response.Headers.CacheControl = "no-store";
+        return Json(StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteString("session_id", session.Id.ToString());
+            writer.WriteString("outcome", outcome);
+            writer.WriteString("proof", "log/proof/psi/" + session.Id);
+            writer.WritePropertyName("log");
+            receipt.WriteTo(writer);
+        });
+    }
+
+    /// <summary>Records the session with an outcome, and keeps the log entry with the session for its receipt.</summary>
+    /// <remarks>Not cancelled with the request: a session that ends is recorded even if its caller went away.</remarks>
+    private static async Task RecordAsync(IPsiSessionRecorder recorder, NodePsiSession session, NodePublicUrl publicUrl, DateTimeOffset time, string outcome)
+    {
+        LogEntryRecord? entry = await recorder.RecordAsync(session.Record(publicUrl.Get().AbsoluteUri, time, outcome), CancellationToken.None)
+            .ConfigureAwait(false);
+        if (entry is not null)
+        {
+            session.AddLogged(entry);
+        }
     }
 
     /// <summary>Ends and records the sessions idle for longer than the timeout.</summary>
-    private static async Task ExpireAsync(PsiSessions sessions, IPsiSessionRecorder recorder, NodePublicUrl publicUrl, TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+    private static async Task ExpireAsync(PsiSessions sessions, IPsiSessionRecorder recorder, NodePublicUrl publicUrl, TimeProvider timeProvider)
     {
         foreach (NodePsiSession expired in sessions.RemoveExpired())
         {
-            await recorder.RecordAsync(expired.Record(publicUrl.Get().AbsoluteUri, timeProvider.GetUtcNow(), "expired"), cancellationToken).ConfigureAwait(false);
+            await RecordAsync(recorder, expired, publicUrl, timeProvider.GetUtcNow(), "expired").ConfigureAwait(false);
         }
     }
 

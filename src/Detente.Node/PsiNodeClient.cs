@@ -20,7 +20,15 @@ namespace Detente.Node;
 /// <param name="BytesSent">Chunk bytes sent to the node.</param>
 /// <param name="BytesReceived">Chunk bytes received from the node.</param>
 public sealed record PsiRunReport(PsiResult Result, PsiSessionId SessionId, int InitiatorSetSize, int ResponderSetSize, PsiSessionId KeyEpoch,
-    ReadOnlyMemory<byte> KeyCommitment, PsiBlinding Blinding, TimeSpan Precompute, TimeSpan Online, long BytesSent, long BytesReceived);
+    ReadOnlyMemory<byte> KeyCommitment, PsiBlinding Blinding, TimeSpan Precompute, TimeSpan Online, long BytesSent, long BytesReceived)
+{
+    /// <summary>The node's receipt at close: the session's log entries with their leaf indices, salts and records (no
+    /// proofs yet); null when the node answered none. Check it later with <see cref="PsiNodeClient.GetLogProofAsync"/>.</summary>
+    public PsiSessionLogProof? LogReceipt { get; init; }
+
+    /// <summary>The outcome the node recorded at close (<c>completed</c>, or <c>closed</c>).</summary>
+    public string? Outcome { get; init; }
+}
 
 /// <summary>
 /// The initiator's side of a PSI session with a node over HTTP (<c>detente psi run</c>): fetches the node's key for the
@@ -89,14 +97,57 @@ public sealed class PsiNodeClient(HttpClient http, Uri node, string token, TimeP
             received += tags.Length;
             ForEachFrame(tags, session.ReadResponder);
             PsiResult result = session.Complete();
-            await SendAsync(HttpMethod.Delete, $"psi/sessions/{sessionId}", null, null, cancellationToken).ConfigureAwait(false);
+            using JsonDocument closed = await SendJsonAsync(HttpMethod.Delete, $"psi/sessions/{sessionId}", null, cancellationToken).ConfigureAwait(false);
+            PsiSessionLogProof? receipt = closed.RootElement.TryGetProperty("log", out JsonElement log)
+                && PsiSessionLogProof.TryParse(log, out PsiSessionLogProof? parsed, out _) && parsed.SessionId == sessionId ? parsed : null;
+            string? outcome = closed.RootElement.TryGetProperty("outcome", out JsonElement o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
             return new PsiRunReport(result, sessionId, session.SetSize, responderSize, epoch, commitment,
-                blinds is null ? PsiBlinding.Multiplicative : PsiBlinding.Additive, precompute, _clock.GetElapsedTime(start), sent, received);
+                blinds is null ? PsiBlinding.Multiplicative : PsiBlinding.Additive, precompute, _clock.GetElapsedTime(start), sent, received)
+            {
+                LogReceipt = receipt,
+                Outcome = outcome,
+            };
         }
         catch (Exception e) when (e is PsiException or InvalidOperationException)
         {
             await CloseQuietlyAsync(sessionId).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The inclusion proofs of a session's log entries (<c>GET /log/proof/psi/{id}</c>), or null while no checkpoint
+    /// covers them yet (the node seals within its batch delay, about a second by default). Check the answer with
+    /// <see cref="PsiSessionLogProof.Verify"/> against the log key pinned for the node.
+    /// </summary>
+    /// <exception cref="PsiException">The node refused (not a party, no such session) or answered something else than a proof.</exception>
+    /// <exception cref="HttpRequestException">The node could not be reached.</exception>
+    public async Task<PsiSessionLogProof?> GetLogProofAsync(PsiSessionId sessionId, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node, $"log/proof/psi/{sessionId}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new PsiException(Refusal(response, body));
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(body);
+            return PsiSessionLogProof.TryParse(document.RootElement, out PsiSessionLogProof? proof, out string? problem) && !proof.IsReceipt
+                ? proof
+                : throw new PsiException("The node's answer to the log proof is " + (problem ?? "a receipt, not a proof") + ".");
+        }
+        catch (JsonException e)
+        {
+            throw new PsiException("The node's answer to the log proof is not JSON: " + e.Message);
         }
     }
 

@@ -1,15 +1,18 @@
 using System.Text;
+using Detente.Ledger.Entries;
 using Detente.Psi;
 using Detente.Stix;
 using Detente.Stix.Json;
+using Detente.Storage;
 
 namespace Detente.Node;
 
 /// <summary>
-/// What the node records of one PSI session, for the transparency log: the parties, both set sizes, the set and mode,
-/// the key (by its commitment K = k·B and epoch), when, and the outcome. A session is recorded twice: when it opens
-/// (<see cref="Outcome"/> <c>opened</c>, before any evaluation leaves the node) and when it ends (<c>completed</c>,
-/// <c>closed</c> before the end, <c>failed: …</c>, <c>expired</c>).
+/// What the node records of one PSI session in its transparency log: the parties, both set sizes, the set and mode,
+/// the key (by its commitment K = k·B and epoch), when, and the outcome. A session is recorded twice, as two
+/// <c>psi-session</c> log entries: when it opens (<see cref="Outcome"/> <c>opened</c>, before any evaluation leaves the
+/// node, so that a session cut short by a crash is still in the log) and when it ends (<c>completed</c>, <c>closed</c>
+/// before the end, <c>failed: …</c>, <c>expired</c>).
 /// </summary>
 /// <param name="SessionId">The session id.</param>
 /// <param name="Initiator">The principal that ran the session.</param>
@@ -69,17 +72,39 @@ public sealed record PsiSessionRecord(
 public interface IPsiSessionRecorder
 {
     /// <summary>Appends <paramref name="record"/>. A failure fails the request that caused it (the session does not go on unrecorded).</summary>
-    public ValueTask RecordAsync(PsiSessionRecord record, CancellationToken cancellationToken);
+    /// <returns>The transparency log entry written (its leaf index, bytes and salt), or null when the recorder writes
+    /// somewhere else.</returns>
+    public ValueTask<LogEntryRecord?> RecordAsync(PsiSessionRecord record, CancellationToken cancellationToken);
 }
 
-/// <summary>Writes each record's canonical JSON to the node's log (event 8090, information).</summary>
+/// <summary>
+/// The node's recorder (the default): appends each record to the transparency log as a salted <c>psi-session</c> entry
+/// (<see cref="IStore.AppendLogRecordAsync"/>, under the log lock, sealed like any entry), and writes its canonical JSON
+/// to the node's log (event 8090, information).
+/// </summary>
+public sealed class TransparencyLogPsiSessionRecorder(IStore store, ILogger<TransparencyLogPsiSessionRecorder> logger) : IPsiSessionRecorder
+{
+    /// <inheritdoc/>
+    public async ValueTask<LogEntryRecord?> RecordAsync(PsiSessionRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        // Not cancelled with the request: a record that was asked for is written (an aborted request still ends a session).
+        LogEntryRecord entry = await store.AppendLogRecordAsync(LogAction.PsiSession, record.SessionId.ToString(), record.ToJson(), CancellationToken.None)
+            .ConfigureAwait(false);
+        Log.PsiSessionRecorded(logger, record.ToString());
+        return entry;
+    }
+}
+
+/// <summary>Writes each record's canonical JSON to the node's log only (event 8090, information): for tests and tools, not
+/// for a node that partners audit.</summary>
 public sealed class LoggerPsiSessionRecorder(ILogger<LoggerPsiSessionRecorder> logger) : IPsiSessionRecorder
 {
     /// <inheritdoc/>
-    public ValueTask RecordAsync(PsiSessionRecord record, CancellationToken cancellationToken)
+    public ValueTask<LogEntryRecord?> RecordAsync(PsiSessionRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         Log.PsiSessionRecorded(logger, record.ToString());
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult<LogEntryRecord?>(null);
     }
 }

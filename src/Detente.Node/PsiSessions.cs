@@ -1,4 +1,5 @@
 using Detente.Psi;
+using Detente.Storage;
 
 namespace Detente.Node;
 
@@ -44,6 +45,26 @@ internal sealed class NodePsiSession(PsiSessionId id, NodePrincipal principal, P
     public DateTimeOffset LastUsed { get; set; } = opened;
 
     public bool TagsSent { get; set; }
+
+    private readonly List<LogEntryRecord> _logged = [];
+
+    /// <summary>Keeps a log entry written for this session (for the receipt at close).</summary>
+    public void AddLogged(LogEntryRecord entry)
+    {
+        lock (_logged)
+        {
+            _logged.Add(entry);
+        }
+    }
+
+    /// <summary>The log entries written for this session so far, oldest first.</summary>
+    public LogEntryRecord[] Logged()
+    {
+        lock (_logged)
+        {
+            return [.. _logged];
+        }
+    }
 
     /// <summary>The session's record with the given outcome.</summary>
     public PsiSessionRecord Record(string responder, DateTimeOffset time, string outcome) => new(Id, Principal.Name, responder, Set, Mode,

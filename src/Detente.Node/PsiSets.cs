@@ -24,40 +24,56 @@ internal sealed class PsiSetBuilder(IStore store, ILogger<PsiSetBuilder> logger)
 
     private static readonly string[] s_observableTypes = ["ipv4-addr", "ipv6-addr", "domain-name", "email-addr", "url", "mac-addr", "file"];
 
-    /// <summary>The elements of <paramref name="set"/> that <paramref name="principal"/> may read, distinct, in no particular order.</summary>
-    public async Task<List<PsiElement>> BuildAsync(EgressGate gate, NodePrincipal principal, PsiSetKind set, CancellationToken cancellationToken)
+    /// <summary>The collections <paramref name="principal"/> may read, in every API root (administrators: all), in a stable order.</summary>
+    public async Task<IReadOnlyList<CollectionWithAccess>> ReadableCollectionsAsync(NodePrincipal principal, CancellationToken cancellationToken)
     {
-        var elements = new HashSet<PsiElement>();
-        int objects = 0;
-        int skipped = 0;
+        var readable = new List<CollectionWithAccess>();
         foreach (ApiRoot root in await store.ListApiRootsAsync(cancellationToken).ConfigureAwait(false))
         {
             IReadOnlyList<CollectionWithAccess> collections = principal.IsAdmin
                 ? [.. (await store.ListCollectionsAsync(root.Name, cancellationToken).ConfigureAwait(false)).Select(c => new CollectionWithAccess(c, CollectionAccess.ReadWrite))]
                 : await store.ListCollectionsForAsync(root.Name, principal.Name, cancellationToken).ConfigureAwait(false);
-            foreach (CollectionWithAccess collection in collections.Where(c => c.Access.CanRead))
+            readable.AddRange(collections.Where(static c => c.Access.CanRead));
+        }
+
+        return readable;
+    }
+
+    /// <summary>The elements of <paramref name="set"/> that <paramref name="principal"/> may read, distinct, in no particular order.</summary>
+    public async Task<List<PsiElement>> BuildAsync(EgressGate gate, NodePrincipal principal, PsiSetKind set, CancellationToken cancellationToken) =>
+        await BuildAsync(gate, principal, set, await ReadableCollectionsAsync(principal, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
+
+    /// <summary>The elements of <paramref name="set"/> in <paramref name="collections"/> (the principal's readable ones) that
+    /// <paramref name="principal"/> may read through the gate, distinct, in no particular order.</summary>
+    public async Task<List<PsiElement>> BuildAsync(EgressGate gate, NodePrincipal principal, PsiSetKind set, IReadOnlyList<CollectionWithAccess> collections,
+        CancellationToken cancellationToken)
+    {
+        var elements = new HashSet<PsiElement>();
+        int objects = 0;
+        int skipped = 0;
+        foreach (CollectionWithAccess collection in collections.Where(c => c.Access.CanRead))
+        {
+            if (set == PsiSetKind.Indicators)
             {
-                if (set == PsiSetKind.Indicators)
+                await foreach (StoredObject version in ReadAsync(gate, principal, collection, ["indicator"], cancellationToken).ConfigureAwait(false))
                 {
-                    await foreach (StoredObject version in ReadAsync(gate, principal, collection, ["indicator"], cancellationToken).ConfigureAwait(false))
+                    objects++;
+                    if (IndicatorElement(version.Json) is PsiElement element)
                     {
-                        objects++;
-                        if (IndicatorElement(version.Json) is PsiElement element)
-                        {
-                            elements.Add(element);
-                        }
-                        else
-                        {
-                            skipped++;
-                        }
+                        elements.Add(element);
+                    }
+                    else
+                    {
+                        skipped++;
                     }
                 }
-                else
-                {
-                    (int read, int notUsed) = await AddSightedAsync(gate, principal, collection, elements, cancellationToken).ConfigureAwait(false);
-                    objects += read;
-                    skipped += notUsed;
-                }
+            }
+            else
+            {
+                (int read, int notUsed) = await AddSightedAsync(gate, principal, collection, elements, cancellationToken).ConfigureAwait(false);
+                objects += read;
+                skipped += notUsed;
             }
         }
 

@@ -47,6 +47,22 @@ public sealed class SharingEgressPolicy : IEgressPolicy
         return version => Decide(policy, who, sharing, now, canRead, version);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The policy snapshot itself (a new object whenever the operator's settings change); null when the reader's
+    /// partner has egress rules with a minimum or maximum age, whose decisions change with the time alone.</remarks>
+    public object? DecisionStamp(NodePrincipal reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        SharingPolicy policy = _current();
+        PolicyPrincipal who = NodeSharing.PrincipalOf(policy, reader);
+        if (who.Partner is { } partner && partner.EgressRules.Any(static r => r.MinAge is not null || r.MaxAge is not null))
+        {
+            return null;
+        }
+
+        return policy;
+    }
+
     /// <summary>The decision of <paramref name="policy"/> about <paramref name="version"/> for <paramref name="reader"/>
     /// reading it by <paramref name="path"/>.</summary>
     public static PolicyDecision Explain(SharingPolicy policy, PolicyPrincipal reader, PolicyCollection collection, DateTimeOffset now, bool canRead,

@@ -211,6 +211,18 @@ internal static class PostgresSchema
                 evidence bytea NOT NULL
             );
             CREATE INDEX audit_evidence_partner ON audit_evidence (partner, time);
+            );
+            """),
+        new(8, "log entries not tied to an object version (PSI sessions)", """
+            ALTER TABLE log_entries
+                ALTER COLUMN collection_key DROP NOT NULL,
+                ALTER COLUMN date_added DROP NOT NULL,
+                ADD COLUMN record_id text,
+                ADD COLUMN record bytea,
+                ADD CONSTRAINT log_entries_kind CHECK ((collection_key IS NULL) = (date_added IS NULL)
+                    AND (collection_key IS NULL) = (record_id IS NOT NULL)
+                    AND (record_id IS NULL) = (record IS NULL));
+            CREATE INDEX log_entries_record ON log_entries (record_id) WHERE record_id IS NOT NULL;
             """),
     ];
 }

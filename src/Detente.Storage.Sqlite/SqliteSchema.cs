@@ -209,6 +209,28 @@ internal static class SqliteSchema
                 evidence BLOB NOT NULL
             );
             CREATE INDEX audit_evidence_partner ON audit_evidence (partner, time);
+            );
+            """),
+        new(8, "log entries not tied to an object version (PSI sessions)", """
+            CREATE TABLE log_entries_v5 (
+                leaf_index INTEGER PRIMARY KEY,
+                collection_key INTEGER,
+                date_added INTEGER,
+                action INTEGER NOT NULL,
+                entry BLOB NOT NULL,
+                salt BLOB NOT NULL,
+                record_id TEXT,
+                record BLOB,
+                CHECK ((collection_key IS NULL) = (date_added IS NULL)
+                    AND (collection_key IS NULL) = (record_id IS NOT NULL)
+                    AND (record_id IS NULL) = (record IS NULL))
+            );
+            INSERT INTO log_entries_v5 (leaf_index, collection_key, date_added, action, entry, salt)
+                SELECT leaf_index, collection_key, date_added, action, entry, salt FROM log_entries;
+            DROP TABLE log_entries;
+            ALTER TABLE log_entries_v5 RENAME TO log_entries;
+            CREATE INDEX log_entries_version ON log_entries (collection_key, date_added);
+            CREATE INDEX log_entries_record ON log_entries (record_id) WHERE record_id IS NOT NULL;
             """),
     ];
 }

@@ -1,4 +1,6 @@
+using Detente.Ledger.Entries;
 using Detente.Ledger.Tiles;
+using Detente.Stix.Json;
 
 namespace Detente.Storage;
 
@@ -167,6 +169,36 @@ public interface IStore : IAsyncDisposable
     /// <summary>The publish (or revoke) entry of the version added to a collection at <paramref name="dateAdded"/>, or null.</summary>
     /// <remarks>One indexed lookup. The caller must have decided that the reader may see that version: the salt is in the answer.</remarks>
     public Task<LogEntryRecord?> FindLogEntryAsync(Guid collectionId, DateTimeOffset dateAdded, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends a salted entry for a record not tied to an object version (a PSI session), with a fresh salt.</summary>
+    /// <remarks>
+    /// Takes the same global log lock as object adds, so the entry gets the next leaf index and the sequencer seals it
+    /// like any other. The store keeps the record's canonical bytes and the salt with the entry, for the record's parties
+    /// (<see cref="FindLogRecordsAsync"/>); the entry itself holds only the salted commitment and blinded id.
+    /// </remarks>
+    /// <param name="action">A record action (<see cref="LogAction.PsiSession"/>).</param>
+    /// <param name="recordId">The record's id: 1–128 printable ASCII characters (a session id).</param>
+    /// <param name="record">The record; at most <see cref="MaxLogRecordBytes"/> bytes in its canonical form.</param>
+    /// <param name="cancellationToken">Cancels the append (nothing is appended).</param>
+    /// <returns>The entry as stored: its leaf index, bytes, salt, record id and record.</returns>
+    /// <exception cref="ArgumentException">The action is not a record action, the id is empty, too long or not printable ASCII,
+    /// or the record is too large.</exception>
+    public Task<LogEntryRecord> AppendLogRecordAsync(LogAction action, string recordId, JsonObject record, CancellationToken cancellationToken = default);
+
+    /// <summary>The entries of the record <paramref name="recordId"/> of kind <paramref name="action"/>, oldest first (empty when none).</summary>
+    /// <remarks>The answer holds the salts and the records: the caller decides first that its reader is a party of the record.</remarks>
+    public Task<IReadOnlyList<LogEntryRecord>> FindLogRecordsAsync(LogAction action, string recordId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The position of the store's objects: one past the leaf index of the latest log entry tied to an object version (0
+    /// when there is none). It moves with every add, revoke and delete in any collection, and not with record entries.
+    /// </summary>
+    /// <remarks>One indexed read. A value read before reading objects, and equal to a later one, proves that no object
+    /// version was added, revoked or deleted in between (what the node's PSI set cache relies on).</remarks>
+    public Task<long> GetObjectLogPositionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The largest record <see cref="AppendLogRecordAsync"/> takes, in canonical bytes (64 KiB).</summary>
+    public const int MaxLogRecordBytes = 65_536;
 
     // ---- Status resources ----
 

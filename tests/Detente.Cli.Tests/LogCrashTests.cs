@@ -8,6 +8,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Detente.Ledger.Entries;
 using Detente.Ledger.Notes;
+using Detente.Node;
+using Detente.Psi;
 using Detente.Stix;
 using Detente.Storage;
 using Detente.Storage.Sqlite;
@@ -17,7 +19,8 @@ namespace Detente.Cli.Tests;
 /// <summary>
 /// The transparency log survives kill -9: a node in a child process takes concurrent adds and is killed (SIGKILL) at
 /// seeded random moments, then restarted; after every restart the log verifies from its tiles, every acknowledged
-/// object is in the store and in a checkpoint, and the log holds exactly the store's versions.
+/// object is in the store and in a checkpoint, the log holds exactly the store's versions and PSI session records, and every
+/// PSI session the node closed meanwhile is in the log as its receipt said.
 /// </summary>
 public sealed class LogCrashTests : IDisposable
 {
@@ -52,7 +55,7 @@ public sealed class LogCrashTests : IDisposable
             UseShellExecute = false,
         };
         foreach (string arg in (string[])[dll, "serve", "--data", _data, "--urls", "http://127.0.0.1:0", "--rate-limit", "0", "--log-level", "Warning",
-                     "--log-origin", "crash.example.org/log"])
+                     "--log-origin", "crash.example.org/log", "--psi-allow", "admin=indicators", "--psi-sessions-per-hour", "1000000"])
         {
             info.ArgumentList.Add(arg);
         }
@@ -135,8 +138,30 @@ public sealed class LogCrashTests : IDisposable
         }
     }
 
-    /// <summary>The store and the log agree: every acknowledged object is stored and in a checkpoint; the log is the store's versions.</summary>
-    private async Task AssertStoreAndLogAgreeAsync(Guid collection, IReadOnlyCollection<string> acknowledged)
+    /// <summary>Runs PSI sessions until the node goes away; records those the node closed, with the leaf indices of its receipt.</summary>
+    private static async Task RunPsiUntilGoneAsync(HttpClient http, string address, string token, ConcurrentDictionary<string, long[]> sessions,
+        int maxRuns = int.MaxValue)
+    {
+        var client = new PsiNodeClient(http, new Uri(address + "/"), token);
+        List<PsiElement> elements = [PsiElement.Parse("ipv4-addr:198.51.100.7"), PsiElement.Parse("domain-name:not-there.example")];
+        for (int runs = 0; runs < maxRuns; runs++)
+        {
+            try
+            {
+                PsiRunReport report = await client.RunAsync(elements, PsiSetKind.Indicators, PsiMode.Intersection, cancellationToken: Ct);
+                sessions.TryAdd(report.SessionId.ToString(), [.. report.LogReceipt!.Entries.Select(static e => e.LeafIndex)]);
+            }
+            catch (Exception e) when (e is PsiException or HttpRequestException or IOException or TaskCanceledException or JsonException)
+            {
+                return; // killed
+            }
+        }
+    }
+
+    /// <summary>The store and the log agree: every acknowledged object is stored and in a checkpoint; the log is the store's
+    /// versions and PSI session records; every session the node closed has its opened and completed entries.</summary>
+    private async Task AssertStoreAndLogAgreeAsync(Guid collection, IReadOnlyCollection<string> acknowledged,
+        IReadOnlyDictionary<string, long[]>? sessions = null)
     {
         IStore store = await SqliteStore.OpenAsync(_data, cancellationToken: Ct);
         await using (store)
@@ -150,8 +175,17 @@ public sealed class LogCrashTests : IDisposable
                 stored.Add(o.Id, o);
             }
 
-            // Nothing in the log the store lacks: one entry per stored version, each linked to one, and all sealed.
-            Assert.Equal(stored.Count, logSize);
+            // Nothing in the log the store lacks: one entry per stored version or PSI session record, each linked to one, and all sealed.
+            int records = 0;
+            for (long start = 0; start < logSize; start += 4096)
+            {
+                foreach (ReadOnlyMemory<byte> bytes in await store.ReadLogEntriesAsync(start, 4096, Ct))
+                {
+                    records += LogEntry.Parse(bytes.Span).Action == LogAction.PsiSession ? 1 : 0;
+                }
+            }
+
+            Assert.Equal(stored.Count + records, logSize);
             Assert.Equal(logSize, checkpoint.Size);
             var reader = new StixReader();
             var leaves = new HashSet<long>();
@@ -165,6 +199,23 @@ public sealed class LogCrashTests : IDisposable
 
             // Every acknowledged object is stored (and so, above, in the log).
             Assert.All(acknowledged, id => Assert.True(stored.ContainsKey(id), $"{id} was acknowledged but is not stored"));
+
+            // Every session the node closed is in the log as its receipt said: opened, then completed, committed to its record.
+            int sessionRecords = 0;
+            foreach ((string session, long[] receiptLeaves) in sessions ?? new Dictionary<string, long[]>())
+            {
+                IReadOnlyList<LogEntryRecord> logged = await store.FindLogRecordsAsync(LogAction.PsiSession, session, Ct);
+                Assert.Equal(receiptLeaves, logged.Select(static r => r.LeafIndex));
+                foreach (LogEntryRecord record in logged)
+                {
+                    LogEntry entry = LogEntry.Parse((await store.ReadLogEntriesAsync(record.LeafIndex, 1, Ct))[0].Span);
+                    Assert.True(entry.MatchesRecord(record.Record.Span, session, record.Salt.Span), $"entry {record.LeafIndex} does not commit to session {session}");
+                }
+
+                sessionRecords += logged.Count;
+            }
+
+            Assert.True(sessionRecords <= records);
         }
     }
 
@@ -177,6 +228,7 @@ public sealed class LogCrashTests : IDisposable
             : 20261123;
         var random = new Random(seed);
         var acknowledged = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var sessions = new ConcurrentDictionary<string, long[]>(StringComparer.Ordinal);
         Child child = await StartChildAsync(first: true);
         string token = Regex.Match(child.Output, "Admin token \\(shown once, keep it safe\\): (\\S+)").Groups[1].Value;
         var collection = Guid.Parse(Regex.Match(child.Output, "and collection ([0-9a-f-]{36})").Groups[1].Value);
@@ -187,7 +239,10 @@ public sealed class LogCrashTests : IDisposable
                 string objects = $"{child.Address}/taxii2/default/collections/{collection:D}/objects/";
                 // One add first, so that the node has warmed up (JIT) and each round acknowledges something.
                 await PostUntilGoneAsync(objects, token, random.Next(), acknowledged, maxPosts: 1);
-                Task[] posters = [.. Enumerable.Range(0, Posters).Select(p => Task.Run(() => PostUntilGoneAsync(objects, token, random.Next(), acknowledged), Ct))];
+                // Likewise one PSI session, closed before the kill window opens.
+                await RunPsiUntilGoneAsync(_http, child.Address, token, sessions, maxRuns: 1);
+                Task[] posters = [.. Enumerable.Range(0, Posters).Select(p => Task.Run(() => PostUntilGoneAsync(objects, token, random.Next(), acknowledged), Ct)),
+                    Task.Run(() => RunPsiUntilGoneAsync(_http, child.Address, token, sessions), Ct)];
                 // The kill comes at a seeded random moment while the posters run (a moment, not an assertion on time).
                 await Task.Delay(random.Next(150, 900), Ct);
                 child.Process.Kill(entireProcessTree: true);
@@ -199,10 +254,11 @@ public sealed class LogCrashTests : IDisposable
                 child = await StartChildAsync(first: false);
                 (int exit, string output, string errors) = await CliRunner.RunAsync(null, "log", "verify", "--data", _data);
                 Assert.True(exit == 0, $"round {round} (seed {seed}): log verify failed: {output}{errors}");
-                await AssertStoreAndLogAgreeAsync(collection, [.. acknowledged.Keys]);
+                await AssertStoreAndLogAgreeAsync(collection, [.. acknowledged.Keys], sessions);
             }
 
             Assert.True(acknowledged.Count > Rounds, $"only {acknowledged.Count} objects were acknowledged; first refusal: {_refusal}");
+            Assert.NotEmpty(sessions);
 
             // The same log over HTTP: key, checkpoint, a proof, and the audit.
             (int keyExit, string keyFromData, _) = await CliRunner.RunAsync(null, "log", "key", "--data", _data);

@@ -44,15 +44,28 @@ public sealed class PsiRunCommandTests : IDisposable
             string local = Path.Combine(_parent, "local.txt");
             await File.WriteAllTextAsync(local, "# ours\ndomain-name:EVIL.example.\nipv4-addr:198.51.100.3\ndomain-name:mine-only.example\n", Ct);
 
-            (int code, string stdout, string stderr) = await CliRunner.RunAsync(null, "psi", "run", "--url", url, "--token", token, "--set", "indicators", local);
+            string logKey = Regex.Match(banner, "^Transparency log: \\S+ \\(verifier key (\\S+)\\)", RegexOptions.Multiline).Groups[1].Value;
+            Assert.NotEmpty(logKey);
+            (int code, string stdout, string stderr) = await CliRunner.RunAsync(null, "psi", "run", "--url", url, "--token", token, "--set", "indicators",
+                "--log-key", logKey, local);
             Assert.True(code == 0, stderr);
             Assert.Equal("domain-name:evil.example\nipv4-addr:198.51.100.3\n", stdout.Replace("\r\n", "\n", StringComparison.Ordinal));
             Assert.Contains("psi: intersection 2 of local 3 and indicators 3 (session ", stderr, StringComparison.Ordinal);
             Assert.Contains("additive blinding", stderr, StringComparison.Ordinal);
+            // The session is in the node's transparency log (the three indicators are entries 0-2), and its proof verifies with the pinned key.
+            Assert.Contains("psi: logged as psi-session entries 3, 4 of the node's log (outcome completed); proof: " + url + "/log/proof/psi/", stderr,
+                StringComparison.Ordinal);
+            Assert.Contains("psi: log proof OK: entries 3, 4 are in the checkpoint of size ", stderr, StringComparison.Ordinal);
 
-            (code, stdout, stderr) = await CliRunner.RunAsync(null, "psi", "run", "--url", url, "--token", token, "--set", "indicators", "--cardinality", local);
-            Assert.True(code == 0, stderr);
+            // With a key that is not the node's, the proof does not verify: exit 1.
+            using var otherSigningKey = Detente.Stix.Signatures.StixSigningKey.Create();
+            string otherKey = new Detente.Ledger.Notes.NoteSigner(logKey.Split('+')[0], otherSigningKey).VerifierKey.ToString();
+            (code, stdout, stderr) = await CliRunner.RunAsync(null, "psi", "run", "--url", url, "--token", token, "--set", "indicators", "--cardinality",
+                "--log-key", otherKey, local);
+            Assert.True(code == 1, stderr);
             Assert.Equal("2", stdout.Trim());
+            Assert.Contains("detente: the session's log proof does not verify: the checkpoint's signature does not verify", stderr, StringComparison.Ordinal);
+
 
             string large = Path.Combine(_parent, "large.txt");
             await File.WriteAllLinesAsync(large, Enumerable.Range(1, 6).Select(i => $"domain-name:host{i}.example"), Ct);

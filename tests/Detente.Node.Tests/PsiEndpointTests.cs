@@ -367,7 +367,7 @@ public sealed class PsiEndpointTests
     private static List<PsiElement> Elements(IEnumerable<string> texts) => [.. texts.Select(PsiElement.Parse)];
 
     private static Task<OpsNode> StartAsync(IPsiSessionRecorder? recorder, IEgressPolicy? egressPolicy = null, int maxSetSize = 100, int sessionsPerHour = 10,
-        PsiGrant? grant = null)
+        PsiGrant? grant = null, NodeLogOptions? log = null)
     {
         grant ??= new PsiGrant(new HashSet<PsiSetKind> { PsiSetKind.Indicators, PsiSetKind.Sightings },
             new HashSet<PsiMode> { PsiMode.Intersection, PsiMode.Cardinality });
@@ -378,7 +378,7 @@ public sealed class PsiEndpointTests
             SessionsPerHour = sessionsPerHour,
             Recorder = recorder,
         };
-        return OpsNode.StartAsync(o => o with { Psi = psi }, egressPolicy: egressPolicy);
+        return OpsNode.StartAsync(o => o with { Psi = psi, Log = log ?? o.Log }, egressPolicy: egressPolicy);
     }
 
     /// <summary>A partner with a read grant that is one of the collection's partners, so that the node's sharing policy
@@ -455,10 +455,10 @@ public sealed class PsiEndpointTests
 
         public IReadOnlyCollection<PsiSessionRecord> Records => _records;
 
-        public ValueTask RecordAsync(PsiSessionRecord record, CancellationToken cancellationToken)
+        public ValueTask<LogEntryRecord?> RecordAsync(PsiSessionRecord record, CancellationToken cancellationToken)
         {
             _records.Enqueue(record);
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult<LogEntryRecord?>(null);
         }
     }
 

@@ -1,6 +1,6 @@
 namespace Detente.Ledger.Entries;
 
-/// <summary>What a log entry records about an object version.</summary>
+/// <summary>What a log entry records: something that happened to an object version, or a record of its own.</summary>
 public enum LogAction
 {
     /// <summary>The node published the object version (<c>"publish"</c>).</summary>
@@ -11,4 +11,10 @@ public enum LogAction
 
     /// <summary>The node deleted the object version from its store (<c>"delete"</c>).</summary>
     Delete,
+
+    /// <summary>
+    /// A private set intersection session the node answered (<c>"psi-session"</c>): the entry commits to the session's
+    /// record (parties, set sizes, mode, key commitment, outcome), not to an object. Always salted.
+    /// </summary>
+    PsiSession,
 }

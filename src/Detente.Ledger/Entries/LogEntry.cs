@@ -8,7 +8,8 @@ using Detente.Stix.Schema;
 
 namespace Detente.Ledger.Entries;
 
-/// <summary>One log entry: a small canonical JSON record of one published, revoked or deleted object version.</summary>
+/// <summary>One log entry: a small canonical JSON record of one published, revoked or deleted object version, or of a
+/// record not tied to an object (a PSI session).</summary>
 /// <remarks>
 /// <para>
 /// The entry is the RFC 8785 (JCS) form of one of two records, and its leaf hash is the RFC 9162 leaf hash of those
@@ -27,6 +28,12 @@ namespace Detente.Ledger.Entries;
 /// with <c>digest = SHA-256(JCS(object))</c>. B64 is standard padded base64 (RFC 4648 §4) of 32 bytes; TIME is a
 /// STIX timestamp in UTC with milliseconds; ORIGIN names the logging node (1–255 UTF-8 bytes, no control characters).
 /// </para>
+/// <para>
+/// A record not tied to an object (<see cref="LogAction.PsiSession"/>) has the salted form only, with
+/// <c>commitment = SHA-256(salt ‖ JCS(record))</c> for the record's JSON object and <c>blinded_id = SHA-256(salt ‖ 0x00 ‖
+/// "detente/ledger/psi-session-id/v1" ‖ 0x00 ‖ UTF-8(session id))</c>: its own label, so that a blinded session id is
+/// never a blinded object id.
+/// </para>
 /// </remarks>
 public sealed class LogEntry
 {
@@ -37,6 +44,7 @@ public sealed class LogEntry
     public const int MaxOriginBytes = 255;
 
     private static readonly byte[] s_idLabel = "detente/ledger/object-id/v1"u8.ToArray();
+    private static readonly byte[] s_psiSessionLabel = "detente/ledger/psi-session-id/v1"u8.ToArray();
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private LogEntry(string origin, LogAction action, StixTimestamp time, MerkleHash commitment, MerkleHash? blindedId, string? objectId, byte[] encoded)
@@ -62,7 +70,7 @@ public sealed class LogEntry
     /// <summary>The salted commitment (salted form) or the plain digest (clear form) of the object's JCS bytes.</summary>
     public MerkleHash Commitment { get; }
 
-    /// <summary>The salted hash of the object id; null in the clear form.</summary>
+    /// <summary>The salted hash of the object id (or of the record id); null in the clear form.</summary>
     public MerkleHash? BlindedId { get; }
 
     /// <summary>The object id; only in the clear form.</summary>
@@ -70,6 +78,9 @@ public sealed class LogEntry
 
     /// <summary>True for the clear form (TLP:CLEAR objects only).</summary>
     public bool IsClear => ObjectId is not null;
+
+    /// <summary>True when the entry records something other than an object version (<see cref="IsRecordAction"/>).</summary>
+    public bool IsRecord => IsRecordAction(Action);
 
     /// <summary>The entry's bytes, as bundled and hashed (JCS).</summary>
     public ReadOnlyMemory<byte> Encoded { get; }
@@ -92,6 +103,7 @@ public sealed class LogEntry
     {
         ArgumentNullException.ThrowIfNull(stixObject);
         CheckOrigin(origin);
+        CheckObjectAction(action);
         if (salt.Length != SaltSize)
         {
             throw new ArgumentException("A salt is 32 bytes.", nameof(salt));
@@ -117,6 +129,7 @@ public sealed class LogEntry
     {
         ArgumentNullException.ThrowIfNull(stixObject);
         CheckOrigin(origin);
+        CheckObjectAction(action);
         if (!IsTlpClear(stixObject))
         {
             throw new ArgumentException("Only an object marked TLP:CLEAR (and nothing stricter) may be logged in the clear.", nameof(stixObject));
@@ -131,13 +144,107 @@ public sealed class LogEntry
         return new LogEntry(origin, action, stamp, digest, null, id, encoded);
     }
 
+    /// <summary>True for an action whose entries commit to a record of their own, not to an object version.</summary>
+    public static bool IsRecordAction(LogAction action) => action == LogAction.PsiSession;
+
+    /// <summary>Creates a salted entry for a record not tied to an object (a PSI session), with a fresh salt, which the caller keeps with the record.</summary>
+    /// <param name="origin">The logging node.</param>
+    /// <param name="action">A record action (<see cref="LogAction.PsiSession"/>).</param>
+    /// <param name="time">When the node logs it.</param>
+    /// <param name="recordId">The record's id (the session id), blinded in the entry.</param>
+    /// <param name="record">The record; the entry commits to its JCS form.</param>
+    /// <param name="salt">The fresh 32-byte salt.</param>
+    /// <exception cref="ArgumentException">The action is not a record action, the id is empty, or the origin is invalid.</exception>
+    public static LogEntry CreateRecord(string origin, LogAction action, DateTimeOffset time, string recordId, JsonObject record, out byte[] salt)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        salt = RandomNumberGenerator.GetBytes(SaltSize);
+        return CreateRecord(origin, action, time, recordId, record, salt);
+    }
+
+    /// <summary>Creates a salted record entry with a given salt (for tests and for re-creating an entry; new entries take a fresh salt).</summary>
+    /// <exception cref="ArgumentException">The salt is not 32 bytes, the action is not a record action, the id is empty, or the origin is invalid.</exception>
+    public static LogEntry CreateRecord(string origin, LogAction action, DateTimeOffset time, string recordId, JsonObject record, ReadOnlySpan<byte> salt)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrEmpty(recordId);
+        CheckOrigin(origin);
+        if (!IsRecordAction(action))
+        {
+            throw new ArgumentException("Only a record action (psi-session) logs a record; objects are logged with CreateSalted or CreateClear.", nameof(action));
+        }
+
+        if (salt.Length != SaltSize)
+        {
+            throw new ArgumentException("A salt is 32 bytes.", nameof(salt));
+        }
+
+        MerkleHash commitment = CommitRecord(record, salt);
+        MerkleHash blinded = BlindRecordId(action, recordId, salt);
+        StixTimestamp stamp = StixTimestamp.FromDateTimeOffset(time, 3);
+        byte[] encoded = JsonCanonicalizer.Canonicalize(JsonObject.Create(
+            ("v", 1), ("origin", origin), ("action", ActionName(action)), ("time", stamp.ToString()),
+            ("commitment", commitment.ToBase64()), ("blinded_id", blinded.ToBase64())));
+        return new LogEntry(origin, action, stamp, commitment, blinded, null, encoded);
+    }
+
+    /// <summary>True when this record entry commits to <paramref name="record"/> and <paramref name="recordId"/> with <paramref name="salt"/>.</summary>
+    /// <remarks>What a party of a PSI session checks with the record and salt it was given, besides the entry's inclusion proof.</remarks>
+    public bool MatchesRecord(JsonObject record, string recordId, ReadOnlySpan<byte> salt)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(recordId);
+        return IsRecord && salt.Length == SaltSize && CommitRecord(record, salt) == Commitment && BlindRecordId(Action, recordId, salt) == BlindedId;
+    }
+
+    /// <summary>True when this record entry commits to the record whose canonical (JCS) bytes are <paramref name="canonicalRecord"/>,
+    /// to <paramref name="recordId"/> and to <paramref name="salt"/>.</summary>
+    /// <remarks>For a verifier that received the record's bytes (a proof); the commitment is over exactly these bytes.</remarks>
+    public bool MatchesRecord(ReadOnlySpan<byte> canonicalRecord, string recordId, ReadOnlySpan<byte> salt)
+    {
+        ArgumentNullException.ThrowIfNull(recordId);
+        if (!IsRecord || salt.Length != SaltSize)
+        {
+            return false;
+        }
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(salt);
+        sha.AppendData(canonicalRecord);
+        return new MerkleHash(sha.GetHashAndReset()) == Commitment && BlindRecordId(Action, recordId, salt) == BlindedId;
+    }
+
+    /// <summary>The salted commitment SHA-256(salt ‖ JCS(record)) of a record.</summary>
+    public static MerkleHash CommitRecord(JsonObject record, ReadOnlySpan<byte> salt)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(salt);
+        sha.AppendData(JsonCanonicalizer.Canonicalize(record));
+        return new MerkleHash(sha.GetHashAndReset());
+    }
+
+    /// <summary>The blinded record id SHA-256(salt ‖ 0x00 ‖ label ‖ 0x00 ‖ UTF-8(id)); the label of <see cref="LogAction.PsiSession"/> is
+    /// <c>"detente/ledger/psi-session-id/v1"</c>.</summary>
+    /// <exception cref="ArgumentException">The action is not a record action.</exception>
+    public static MerkleHash BlindRecordId(LogAction action, string recordId, ReadOnlySpan<byte> salt)
+    {
+        ArgumentNullException.ThrowIfNull(recordId);
+        if (!IsRecordAction(action))
+        {
+            throw new ArgumentException("Not a record action.", nameof(action));
+        }
+
+        return Blind(s_psiSessionLabel, recordId, salt);
+    }
+
     /// <summary>True when this entry records <paramref name="stixObject"/>: with its salt for a salted entry, with an empty salt for a clear one.</summary>
     /// <remarks>What a partner who received the object and its salt checks, besides the entry's inclusion proof.</remarks>
     public bool Matches(StixObject stixObject, ReadOnlySpan<byte> salt)
     {
         ArgumentNullException.ThrowIfNull(stixObject);
         string? id = stixObject.Id;
-        if (id is null)
+        if (id is null || IsRecord)
         {
             return false;
         }
@@ -165,10 +272,15 @@ public sealed class LogEntry
     public static MerkleHash BlindId(string id, ReadOnlySpan<byte> salt)
     {
         ArgumentNullException.ThrowIfNull(id);
+        return Blind(s_idLabel, id, salt);
+    }
+
+    private static MerkleHash Blind(byte[] label, string id, ReadOnlySpan<byte> salt)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(salt);
         sha.AppendData([0x00]);
-        sha.AppendData(s_idLabel);
+        sha.AppendData(label);
         sha.AppendData([0x00]);
         sha.AppendData(Encoding.UTF8.GetBytes(id));
         return new MerkleHash(sha.GetHashAndReset());
@@ -194,10 +306,16 @@ public sealed class LogEntry
         LogAction action = reader.Remaining.StartsWith("publish\""u8) ? LogAction.Publish
             : reader.Remaining.StartsWith("revoke\""u8) ? LogAction.Revoke
             : reader.Remaining.StartsWith("delete\""u8) ? LogAction.Delete
-            : ThrowHelper.Format<LogAction>("'action' is not publish, revoke or delete.", reader.Position);
-        reader.Skip(action == LogAction.Publish ? 7 : 6);
+            : reader.Remaining.StartsWith("psi-session\""u8) ? LogAction.PsiSession
+            : ThrowHelper.Format<LogAction>("'action' is not publish, revoke, delete or psi-session.", reader.Position);
+        reader.Skip(ActionName(action).Length);
         reader.Expect("\","u8);
         bool clear = reader.Remaining.StartsWith("\"digest\":\""u8);
+        if (clear && IsRecordAction(action))
+        {
+            ThrowHelper.Format("A psi-session entry is always salted.", reader.Position);
+        }
+
         MerkleHash commitment;
         MerkleHash? blinded = null;
         string? id = null;
@@ -251,8 +369,44 @@ public sealed class LogEntry
         LogAction.Publish => "publish",
         LogAction.Revoke => "revoke",
         LogAction.Delete => "delete",
+        LogAction.PsiSession => "psi-session",
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
+
+    /// <summary>The action's name in an entry (<c>publish</c>, <c>revoke</c>, <c>delete</c>, <c>psi-session</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined action.</exception>
+    public static string NameOf(LogAction action) => ActionName(action);
+
+    /// <summary>The action an entry names, or false.</summary>
+    public static bool TryParseAction(string? name, out LogAction action)
+    {
+        switch (name)
+        {
+            case "publish":
+                action = LogAction.Publish;
+                return true;
+            case "revoke":
+                action = LogAction.Revoke;
+                return true;
+            case "delete":
+                action = LogAction.Delete;
+                return true;
+            case "psi-session":
+                action = LogAction.PsiSession;
+                return true;
+            default:
+                action = default;
+                return false;
+        }
+    }
+
+    private static void CheckObjectAction(LogAction action)
+    {
+        if (action is not (LogAction.Publish or LogAction.Revoke or LogAction.Delete))
+        {
+            throw new ArgumentException("An object entry's action is publish, revoke or delete; a psi-session is logged with CreateRecord.", nameof(action));
+        }
+    }
 
     private static void CheckOrigin(string origin)
     {

@@ -7,6 +7,7 @@ using Detente.Ledger.Merkle;
 using Detente.Ledger.Notes;
 using Detente.Ledger.Tiles;
 using Detente.Stix;
+using Detente.Stix.Json;
 
 namespace Detente.Storage.Sql;
 
@@ -92,6 +93,84 @@ internal sealed partial class SqlStore
             static r => new LogEntryRecord(r.GetInt64(0), (LogAction)r.GetInt32(1), r.GetFieldValue<byte[]>(2), r.GetFieldValue<byte[]>(3)),
             cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task<LogEntryRecord> AppendLogRecordAsync(LogAction action, string recordId, JsonObject record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recordId);
+        ArgumentNullException.ThrowIfNull(record);
+        if (!LogEntry.IsRecordAction(action))
+        {
+            throw new ArgumentException("Only a record action (psi-session) is appended as a record.", nameof(action));
+        }
+
+        CheckRecordId(recordId);
+        byte[] canonical = JsonCanonicalizer.Canonicalize(record);
+        if (canonical.Length > IStore.MaxLogRecordBytes)
+        {
+            throw new ArgumentException($"A log record is at most {IStore.MaxLogRecordBytes} bytes in canonical form.", nameof(record));
+        }
+
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        (long next, string? origin) = await LockLogAsync(session, cancellationToken).ConfigureAwait(false);
+        if (origin is null)
+        {
+            origin = DefaultLogOrigin();
+            await session.Command("UPDATE log_state SET origin = @o WHERE id = 1").Set("@o", origin)
+                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogEntry entry = LogEntry.CreateRecord(origin, action, _time.GetUtcNow(), recordId, record, out byte[] salt);
+        byte[] encoded = Bytes(entry.Encoded);
+        await session.Command("INSERT INTO log_entries (leaf_index, action, entry, salt, record_id, record) VALUES (@i, @a, @e, @s, @r, @rec)")
+            .Set("@i", next)
+            .Set("@a", (int)action)
+            .Set("@e", encoded)
+            .Set("@s", salt)
+            .Set("@r", recordId)
+            .Set("@rec", canonical)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.Command("UPDATE log_state SET next_index = @n WHERE id = 1").Set("@n", checked(next + 1))
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new LogEntryRecord(next, action, encoded, salt) { RecordId = recordId, Record = canonical };
+    }
+
+    public async Task<IReadOnlyList<LogEntryRecord>> FindLogRecordsAsync(LogAction action, string recordId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recordId);
+        if (!LogEntry.IsRecordAction(action))
+        {
+            throw new ArgumentException("Only a record action (psi-session) has records.", nameof(action));
+        }
+
+        return await QueryAsync(
+            "SELECT leaf_index, action, entry, salt, record FROM log_entries WHERE record_id = @r AND action = @a ORDER BY leaf_index",
+            c => c.Set("@r", recordId).Set("@a", (int)action),
+            r => new LogEntryRecord(r.GetInt64(0), (LogAction)r.GetInt32(1), r.GetFieldValue<byte[]>(2), r.GetFieldValue<byte[]>(3))
+            {
+                RecordId = recordId,
+                Record = r.GetFieldValue<byte[]>(4),
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long> GetObjectLogPositionAsync(CancellationToken cancellationToken = default)
+    {
+        // Walks the primary key from the end past the (few) record entries.
+        IReadOnlyList<long> found = await QueryAsync(
+            "SELECT leaf_index FROM log_entries WHERE record_id IS NULL ORDER BY leaf_index DESC LIMIT 1", static _ => { },
+            static r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? 0 : checked(found[0] + 1);
+    }
+
+    private static void CheckRecordId(string recordId)
+    {
+        if (recordId.Length is 0 or > 128 || recordId.Any(static c => c is < '!' or > '~'))
+        {
+            throw new ArgumentException("A record id is 1–128 printable ASCII characters.", nameof(recordId));
+        }
     }
 
     /// <summary>A version the log records: the object, where it is stored, and what happened to it.</summary>

@@ -84,6 +84,8 @@ public sealed class LedgerFuzzTests
         StixObject o = new StixReader().ReadObject(Encoding.UTF8.GetBytes(StixExamples.ValidObjects["indicator"]));
         byte[] entry = LogEntry.CreateSalted("node-a", LogAction.Publish, DateTimeOffset.UnixEpoch, o, out _).Encoded.ToArray();
         seeds.Add(entry);
+        seeds.Add(LogEntry.CreateRecord("node-a", LogAction.PsiSession, DateTimeOffset.UnixEpoch, "00112233445566778899aabbccddeeff",
+            Detente.Stix.Json.JsonObject.Create(("outcome", "completed")), out _).Encoded.ToArray());
         seeds.Add([3, .. EntryBundle.Encode([entry, entry, Array.Empty<byte>()])]);
         return seeds;
     }
