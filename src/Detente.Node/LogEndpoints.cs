@@ -29,6 +29,57 @@ internal static class LogEndpoints
         app.MapGet("/log/key", GetKey).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/tile/{**path}", GetTileAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/proof/{apiRoot}/collections/{collectionId}/objects/{objectId}/", GetProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapPost("/log/witness/add-checkpoint", AddCheckpointAsync);
+    }
+
+    /// <summary>The most bytes an add-checkpoint body may have: a note of the largest size, 63 proof lines and the old size line.</summary>
+    private static readonly int s_maxWitnessBody = Ledger.Notes.NoteLimits.Default.MaxBytes + 4096;
+
+    private static async Task<IResult> AddCheckpointAsync(HttpContext context, ILogger<NodeWitness> logger, CancellationToken cancellationToken)
+    {
+        if (context.RequestServices.GetService<LogSequencerService>()?.Witness is not { } witness)
+        {
+            return Results.Text("This node witnesses no logs.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > s_maxWitnessBody)
+            {
+                return Results.Text("The request body is too large.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        Ledger.Witnessing.WitnessResponse response = await witness.AddCheckpointAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken)
+            .ConfigureAwait(false);
+        Log.WitnessAnswered(logger, OriginOf(buffer), response.StatusCode, response.Message);
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.StatusCode = response.StatusCode;
+        context.Response.ContentType = response.ContentType;
+        context.Response.ContentLength = response.Body.Length;
+        await context.Response.Body.WriteAsync(response.Body, cancellationToken).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
+    /// <summary>The origin line of a request body's checkpoint, for the log line (or "-" when the body has none).</summary>
+    private static string OriginOf(MemoryStream body)
+    {
+        ReadOnlySpan<byte> span = body.GetBuffer().AsSpan(0, (int)body.Length);
+        int blank = span.IndexOf("\n\n"u8);
+        if (blank < 0)
+        {
+            return "-";
+        }
+
+        ReadOnlySpan<byte> rest = span[(blank + 2)..];
+        int end = rest.IndexOf((byte)'\n');
+        string origin = System.Text.Encoding.UTF8.GetString(end < 0 ? rest : rest[..end]);
+        return origin.Length is 0 or > 256 || origin.Any(char.IsControl) ? "-" : origin;
     }
 
     private static IResult? RefuseLog(HttpContext context)
@@ -44,7 +95,7 @@ internal static class LogEndpoints
             return refused;
         }
 
-        if (await store.LogTiles.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false) is not { } note)
+        if (await CosignedCheckpoint.ReadAsync(store, cancellationToken).ConfigureAwait(false) is not { } note)
         {
             return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Checkpoint not found", "The log has no checkpoint yet.");
         }

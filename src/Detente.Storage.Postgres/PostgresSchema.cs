@@ -142,5 +142,31 @@ internal static class PostgresSchema
                 note bytea NOT NULL
             );
             """),
+        new(5, "witnessing: logs this node cosigns, witnesses of this log, checkpoint history, clear entries", """
+            CREATE TABLE witnessed_logs (
+                origin text PRIMARY KEY,
+                verifier_key text NOT NULL,
+                size bigint NOT NULL,
+                root_hash bytea,
+                checkpoint bytea,
+                cosigned bigint
+            );
+            CREATE TABLE log_witnesses (
+                name text PRIMARY KEY,
+                verifier_key text NOT NULL UNIQUE,
+                url text NOT NULL,
+                token text,
+                known_size bigint NOT NULL,
+                cosigned_size bigint,
+                cosignature text,
+                cosigned bigint
+            );
+            CREATE TABLE log_checkpoints (
+                size bigint PRIMARY KEY,
+                note bytea NOT NULL
+            );
+            INSERT INTO log_checkpoints (size, note) SELECT size, note FROM log_checkpoint;
+            ALTER TABLE log_state ADD COLUMN clear_tlp_clear integer NOT NULL DEFAULT 0;
+            """),
     ];
 }

@@ -140,5 +140,31 @@ internal static class SqliteSchema
                 note BLOB NOT NULL
             );
             """),
+        new(5, "witnessing: logs this node cosigns, witnesses of this log, checkpoint history, clear entries", """
+            CREATE TABLE witnessed_logs (
+                origin TEXT PRIMARY KEY,
+                verifier_key TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                root_hash BLOB,
+                checkpoint BLOB,
+                cosigned INTEGER
+            );
+            CREATE TABLE log_witnesses (
+                name TEXT PRIMARY KEY,
+                verifier_key TEXT NOT NULL UNIQUE,
+                url TEXT NOT NULL,
+                token TEXT,
+                known_size INTEGER NOT NULL,
+                cosigned_size INTEGER,
+                cosignature TEXT,
+                cosigned INTEGER
+            );
+            CREATE TABLE log_checkpoints (
+                size INTEGER PRIMARY KEY,
+                note BLOB NOT NULL
+            );
+            INSERT INTO log_checkpoints (size, note) SELECT size, note FROM log_checkpoint;
+            ALTER TABLE log_state ADD COLUMN clear_tlp_clear integer NOT NULL DEFAULT 0;
+            """),
     ];
 }

@@ -140,6 +140,6 @@ internal sealed class CapturedLog : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            log.Add((eventId.Id, logLevel, formatter(state, exception)));
+            log.Add((eventId.Id, logLevel, formatter(state, exception) + (exception is null ? string.Empty : " | " + exception)));
     }
 }
