@@ -28,6 +28,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             PolicyCommand(),
             PsiCommand(),
             LogCommand(),
+            WitnessCommand(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -61,6 +61,10 @@ internal sealed partial class DetenteCli
             Description = "The transparency log's origin line (its name in checkpoints), e.g. taxii.example.org/log. Default: the one the log "
                 + "already has, else derived from --public-url (host/log) or from the node key. It cannot change once the log has entries.",
         };
+        var logClear = new Option<bool>("--log-clear-tlp-clear")
+        {
+            Description = "Log versions marked TLP:CLEAR (and nothing stricter) with clear entries that name the object, instead of salted ones.",
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "The least level logged to standard error (Trace, Debug, Information, Warning, Error). Default: Information.",
@@ -81,6 +85,7 @@ internal sealed partial class DetenteCli
             psiMaxSet,
             psiRate,
             logOrigin,
+            logClear,
             logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -120,6 +125,7 @@ internal sealed partial class DetenteCli
                 LogLevel = result.GetValue(logLevel),
                 Psi = psi,
                 LogOrigin = result.GetValue(logOrigin),
+                LogClearEntriesForTlpClear = result.GetValue(logClear),
             };
             return await ServeAsync(settings, cancellationToken);
         });

@@ -40,6 +40,9 @@ public sealed record NodeServeSettings
     /// <summary>The transparency log's origin line; null keeps the stored one or derives one (<see cref="NodeLogOrigin.Default"/>).</summary>
     public string? LogOrigin { get; init; }
 
+    /// <summary>Whether TLP:CLEAR versions get clear log entries (<see cref="NodeLogOptions.ClearEntriesForTlpClear"/>). Default false.</summary>
+    public bool LogClearEntriesForTlpClear { get; init; }
+
     /// <summary>The least level written to the log. Default <see cref="LogLevel.Information"/> (the access log).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
@@ -100,7 +103,7 @@ public static class NodeServer
                 Tls = tls,
                 PublicMetrics = settings.PublicMetrics,
                 Psi = settings.Psi,
-                Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin },
+                Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin, ClearEntriesForTlpClear = settings.LogClearEntriesForTlpClear },
             };
             IStore store = await NodeAdmin.OpenStoreAsync(folder.Path, settings.PostgresConnectionString, clock, loggerFactory, cancellationToken)
                 .ConfigureAwait(false);
@@ -122,6 +125,12 @@ public static class NodeServer
                     {
                         await output.WriteLineAsync("Transparency log: " + transparencyLog.Origin + " (verifier key " + transparencyLog.VerifierKey + ")").ConfigureAwait(false);
                     }
+
+                    if (app.Services.GetService<LogSequencerService>()?.Witness is { } witness)
+                    {
+                        await output.WriteLineAsync("Witness: " + witness.VerifierKey.Name + " (cosignature key " + witness.VerifierKey + ")").ConfigureAwait(false);
+                    }
+
                     Log.Listening(loggerFactory.CreateLogger(typeof(NodeServer)), string.Join(' ', addresses));
                     await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                     Log.Stopped(loggerFactory.CreateLogger(typeof(NodeServer)));
