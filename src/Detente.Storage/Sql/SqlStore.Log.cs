@@ -63,7 +63,7 @@ internal sealed partial class SqlStore
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         IReadOnlyList<byte[]> found = await QueryAsync("SELECT note FROM log_checkpoints WHERE size = @s", c => c.Set("@s", size),
             static r => r.GetFieldValue<byte[]>(0), cancellationToken).ConfigureAwait(false);
-        return found.Count == 0 ? null : found[0];
+        return found.Count == 0 ? (ReadOnlyMemory<byte>?)null : found[0];
     }
 
     public async Task<long> GetLogSizeAsync(CancellationToken cancellationToken = default)
