@@ -1,21 +1,21 @@
 namespace Detente.Node;
 
-/// <summary>Witnessing messages: this node as a witness, and the witnesses of its log (event ids 8090–8099).</summary>
+/// <summary>Witnessing messages: this node as a witness, and the witnesses of its log (event ids 8100–8109).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 8090, Level = LogLevel.Information, Message = "Witness: {Origin} add-checkpoint answered {StatusCode}: {Message}")]
+    [LoggerMessage(EventId = 8100, Level = LogLevel.Information, Message = "Witness: {Origin} add-checkpoint answered {StatusCode}: {Message}")]
     public static partial void WitnessAnswered(ILogger logger, string origin, int statusCode, string message);
 
-    [LoggerMessage(EventId = 8091, Level = LogLevel.Debug, Message = "Transparency log: witness {Witness} cosigned the checkpoint of {Size} entries")]
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Debug, Message = "Transparency log: witness {Witness} cosigned the checkpoint of {Size} entries")]
     public static partial void Cosigned(ILogger logger, string witness, long size);
 
-    [LoggerMessage(EventId = 8092, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 8102, Level = LogLevel.Warning,
         Message = "Transparency log: witness {Witness} did not cosign the checkpoint of {Size} entries: {Problem}; retrying in {RetrySeconds} s")]
     public static partial void WitnessFailed(ILogger logger, string witness, long size, string problem, double retrySeconds);
 
-    [LoggerMessage(EventId = 8093, Level = LogLevel.Error, Message = "Transparency log: collecting cosignatures failed; retrying")]
+    [LoggerMessage(EventId = 8103, Level = LogLevel.Error, Message = "Transparency log: collecting cosignatures failed; retrying")]
     public static partial void CosigningFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 8094, Level = LogLevel.Information, Message = "Transparency log {Origin}: {Count} version(s) stored before the log got entries (backfill)")]
+    [LoggerMessage(EventId = 8104, Level = LogLevel.Information, Message = "Transparency log {Origin}: {Count} version(s) stored before the log got entries (backfill)")]
     public static partial void LogBackfilled(ILogger logger, string origin, int count);
 }

@@ -63,7 +63,7 @@ public abstract partial class NodeContractTests
         (WebApplication first, Uri server) = await StartNodeAsync(null, new NodeLogOptions { Key = s_logKey, Origin = LogOrigin, BackfillBatch = 3 });
         Assert.Equal(8, await _store.GetLogSizeAsync(Ct));
         Assert.Equal(8, (await GetCheckpointAsync(server)).Size);
-        Assert.Single(_log.Entries, e => e.EventId == 8094 && e.Message.Contains(" 8 version(s)", StringComparison.Ordinal));
+        Assert.Single(_log.Entries, e => e.EventId == 8104 && e.Message.Contains(" 8 version(s)", StringComparison.Ordinal));
 
         // In date_added order: the entry at index i commits to the i-th version added.
         var reader = new StixReader();
@@ -92,7 +92,7 @@ public abstract partial class NodeContractTests
         await first.StopAsync(Ct);
         await StartLogNodeAsync();
         Assert.Equal(8, await _store.GetLogSizeAsync(Ct));
-        Assert.Single(_log.Entries, e => e.EventId == 8094);
+        Assert.Single(_log.Entries, e => e.EventId == 8104);
     }
 
     private async Task<DateTimeOffset> FindDateAddedAsync(StixObject stixObject)

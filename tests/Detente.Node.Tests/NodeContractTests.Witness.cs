@@ -134,7 +134,7 @@ public abstract partial class NodeContractTests
         Assert.NotEqual(Checkpoint.FromNote(eight).RootHash, Checkpoint.FromNote(forkEight).RootHash);
         await AssertWitnessAnswerAsync(await PostWitnessAsync(server, _adminToken, AddCheckpointBody(8, [], forkEight)), HttpStatusCode.Conflict);
         Assert.Equal(eight.ToBytes(), (await _store.GetWitnessedLogAsync(PartnerOrigin, Ct))!.Checkpoint!.Value.ToArray());
-        Assert.Contains(_log.Entries, e => e.EventId == 8090 && e.Message.Contains(PartnerOrigin, StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId == 8100 && e.Message.Contains(PartnerOrigin, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -301,7 +301,7 @@ public abstract partial class NodeContractTests
         (WebApplication app, Uri server) = await StartLogNodeAsync();
         LogSequencerService sequencer = app.Services.GetRequiredService<LogSequencerService>();
         await sequencer.Cosigning!.PassAsync(Ct);
-        await _log.WaitForAsync(e => e.EventId == 8092);
+        await _log.WaitForAsync(e => e.EventId == 8102);
 
         // Sealing goes on; the checkpoint carries the log's signature only.
         await PostIndicatorsAsync(3);
@@ -314,11 +314,11 @@ public abstract partial class NodeContractTests
         Assert.True(Freshness.Check(note, [absent], TimeSpan.FromHours(1), _clock).IsStalled);
 
         // Within the backoff nothing is retried; once the clock passes it, the witness is tried again.
-        Assert.Single(_log.Entries, e => e.EventId == 8092);
+        Assert.Single(_log.Entries, e => e.EventId == 8102);
         _clock.Advance(TimeSpan.FromSeconds(1));
         await sequencer.Cosigning.PassAsync(Ct);
-        Assert.Equal(2, _log.Entries.Count(e => e.EventId == 8092));
-        Assert.Contains("retrying in 2 s", _log.Entries.Last(e => e.EventId == 8092).Message, StringComparison.Ordinal);
+        Assert.Equal(2, _log.Entries.Count(e => e.EventId == 8102));
+        Assert.Contains("retrying in 2 s", _log.Entries.Last(e => e.EventId == 8102).Message, StringComparison.Ordinal);
         LogWitnessRecord stored = Assert.Single(await _store.ListLogWitnessesAsync(Ct));
         Assert.Null(stored.Cosignature);
     }
