@@ -11,6 +11,7 @@ namespace Detente.Benchmarks;
 /// <c>psi COUNT [--cardinality] [--filter-bits P] [--runs N]</c> runs the end-to-end PSI benchmark (see Psi/PsiRun.cs);
 /// <c>ledger-audit COUNT [RUNS]</c> builds an in-memory log of COUNT entries and times full audits of it;
 /// <c>ledger-store COUNT [RUNS]</c> times the node's log path on SQLite (see Ledger/StoreLogRun.cs).
+/// <c>ledger-witness COUNT [RUNS]</c> times witnessing on SQLite (see Ledger/WitnessRun.cs).
 /// </summary>
 public static class Program
 {
@@ -43,6 +44,13 @@ public static class Program
         {
             return Ledger.LedgerLogs.RunAudit(
                 long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
+                args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+        }
+
+        if (args.Length is 2 or 3 && args[0] == "ledger-witness")
+        {
+            return Ledger.WitnessRun.Run(
+                int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
                 args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
         }
 

@@ -31,6 +31,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             LogCommand(),
             SyncCommand(),
             AuditCommand(),
+            WitnessCommand(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -7,6 +7,7 @@ using Detente.Ledger;
 using Detente.Ledger.Auditing;
 using Detente.Ledger.Notes;
 using Detente.Ledger.Tiles;
+using Detente.Ledger.Witnessing;
 using Detente.Node;
 using Detente.Node.Sync;
 using Detente.Stix;
@@ -25,20 +26,33 @@ internal sealed partial class DetenteCli
         var command = new Command("log", "The node's transparency log: its verifier key, checkpoint, inclusion proofs, and a full audit.");
         command.Subcommands.Add(LogSubcommand("key", "Print the log's verifier key (C2SP signed-note form name+hash+base64).",
             [], (source, _, ct) => LogKeyAsync(source, ct)));
-        command.Subcommands.Add(LogSubcommand("checkpoint", "Print the latest signed checkpoint, after checking its signature.",
-            [], (source, _, ct) => LogCheckpointAsync(source, ct)));
+        var checkpointWitnesses = WitnessKeysOption();
+        command.Subcommands.Add(LogSubcommand("checkpoint", "Print the latest signed checkpoint, after checking its signature; list its cosigners "
+            + "(witnesses) and their times on standard error.",
+            [checkpointWitnesses], (source, result, ct) => LogCheckpointAsync(source, result.GetValue(checkpointWitnesses)!, ct)));
         var collection = new Option<string>("--collection") { Description = "The collection's id or alias.", Required = true };
         var objectId = new Option<string>("--object") { Description = "The object's STIX id.", Required = true };
         var version = new Option<string?>("--version") { Description = "The version (a timestamp, first or last). Default: last." };
         var apiRoot = new Option<string>("--api-root") { Description = "The API root. Default: default.", DefaultValueFactory = static _ => "default" };
+        var size = new Option<long?>("--size")
+        {
+            Description = "Prove against the log's checkpoint of this tree size (one it had, above the entry's index) instead of the latest.",
+        };
         command.Subcommands.Add(LogSubcommand("proof", "Print and check the inclusion proof of one object version (the salt is in it: keep it private).",
-            [collection, objectId, version, apiRoot],
+            [collection, objectId, version, apiRoot, size],
             (source, result, ct) => LogProofAsync(source, result.GetValue(apiRoot)!, result.GetValue(collection)!, result.GetValue(objectId)!,
-                result.GetValue(version), ct)));
+                result.GetValue(version), result.GetValue(size), ct)));
         var pinned = new Option<string?>("--pinned") { Description = "An older checkpoint (signed note file) the log must be consistent with." };
+        var verifyWitnesses = WitnessKeysOption();
+        var maxAge = new Option<string?>("--max-age")
+        {
+            Description = "With --witness: the log is stalled (exit 1) when its newest trusted cosignature is older than this (e.g. 90s, 10m, 2h, 1d).",
+        };
         command.Subcommands.Add(LogSubcommand("verify", "Walk the whole log from its tiles: recompute every hash, check the checkpoint's signature "
-            + "and, with --pinned, consistency with an older checkpoint. Exit 1 at the first discrepancy.",
-            [pinned], (source, result, ct) => LogVerifyAsync(source, result.GetValue(pinned), ct)));
+            + "and, with --pinned, consistency with an older checkpoint; with --witness and --max-age, its freshness. Exit 1 at the first discrepancy.",
+            [pinned, verifyWitnesses, maxAge],
+            (source, result, ct) => LogVerifyAsync(source, result.GetValue(pinned), result.GetValue(verifyWitnesses)!, result.GetValue(maxAge), ct)));
+        command.Subcommands.Add(LogWitnessCommand());
         return command;
     }
 
@@ -97,8 +111,67 @@ internal sealed partial class DetenteCli
         return ExitCodes.Ok;
     }
 
-    private async Task<int> LogCheckpointAsync(LogSource source, CancellationToken cancellationToken)
+    private static Option<string[]> WitnessKeysOption() => new("--witness")
     {
+        Description = "A witness cosignature key (name+hash+base64) to trust; repeat for several.",
+        DefaultValueFactory = static _ => [],
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The witness keys of --witness; null (with why on standard error) when one is not a cosignature key.</summary>
+    private async Task<NoteVerifierKey[]?> ReadWitnessKeysAsync(string[] texts)
+    {
+        var keys = new NoteVerifierKey[texts.Length];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            if (!NoteVerifierKey.TryParse(texts[i], out NoteVerifierKey? key) || key.Type != NoteKeyType.Cosignature)
+            {
+                await _stderr.WriteLineAsync($"detente: --witness '{texts[i]}' is not a witness cosignature key (type 0x04, name+hash+base64).");
+                return null;
+            }
+
+            keys[i] = key;
+        }
+
+        return keys;
+    }
+
+    /// <summary>One line per signature of the note other than the log's: the cosigner, its time, and whether a --witness key verified it.</summary>
+    private async Task WriteCosignersAsync(SignedNote note, NoteVerifierKey logKey, NoteVerifierKey[] witnesses)
+    {
+        byte[] text = Encoding.UTF8.GetBytes(note.Text);
+        int count = 0;
+        foreach (NoteSignature signature in note.Signatures)
+        {
+            if (signature.KeyName == logKey.Name && signature.KeyId == logKey.KeyId)
+            {
+                continue;
+            }
+
+            count++;
+            NoteVerifierKey? key = witnesses.FirstOrDefault(w => w.Name == signature.KeyName && w.KeyId == signature.KeyId);
+            string time = signature.Signature.Length == 72
+                ? Time(DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(signature.Signature.Span),
+                    (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds())))
+                : "no time";
+            string state = key is null ? "not checked (no --witness key for it)"
+                : key.VerifySignature(text, signature.Signature.Span, out _) ? "verified" : "DOES NOT VERIFY";
+            await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cosigned by {signature.KeyName} ({signature.KeyId:x8}) at {time}: {state}"));
+        }
+
+        if (count == 0)
+        {
+            await _stderr.WriteLineAsync("no cosignatures: no witness has cosigned this checkpoint");
+        }
+    }
+
+    private async Task<int> LogCheckpointAsync(LogSource source, string[] witnessTexts, CancellationToken cancellationToken)
+    {
+        if (await ReadWitnessKeysAsync(witnessTexts) is not { } witnesses)
+        {
+            return ExitCodes.Unusable;
+        }
+
         NoteVerifierKey key = await LogVerifierKeyAsync(source, cancellationToken);
         ReadOnlyMemory<byte>? note = await WithLogTilesAsync(source, tiles => tiles.ReadCheckpointAsync(cancellationToken).AsTask(), cancellationToken);
         if (note is not { } bytes)
@@ -107,7 +180,8 @@ internal sealed partial class DetenteCli
             return ExitCodes.Invalid;
         }
 
-        NoteVerification verification = SignedNote.Parse(bytes.Span).Verify([key]);
+        SignedNote checkpointNote = SignedNote.Parse(bytes.Span);
+        NoteVerification verification = checkpointNote.Verify([key]);
         await _stdout.WriteAsync(Encoding.UTF8.GetString(bytes.Span));
         if (!verification.IsValid)
         {
@@ -115,19 +189,26 @@ internal sealed partial class DetenteCli
             return ExitCodes.Invalid;
         }
 
-        return ExitCodes.Ok;
+        await WriteCosignersAsync(checkpointNote, key, witnesses);
+        return witnesses.Length > 0 && !checkpointNote.Verify([key, .. witnesses]).IsValid ? ExitCodes.Invalid : ExitCodes.Ok;
     }
 
-    private async Task<int> LogProofAsync(LogSource source, string apiRoot, string collection, string objectId, string? version,
+    private async Task<int> LogProofAsync(LogSource source, string apiRoot, string collection, string objectId, string? version, long? treeSize,
         CancellationToken cancellationToken)
     {
+        if (treeSize is < 1)
+        {
+            await _stderr.WriteLineAsync("detente: --size is a tree size of at least 1.");
+            return ExitCodes.Unusable;
+        }
+
         NoteVerifierKey key = await LogVerifierKeyAsync(source, cancellationToken);
         LogProof? proof;
         StixObject? stixObject;
         if (source.Url is { } url)
         {
             using HttpClient http = LogHttp(source);
-            ProofAnswer answer = await new NodeLogClient(http, url).GetProofAsync(apiRoot, collection, objectId, version, cancellationToken);
+            ProofAnswer answer = await new NodeLogClient(http, url).GetProofAsync(apiRoot, collection, objectId, version, treeSize, cancellationToken);
             if (answer.Status != HttpStatusCode.OK)
             {
                 await _stderr.WriteLineAsync($"detente: the node answered {(int)answer.Status}: {answer.Body}");
@@ -145,7 +226,7 @@ internal sealed partial class DetenteCli
         }
         else
         {
-            (proof, stixObject, string? why) = await LocalProofAsync(source, apiRoot, collection, objectId, version, cancellationToken);
+            (proof, stixObject, string? why) = await LocalProofAsync(source, apiRoot, collection, objectId, version, treeSize, cancellationToken);
             if (proof is null)
             {
                 await _stderr.WriteLineAsync("detente: " + why);
@@ -168,7 +249,7 @@ internal sealed partial class DetenteCli
     }
 
     private async Task<(LogProof? Proof, StixObject? Object, string? Why)> LocalProofAsync(LogSource source, string apiRoot, string collection,
-        string objectId, string? version, CancellationToken cancellationToken)
+        string objectId, string? version, long? treeSize, CancellationToken cancellationToken)
     {
         IStore store = await NodeAdmin.OpenExistingStoreAsync(source.DataFolder, source.Postgres, _timeProvider, cancellationToken);
         await using (store)
@@ -200,11 +281,13 @@ internal sealed partial class DetenteCli
                 return (null, null, $"no such object version in collection {found.Id}.");
             }
 
-            (LogProofStatus status, LogProof? proof) = await LogProof.CreateAsync(store, found.Id, stored, cancellationToken);
+            (LogProofStatus status, LogProof? proof) = await LogProof.CreateAsync(store, found.Id, stored, treeSize, cancellationToken);
             return status switch
             {
                 LogProofStatus.Ok => (proof, new StixReader().ReadObject(stored.Json.Span), null),
-                LogProofStatus.NotLogged => (null, null, "this version was stored before the node kept a log."),
+                LogProofStatus.NotLogged => (null, null, "this version has no log entry yet (start the node once)."),
+                LogProofStatus.NoSuchCheckpoint => (null, null, $"the log never had a checkpoint of size {treeSize}."),
+                LogProofStatus.NotInTree => (null, null, $"the tree of size {treeSize} does not hold this version's entry."),
                 _ => (null, null, "this version is logged but no checkpoint covers it yet; ask again in a second."),
             };
         }
@@ -226,8 +309,32 @@ internal sealed partial class DetenteCli
         return envelope.Objects.Count == 1 ? new StixReader().ReadObject(envelope.Objects[0].Json.Span) : null;
     }
 
-    private async Task<int> LogVerifyAsync(LogSource source, string? pinnedFile, CancellationToken cancellationToken)
+    private async Task<int> LogVerifyAsync(LogSource source, string? pinnedFile, string[] witnessTexts, string? maxAgeText,
+        CancellationToken cancellationToken)
     {
+        if (await ReadWitnessKeysAsync(witnessTexts) is not { } witnesses)
+        {
+            return ExitCodes.Unusable;
+        }
+
+        TimeSpan? maxAge = null;
+        if (maxAgeText is not null)
+        {
+            if (!TryParseDuration(maxAgeText, out TimeSpan parsed))
+            {
+                await _stderr.WriteLineAsync("detente: --max-age is a whole number of seconds, minutes, hours or days: 90s, 10m, 2h, 1d.");
+                return ExitCodes.Unusable;
+            }
+
+            maxAge = parsed;
+        }
+
+        if ((maxAge is null) != (witnesses.Length == 0))
+        {
+            await _stderr.WriteLineAsync("detente: --max-age and --witness go together: freshness is judged by trusted witnesses' cosignatures.");
+            return ExitCodes.Unusable;
+        }
+
         NoteVerifierKey key = await LogVerifierKeyAsync(source, cancellationToken);
         Checkpoint? pinned = null;
         if (pinnedFile is not null)
@@ -258,9 +365,57 @@ internal sealed partial class DetenteCli
             return ExitCodes.Invalid;
         }
 
+        if (maxAge is { } age)
+        {
+            ReadOnlyMemory<byte>? served = await WithLogTilesAsync(source, tiles => tiles.ReadCheckpointAsync(cancellationToken).AsTask(), cancellationToken);
+            SignedNote note = SignedNote.Parse(served!.Value.Span);
+            if (Checkpoint.FromNote(note).Size != audit.Checkpoint!.Size)
+            {
+                // The log moved on while it was walked: judge the checkpoint that was audited only if it is still the latest.
+                await _stdout.WriteLineAsync("the log moved on during the walk; freshness is judged on its latest checkpoint");
+            }
+
+            FreshnessResult freshness = Freshness.Check(note, witnesses, age, _timeProvider);
+            await WriteCosignersAsync(note, key, witnesses);
+            if (freshness.IsStalled)
+            {
+                await _stderr.WriteLineAsync("detente: STALLED: " + key.Name + ": " + freshness.Message);
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync(freshness.Message);
+        }
+
         await _stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"OK: {key.Name} at size {audit.Checkpoint!.Size}, root {audit.Checkpoint.RootHash}"));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Reads a duration: a whole number followed by s, m, h or d (90s, 10m, 2h, 1d), up to 10 years.</summary>
+    internal static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (text.Length is < 2 or > 12 || !long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n <= 0
+            || n > 10L * 366 * 86_400)
+        {
+            return false;
+        }
+
+        long seconds = text[^1] switch
+        {
+            's' => n,
+            'm' => n * 60,
+            'h' => n * 3_600,
+            'd' => n * 86_400,
+            _ => -1,
+        };
+        if (seconds <= 0 || seconds > 10L * 366 * 86_400)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromSeconds(seconds);
+        return true;
     }
 
     /// <summary>The verifier key: --key; else, for a data folder, the node key and the stored origin; else the node's /log/key.</summary>
@@ -315,7 +470,7 @@ internal sealed partial class DetenteCli
             return await action(new NodeLogClient(http, url));
         }
 
-        return await WithLogStoreAsync(source, store => action(store.LogTiles), cancellationToken);
+        return await WithLogStoreAsync(source, store => action(new CosignedTileStore(store)), cancellationToken);
     }
 
     private static HttpClient LogHttp(LogSource source)
@@ -323,5 +478,18 @@ internal sealed partial class DetenteCli
         var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", source.Token);
         return http;
+    }
+
+    /// <summary>A store's log tiles, with its checkpoint read as the node serves it (cosignatures appended).</summary>
+    private sealed class CosignedTileStore(IStore store) : ITileStore
+    {
+        public ValueTask<ReadOnlyMemory<byte>?> ReadTileAsync(TilePath path, CancellationToken cancellationToken = default) =>
+            store.LogTiles.ReadTileAsync(path, cancellationToken);
+
+        public async ValueTask<ReadOnlyMemory<byte>?> ReadCheckpointAsync(CancellationToken cancellationToken = default) =>
+            await CosignedCheckpoint.ReadAsync(store, cancellationToken).ConfigureAwait(false);
+
+        public ValueTask<bool> TryCommitAsync(LogCommit commit, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The log is read-only here.");
     }
 }

@@ -70,6 +70,10 @@ internal sealed partial class DetenteCli
         {
             Description = "Sync every subscribed partner (and audit its log) this often: 30s, 5m, 1h. Default: only on demand (detente sync).",
         };
+        var logClear = new Option<bool>("--log-clear-tlp-clear")
+        {
+            Description = "Log versions marked TLP:CLEAR (and nothing stricter) with clear entries that name the object, instead of salted ones.",
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "The least level logged to standard error (Trace, Debug, Information, Warning, Error). Default: Information.",
@@ -92,6 +96,7 @@ internal sealed partial class DetenteCli
             logOrigin,
             identityName,
             syncInterval,
+            logClear,
             logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -146,6 +151,7 @@ internal sealed partial class DetenteCli
                 LogOrigin = result.GetValue(logOrigin),
                 IdentityName = result.GetValue(identityName),
                 SyncInterval = interval,
+                LogClearEntriesForTlpClear = result.GetValue(logClear),
             };
             return await ServeAsync(settings, cancellationToken);
         });

@@ -33,6 +33,58 @@ internal static class LogEndpoints
         app.MapGet("/log/gossip", GetGossipAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/proof/{apiRoot}/collections/{collectionId}/objects/{objectId}/", GetProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/proof/psi/{sessionId}", GetPsiProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapGet("/log/consistency", GetConsistencyAsync).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapPost("/log/witness/add-checkpoint", AddCheckpointAsync);
+    }
+
+    /// <summary>The most bytes an add-checkpoint body may have: a note of the largest size, 63 proof lines and the old size line.</summary>
+    private static readonly int s_maxWitnessBody = Ledger.Notes.NoteLimits.Default.MaxBytes + 4096;
+
+    private static async Task<IResult> AddCheckpointAsync(HttpContext context, ILogger<NodeWitness> logger, CancellationToken cancellationToken)
+    {
+        if (context.RequestServices.GetService<LogSequencerService>()?.Witness is not { } witness)
+        {
+            return Results.Text("This node witnesses no logs.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > s_maxWitnessBody)
+            {
+                return Results.Text("The request body is too large.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        Ledger.Witnessing.WitnessResponse response = await witness.AddCheckpointAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken)
+            .ConfigureAwait(false);
+        Log.WitnessAnswered(logger, OriginOf(buffer), response.StatusCode, response.Message);
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.StatusCode = response.StatusCode;
+        context.Response.ContentType = response.ContentType;
+        context.Response.ContentLength = response.Body.Length;
+        await context.Response.Body.WriteAsync(response.Body, cancellationToken).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
+    /// <summary>The origin line of a request body's checkpoint, for the log line (or "-" when the body has none).</summary>
+    private static string OriginOf(MemoryStream body)
+    {
+        ReadOnlySpan<byte> span = body.GetBuffer().AsSpan(0, (int)body.Length);
+        int blank = span.IndexOf("\n\n"u8);
+        if (blank < 0)
+        {
+            return "-";
+        }
+
+        ReadOnlySpan<byte> rest = span[(blank + 2)..];
+        int end = rest.IndexOf((byte)'\n');
+        string origin = System.Text.Encoding.UTF8.GetString(end < 0 ? rest : rest[..end]);
+        return origin.Length is 0 or > 256 || origin.Any(char.IsControl) ? "-" : origin;
     }
 
     private static IResult? RefuseLog(HttpContext context)
@@ -48,7 +100,7 @@ internal static class LogEndpoints
             return refused;
         }
 
-        if (await store.LogTiles.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false) is not { } note)
+        if (await CosignedCheckpoint.ReadAsync(store, cancellationToken).ConfigureAwait(false) is not { } note)
         {
             return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Checkpoint not found", "The log has no checkpoint yet.");
         }
@@ -120,6 +172,12 @@ internal static class LogEndpoints
     private static async Task<IResult> GetProofAsync(string apiRoot, string collectionId, string objectId, HttpContext context, IStore store,
         CancellationToken cancellationToken)
     {
+        // tree_size is the proof's own parameter; the rest of the query is TAXII's, parsed strictly as for the object.
+        if (!TryTakeTreeSize(context, out long? treeSize))
+        {
+            return TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Bad request", "tree_size is one decimal tree size (a size the log had a checkpoint of).");
+        }
+
         ObjectEndpoints.Request request = await ObjectEndpoints.ReadRequestAsync(context, store, apiRoot, collectionId, TaxiiQueryEndpoint.Object,
             cancellationToken).ConfigureAwait(false);
         if (request.Error is not null)
@@ -148,11 +206,16 @@ internal static class LogEndpoints
                 "The filters select more than one version; a proof is for one version (match[version]=<timestamp>, first or last).");
         }
 
-        (LogProofStatus status, LogProof? proof) = await LogProof.CreateAsync(store, request.Collection!.Collection.Id, page.Items[0], cancellationToken)
-            .ConfigureAwait(false);
-        if (status == LogProofStatus.NotLogged)
+        (LogProofStatus status, LogProof? proof) = await LogProof.CreateAsync(store, request.Collection!.Collection.Id, page.Items[0], treeSize,
+            cancellationToken).ConfigureAwait(false);
+        switch (status)
         {
-            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Log entry not found", "This version was stored before the node kept a log.");
+            case LogProofStatus.NotLogged:
+                return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Log entry not found", "This version has no log entry yet.");
+            case LogProofStatus.NotInTree:
+                return TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Bad request", "The tree of that size does not hold this version's entry.");
+            case LogProofStatus.NoSuchCheckpoint:
+                return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Checkpoint not found", "The log never had a checkpoint of that size.");
         }
 
         if (proof is null)
@@ -163,6 +226,94 @@ internal static class LogEndpoints
         AccessLogMiddleware.SetObjectCount(context, 1);
         context.Response.Headers.CacheControl = "no-store";
         return Results.Bytes(proof.ToJson(), ProofMediaType);
+    }
+
+    /// <summary>Takes <c>tree_size</c> out of the request's query (once, a decimal without leading zeroes); false when it is malformed.</summary>
+    private static bool TryTakeTreeSize(HttpContext context, out long? treeSize)
+    {
+        treeSize = null;
+        string raw = context.Request.QueryString.Value ?? string.Empty;
+        if (raw.Length == 0)
+        {
+            return true;
+        }
+
+        var kept = new List<string>();
+        foreach (string part in raw[1..].Split('&'))
+        {
+            if (!part.StartsWith("tree_size=", StringComparison.Ordinal))
+            {
+                kept.Add(part);
+                continue;
+            }
+
+            if (treeSize is not null || !TryParseSize(part["tree_size=".Length..], out long size))
+            {
+                return false;
+            }
+
+            treeSize = size;
+        }
+
+        context.Request.QueryString = kept.Count == 0 ? QueryString.Empty : new QueryString("?" + string.Join('&', kept));
+        return true;
+    }
+
+    private static bool TryParseSize(string text, out long size)
+    {
+        size = 0;
+        return text.Length is > 0 and <= 19 && (text.Length == 1 || text[0] != '0') && text.All(char.IsAsciiDigit)
+            && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size);
+    }
+
+    private static async Task<IResult> GetConsistencyAsync(HttpContext context, IStore store, CancellationToken cancellationToken)
+    {
+        if (RefuseLog(context) is { } refused)
+        {
+            return refused;
+        }
+
+        IQueryCollection query = context.Request.Query;
+        if (query.Keys.Any(k => k is not ("old" or "new")) || query["old"].Count != 1 || query["new"].Count > 1
+            || !TryParseSize(query["old"].ToString(), out long oldSize))
+        {
+            return TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Bad request", "Ask /log/consistency?old=M[&new=N], sizes the log had checkpoints of, M ≤ N.");
+        }
+
+        ReadOnlyMemory<byte>? newNote;
+        if (query["new"].Count == 1)
+        {
+            if (!TryParseSize(query["new"].ToString(), out long asked))
+            {
+                return TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Bad request", "new is a decimal tree size.");
+            }
+
+            newNote = await store.ReadLogCheckpointAsync(asked, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            newNote = await store.LogTiles.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        ReadOnlyMemory<byte>? oldNote = await store.ReadLogCheckpointAsync(oldSize, cancellationToken).ConfigureAwait(false);
+        if (newNote is not { } newBytes || oldNote is not { } oldBytes)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Checkpoint not found", "The log never had a checkpoint of that size.");
+        }
+
+        long newSize = Ledger.Notes.Checkpoint.FromNote(Ledger.Notes.SignedNote.Parse(newBytes.Span)).Size;
+        if (oldSize > newSize)
+        {
+            return TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Bad request", "old is larger than new.");
+        }
+
+        Ledger.Merkle.MerkleHash[] proof = oldSize == 0 || oldSize == newSize
+            ? []
+            : await Ledger.Merkle.MerkleProof.ConsistencyAsync(new TileHashReader(store.LogTiles, newSize), oldSize, newSize, cancellationToken)
+                .ConfigureAwait(false);
+        context.Response.Headers.CacheControl = query["new"].Count == 1 ? FullTileCache : "no-store";
+        return Results.Bytes(new LogConsistency(oldSize, newSize, proof, System.Text.Encoding.UTF8.GetString(oldBytes.Span),
+            System.Text.Encoding.UTF8.GetString(newBytes.Span)).ToJson(), ProofMediaType);
     }
 
     /// <summary>The inclusion proofs of a PSI session's log entries, for the session's parties only (404 for anyone else,

@@ -22,6 +22,12 @@ public enum LogProofStatus
 
     /// <summary>The version is logged, but no checkpoint covers it yet (the sequencer seals within its batch delay).</summary>
     NotYetSealed,
+
+    /// <summary>The tree size asked for is not one the log had a checkpoint of.</summary>
+    NoSuchCheckpoint,
+
+    /// <summary>The tree size asked for does not hold the version's entry (it is not above the leaf index).</summary>
+    NotInTree,
 }
 
 /// <summary>
@@ -64,10 +70,11 @@ public sealed record LogProof
     /// <summary>The signed checkpoint note the proof is against.</summary>
     public required string Checkpoint { get; init; }
 
-    /// <summary>Makes the proof of <paramref name="version"/> of a collection against the store's latest checkpoint.</summary>
+    /// <summary>Makes the proof of <paramref name="version"/> of a collection against the store's latest checkpoint, or against
+    /// the checkpoint the log had at <paramref name="treeSize"/> (every checkpoint is kept), for a partner who pinned an older one.</summary>
     /// <remarks>The caller must have decided that its reader may read the version (egress): the proof holds the salt.</remarks>
     public static async Task<(LogProofStatus Status, LogProof? Proof)> CreateAsync(IStore store, Guid collectionId, StoredObject version,
-        CancellationToken cancellationToken = default)
+        long? treeSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(version);
@@ -76,9 +83,17 @@ public sealed record LogProof
             return (LogProofStatus.NotLogged, null);
         }
 
-        if (await store.LogTiles.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false) is not { } note)
+        if (treeSize is { } asked && asked <= record.LeafIndex)
         {
-            return (LogProofStatus.NotYetSealed, null);
+            return (LogProofStatus.NotInTree, null);
+        }
+
+        ReadOnlyMemory<byte>? stored = treeSize is { } size
+            ? await store.ReadLogCheckpointAsync(size, cancellationToken).ConfigureAwait(false)
+            : await store.LogTiles.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        if (stored is not { } note)
+        {
+            return (treeSize is null ? LogProofStatus.NotYetSealed : LogProofStatus.NoSuchCheckpoint, null);
         }
 
         Checkpoint checkpoint = Ledger.Notes.Checkpoint.FromNote(SignedNote.Parse(note.Span));
@@ -217,6 +232,98 @@ public sealed record LogProof
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
             problem = "not a log proof: " + e.Message;
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// A consistency proof between two checkpoints of the node's log (RFC 9162 §2.1.4), with both signed checkpoints: what
+/// <c>GET /log/consistency?old=M&amp;new=N</c> answers, so that a partner holding the checkpoint of size M can move to N.
+/// </summary>
+/// <param name="OldSize">The older tree size.</param>
+/// <param name="NewSize">The newer tree size.</param>
+/// <param name="Proof">The consistency proof (empty when a size is 0 or both are equal).</param>
+/// <param name="OldCheckpoint">The signed checkpoint of <paramref name="OldSize"/>.</param>
+/// <param name="NewCheckpoint">The signed checkpoint of <paramref name="NewSize"/>.</param>
+public sealed record LogConsistency(long OldSize, long NewSize, IReadOnlyList<MerkleHash> Proof, string OldCheckpoint, string NewCheckpoint)
+{
+    /// <summary>Checks both checkpoints' signatures with <paramref name="logKey"/>, their sizes, and the proof between their roots.</summary>
+    /// <returns>Null when everything holds; else the first problem, in English.</returns>
+    public string? Verify(NoteVerifierKey logKey)
+    {
+        ArgumentNullException.ThrowIfNull(logKey);
+        try
+        {
+            SignedNote oldNote = SignedNote.Parse(Encoding.UTF8.GetBytes(OldCheckpoint));
+            SignedNote newNote = SignedNote.Parse(Encoding.UTF8.GetBytes(NewCheckpoint));
+            if (!oldNote.Verify([logKey]).IsValid || !newNote.Verify([logKey]).IsValid)
+            {
+                return "a checkpoint's signature does not verify with the log key.";
+            }
+
+            Checkpoint older = Checkpoint.FromNote(oldNote);
+            Checkpoint newer = Checkpoint.FromNote(newNote);
+            if (older.Size != OldSize || newer.Size != NewSize)
+            {
+                return "the checkpoints are not of the sizes the proof names.";
+            }
+
+            bool consistent = OldSize == 0 ? Proof.Count == 0
+                : OldSize == NewSize ? Proof.Count == 0 && older.RootHash == newer.RootHash
+                : MerkleProof.VerifyConsistency(OldSize, NewSize, older.RootHash, newer.RootHash, [.. Proof]);
+            return consistent ? null : $"the consistency proof from {OldSize} to {NewSize} does not verify.";
+        }
+        catch (LedgerFormatException e)
+        {
+            return "malformed: " + e.Message;
+        }
+    }
+
+    /// <summary>The proof as JSON: <c>old_size</c>, <c>new_size</c>, <c>consistency_proof</c> (base64 hashes), <c>old_checkpoint</c>, <c>new_checkpoint</c>.</summary>
+    public byte[] ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("old_size", OldSize);
+            writer.WriteNumber("new_size", NewSize);
+            writer.WriteStartArray("consistency_proof");
+            foreach (MerkleHash hash in Proof)
+            {
+                writer.WriteStringValue(hash.ToBase64());
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("old_checkpoint", OldCheckpoint);
+            writer.WriteString("new_checkpoint", NewCheckpoint);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads a proof written by <see cref="ToJson"/>; false (with why) for anything else.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out LogConsistency? consistency, [NotNullWhen(false)] out string? problem)
+    {
+        consistency = null;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json.ToArray());
+            JsonElement root = document.RootElement;
+            consistency = new LogConsistency(
+                root.GetProperty("old_size").GetInt64(),
+                root.GetProperty("new_size").GetInt64(),
+                [.. root.GetProperty("consistency_proof").EnumerateArray().Select(h => new MerkleHash(h.GetBytesFromBase64()))],
+                root.GetProperty("old_checkpoint").GetString() ?? throw new FormatException("no old checkpoint"),
+                root.GetProperty("new_checkpoint").GetString() ?? throw new FormatException("no new checkpoint"));
+            problem = null;
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            problem = "not a consistency proof: " + e.Message;
             return false;
         }
     }

@@ -40,6 +40,25 @@ public sealed record NodeLogOptions
             field = value;
         }
     } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether a version marked TLP:CLEAR (as <c>LogEntry.CreateClear</c> requires) gets a clear entry, which names the
+    /// object, instead of a salted one. Default false: every entry is salted. Entries already written keep their form.</summary>
+    public bool ClearEntriesForTlpClear { get; init; }
+
+    /// <summary>The name under which the node cosigns other logs' checkpoints as a witness; null derives it from the origin
+    /// (<see cref="NodeWitness.DefaultName"/>).</summary>
+    public string? WitnessName { get; init; }
+
+    /// <summary>How many versions stored before the log existed get their entries per transaction at start. Default 1,000.</summary>
+    public int BackfillBatch
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            field = value;
+        }
+    } = 1_000;
 }
 
 /// <summary>The origin line of a node's log.</summary>
@@ -118,6 +137,9 @@ internal sealed class NodeLog
     /// <summary>The log's verifier key in the C2SP signed-note form <c>name+hash+base64</c>.</summary>
     public string VerifierKey => _verifier.ToString();
 
+    /// <summary>The log's verifier key.</summary>
+    public NoteVerifierKey Verifier => _verifier;
+
     /// <summary>The size the last checkpoint this sequencer committed or verified covers.</summary>
     public long Size => Volatile.Read(ref _edge).Size;
 
@@ -139,6 +161,14 @@ internal sealed class NodeLog
         var log = new NodeLog(store, origin, new NoteSigner(origin, options.Key), options.MaxBatchEntries, logger);
         log._edge = await log.LoadVerifiedAsync(cancellationToken).ConfigureAwait(false);
         Log.LogVerified(logger, origin, log._edge.Size);
+        await store.SetLogClearEntriesAsync(options.ClearEntriesForTlpClear, cancellationToken).ConfigureAwait(false);
+
+        // Versions stored before the store kept a log get their entries now, before any proof is served for them.
+        int backfilled = await store.BackfillLogAsync(options.BackfillBatch, cancellationToken).ConfigureAwait(false);
+        if (backfilled > 0)
+        {
+            Log.LogBackfilled(logger, origin, backfilled);
+        }
         if (await store.LogTiles.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false) is null)
         {
             // A new log: an empty checkpoint, so that /log/checkpoint answers from the start.
@@ -273,29 +303,41 @@ internal sealed class NodeLog
 
 /// <summary>Runs the log at start (verification, integration) and then seals batches while the node runs.</summary>
 internal sealed class LogSequencerService(IStore store, NodeOptions options, TimeProvider time,
-    ILogger<LogSequencerService> logger) : IHostedService, IDisposable
+    ILogger<LogSequencerService> logger, NodeHttp http) : IHostedService, IDisposable
 {
     /// <summary>How often the service looks for new entries when none is waiting.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
+    private Task _cosignLoop = Task.CompletedTask;
+    private LogCosigning? _cosigning;
 
     /// <summary>The running log, once started.</summary>
     public NodeLog? Log { get; private set; }
+
+    /// <summary>The loop that collects cosignatures from the log's witnesses, once started.</summary>
+    internal LogCosigning? Cosigning => _cosigning;
+
+    /// <summary>The node as a witness of other logs, once started.</summary>
+    public NodeWitness? Witness { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         NodeLogOptions settings = options.Log!;
         Log = await NodeLog.OpenAsync(store, settings, options.PublicUrl, logger, cancellationToken).ConfigureAwait(false);
+        Witness = new NodeWitness(store, new Cosigner(settings.WitnessName ?? NodeWitness.DefaultName(Log.Origin), settings.Key, time), time);
         var policy = new BatchPolicy(settings.MaxBatchEntries, settings.MaxBatchDelay, time);
+        _cosigning = new LogCosigning(store, Log.Verifier, http.Client, time, logger);
         _loop = Task.Run(() => RunAsync(Log, policy), CancellationToken.None);
+        _cosignLoop = Task.Run(() => _cosigning.RunAsync(_stop.Token), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        await _cosignLoop.ConfigureAwait(false);
     }
 
     public void Dispose() => _stop.Dispose();
@@ -316,7 +358,11 @@ internal sealed class LogSequencerService(IStore store, NodeOptions options, Tim
 
                 if (policy.ShouldSeal())
                 {
-                    await log.SealAsync(stop).ConfigureAwait(false);
+                    if (await log.SealAsync(stop).ConfigureAwait(false) > 0)
+                    {
+                        _cosigning?.Sealed();
+                    }
+
                     policy.Sealed();
                     continue;
                 }

@@ -48,6 +48,9 @@ public sealed record NodeServeSettings
     /// <summary>How often to sync every subscribed partner (with the audit of its log); null syncs only on demand (<c>detente sync</c>).</summary>
     public TimeSpan? SyncInterval { get; init; }
 
+    /// <summary>Whether TLP:CLEAR versions get clear log entries (<see cref="NodeLogOptions.ClearEntriesForTlpClear"/>). Default false.</summary>
+    public bool LogClearEntriesForTlpClear { get; init; }
+
     /// <summary>The least level written to the log. Default <see cref="LogLevel.Information"/> (the access log).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
@@ -109,7 +112,7 @@ public static class NodeServer
                 Tls = tls,
                 PublicMetrics = settings.PublicMetrics,
                 Psi = settings.Psi,
-                Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin },
+                Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin, ClearEntriesForTlpClear = settings.LogClearEntriesForTlpClear },
                 Signing = signing,
                 Sync = Sync.PartnerSecrets.SyncOptions(folder, settings.SyncInterval),
             };
@@ -132,6 +135,11 @@ public static class NodeServer
                     string? logLine = app.Services.GetService<LogSequencerService>()?.Log is { } transparencyLog
                         ? "Transparency log: " + transparencyLog.Origin + " (verifier key " + transparencyLog.VerifierKey + ")"
                         : null;
+                    if (app.Services.GetService<LogSequencerService>()?.Witness is { } witness)
+                    {
+                        logLine += (logLine is null ? string.Empty : "\n") + "Witness: " + witness.VerifierKey.Name + " (cosignature key " + witness.VerifierKey + ")";
+                    }
+
                     string identityLine = "Node identity: " + signing.IdentityId + " (" + signing.IdentityName + ")"
                         + (identityChange == "kept" ? string.Empty : " (" + identityChange + ")") + "; served at " + new Uri(publicUrl, "identity/").AbsoluteUri;
                     await WriteBannerAsync(output, folder, publicUrl, addresses, key.KeyId, keyCreated, identityLine, logLine, tls, certificateCreated, bootstrap)

@@ -34,7 +34,7 @@ internal sealed class PostgresBackend : SqlBackend
     // The row lock orders the writers of one collection: each computes date_added after the previous one committed.
     public override string LockCollectionSql => "SELECT last_date_added FROM collections WHERE collection_key = @c FOR UPDATE";
 
-    public override string LockLogSql => "SELECT next_index, origin FROM log_state WHERE id = 1 FOR UPDATE";
+    public override string LockLogSql => "SELECT next_index, origin, clear_tlp_clear FROM log_state WHERE id = 1 FOR UPDATE";
 
     public override async ValueTask<SqlSession> OpenReadAsync(CancellationToken cancellationToken)
     {

@@ -223,6 +223,33 @@ internal static class PostgresSchema
                     AND (collection_key IS NULL) = (record_id IS NOT NULL)
                     AND (record_id IS NULL) = (record IS NULL));
             CREATE INDEX log_entries_record ON log_entries (record_id) WHERE record_id IS NOT NULL;
+            );
+            """),
+        new(9, "witnessing: logs this node cosigns, witnesses of this log, checkpoint history, clear entries", """
+            CREATE TABLE witnessed_logs (
+                origin text PRIMARY KEY,
+                verifier_key text NOT NULL,
+                size bigint NOT NULL,
+                root_hash bytea,
+                checkpoint bytea,
+                cosigned bigint
+            );
+            CREATE TABLE log_witnesses (
+                name text PRIMARY KEY,
+                verifier_key text NOT NULL UNIQUE,
+                url text NOT NULL,
+                token text,
+                known_size bigint NOT NULL,
+                cosigned_size bigint,
+                cosignature text,
+                cosigned bigint
+            );
+            CREATE TABLE log_checkpoints (
+                size bigint PRIMARY KEY,
+                note bytea NOT NULL
+            );
+            INSERT INTO log_checkpoints (size, note) SELECT size, note FROM log_checkpoint;
+            ALTER TABLE log_state ADD COLUMN clear_tlp_clear integer NOT NULL DEFAULT 0;
             """),
     ];
 }

@@ -46,7 +46,7 @@ internal sealed class SqliteBackend : SqlBackend
     // One writer at a time (the write lock): reading the row is enough.
     public override string LockCollectionSql => "SELECT last_date_added FROM collections WHERE collection_key = @c";
 
-    public override string LockLogSql => "SELECT next_index, origin FROM log_state WHERE id = 1";
+    public override string LockLogSql => "SELECT next_index, origin, clear_tlp_clear FROM log_state WHERE id = 1";
 
     public override async ValueTask<SqlSession> OpenReadAsync(CancellationToken cancellationToken)
     {

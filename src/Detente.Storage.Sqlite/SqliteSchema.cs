@@ -231,6 +231,33 @@ internal static class SqliteSchema
             ALTER TABLE log_entries_v5 RENAME TO log_entries;
             CREATE INDEX log_entries_version ON log_entries (collection_key, date_added);
             CREATE INDEX log_entries_record ON log_entries (record_id) WHERE record_id IS NOT NULL;
+            );
+            """),
+        new(9, "witnessing: logs this node cosigns, witnesses of this log, checkpoint history, clear entries", """
+            CREATE TABLE witnessed_logs (
+                origin TEXT PRIMARY KEY,
+                verifier_key TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                root_hash BLOB,
+                checkpoint BLOB,
+                cosigned INTEGER
+            );
+            CREATE TABLE log_witnesses (
+                name TEXT PRIMARY KEY,
+                verifier_key TEXT NOT NULL UNIQUE,
+                url TEXT NOT NULL,
+                token TEXT,
+                known_size INTEGER NOT NULL,
+                cosigned_size INTEGER,
+                cosignature TEXT,
+                cosigned INTEGER
+            );
+            CREATE TABLE log_checkpoints (
+                size INTEGER PRIMARY KEY,
+                note BLOB NOT NULL
+            );
+            INSERT INTO log_checkpoints (size, note) SELECT size, note FROM log_checkpoint;
+            ALTER TABLE log_state ADD COLUMN clear_tlp_clear integer NOT NULL DEFAULT 0;
             """),
     ];
 }

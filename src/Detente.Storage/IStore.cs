@@ -200,6 +200,62 @@ public interface IStore : IAsyncDisposable
     /// <summary>The largest record <see cref="AppendLogRecordAsync"/> takes, in canonical bytes (64 KiB).</summary>
     public const int MaxLogRecordBytes = 65_536;
 
+    /// <summary>Whether new entries of TLP:CLEAR versions are clear entries (naming the object; <c>LogEntry.CreateClear</c> decides
+    /// which versions qualify) instead of salted ones. Stored with the log; default false. Entries already written keep their form.</summary>
+    public Task SetLogClearEntriesAsync(bool clearForTlpClear, CancellationToken cancellationToken = default);
+
+    /// <summary>The signed checkpoint the log had at <paramref name="size"/> (every checkpoint is kept), or null when the log never
+    /// had a checkpoint of that size.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is negative.</exception>
+    public Task<ReadOnlyMemory<byte>?> ReadLogCheckpointAsync(long size, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives every stored version without a log entry (stored before the store kept a log) a <c>publish</c> entry (<c>revoke</c>
+    /// for a revoked version), collection by collection in <c>date_added</c> order, <paramref name="batchSize"/> versions per
+    /// transaction. Idempotent: a version that has an entry is never given another.
+    /// </summary>
+    /// <returns>How many entries were added.</returns>
+    public Task<int> BackfillLogAsync(int batchSize, CancellationToken cancellationToken = default);
+
+    // ---- Witnessing ----
+
+    /// <summary>Starts witnessing the log <paramref name="origin"/>, whose checkpoints <paramref name="verifierKey"/> verifies;
+    /// false (nothing changed) when the origin is witnessed already.</summary>
+    public Task<bool> AddWitnessedLogAsync(string origin, string verifierKey, CancellationToken cancellationToken = default);
+
+    /// <summary>The logs this node witnesses, by origin.</summary>
+    public Task<IReadOnlyList<WitnessedLogRecord>> ListWitnessedLogsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The witnessed log <paramref name="origin"/>, or null.</summary>
+    public Task<WitnessedLogRecord?> GetWitnessedLogAsync(string origin, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops witnessing a log and forgets what was cosigned for it; false when it was not witnessed.</summary>
+    public Task<bool> RemoveWitnessedLogAsync(string origin, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a cosigned checkpoint of a witnessed log as a compare-and-swap: only when the stored size is still
+    /// <paramref name="expectedSize"/> (C2SP tlog-witness requires the check and the update to be atomic). False, nothing
+    /// changed, when another request moved the record first or the origin is not witnessed.
+    /// </summary>
+    public Task<bool> AdvanceWitnessedLogAsync(string origin, long expectedSize, long newSize, ReadOnlyMemory<byte> rootHash,
+        ReadOnlyMemory<byte> checkpoint, DateTimeOffset cosigned, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a witness of this node's log (known size 0, no cosignature); false when its name or key is taken.</summary>
+    public Task<bool> AddLogWitnessAsync(LogWitnessRecord witness, CancellationToken cancellationToken = default);
+
+    /// <summary>The witnesses of this node's log, by name.</summary>
+    public Task<IReadOnlyList<LogWitnessRecord>> ListLogWitnessesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a witness of this node's log; false when there is none of that name.</summary>
+    public Task<bool> RemoveLogWitnessAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Records what a witness said: the size it last cosigned and, when it cosigned, the (verified) cosignature line,
+    /// the checkpoint size it covers and when it came. False when there is no witness of that name.</summary>
+    /// <exception cref="ArgumentException">Only some of <paramref name="cosignedSize"/>, <paramref name="cosignature"/> and
+    /// <paramref name="cosigned"/> are given.</exception>
+    public Task<bool> UpdateLogWitnessAsync(string name, long knownSize, long? cosignedSize, string? cosignature, DateTimeOffset? cosigned,
+        CancellationToken cancellationToken = default);
+
     // ---- Status resources ----
 
     /// <summary>Records a new status resource.</summary>

@@ -50,4 +50,7 @@ internal static partial class Log
 
     [LoggerMessage(6052, LogLevel.Information, "The transparency log's origin is {Origin}")]
     public static partial void LogOriginSet(ILogger logger, string origin);
+
+    [LoggerMessage(6060, LogLevel.Information, "Backfilled the transparency log: {Count} version(s) of collection key {CollectionKey} stored before the log got publish entries")]
+    public static partial void LogBackfilled(ILogger logger, long collectionKey, int count);
 }

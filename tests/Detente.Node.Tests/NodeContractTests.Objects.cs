@@ -341,7 +341,7 @@ public abstract partial class NodeContractTests
         string[] objectRoutes = ["/objects/", "/manifest/", "/versions/", "/status/", "/log/"];
         RouteEndpoint[] reading = [.. endpoints.Where(e => objectRoutes.Any(r => e.RoutePattern.RawText!.Contains(r, StringComparison.Ordinal))
             && e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Any(m => m is "GET" or "DELETE"))];
-        Assert.Equal(12, reading.Length);
+        Assert.Equal(13, reading.Length);
         Assert.All(reading, e => Assert.NotNull(e.Metadata.GetMetadata<RequiresEgressPolicy>()));
         Assert.All(endpoints.Where(e => e.Metadata.GetMetadata<RequiresEgressPolicy>() is null),
             e => Assert.DoesNotContain(e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [], m => m == "GET"

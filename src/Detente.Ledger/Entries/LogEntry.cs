@@ -435,6 +435,14 @@ public sealed class LogEntry
         return true;
     }
 
+    /// <summary>True when <see cref="CreateClear"/> accepts <paramref name="stixObject"/>: TLP 2.0 CLEAR (or TLP 1.0 WHITE) in
+    /// <c>object_marking_refs</c>, no other TLP marking, no granular markings.</summary>
+    public static bool QualifiesForClear(StixObject stixObject)
+    {
+        ArgumentNullException.ThrowIfNull(stixObject);
+        return IsTlpClear(stixObject);
+    }
+
     private static bool IsTlpClear(StixObject stixObject)
     {
         if (stixObject.GranularMarkings is { Count: > 0 })

@@ -64,15 +64,27 @@ public sealed class NodeLogClient : ITileStore
         await GetOrNullAsync("log/gossip", cancellationToken).ConfigureAwait(false);
 
     /// <summary>Asks for the inclusion proof of one version of an object (<c>/log/proof/…</c>); <paramref name="version"/>
-    /// null asks for the latest.</summary>
+    /// null asks for the latest; <paramref name="treeSize"/> a proof against the checkpoint of that size (null: the latest).</summary>
     /// <exception cref="HttpRequestException">The request failed (no answer).</exception>
-    public async Task<ProofAnswer> GetProofAsync(string apiRoot, string collection, string objectId, string? version,
+    public async Task<ProofAnswer> GetProofAsync(string apiRoot, string collection, string objectId, string? version, long? treeSize = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(apiRoot);
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(objectId);
-        string query = version is null ? string.Empty : "?match[version]=" + Uri.EscapeDataString(version);
+        var parameters = new List<string>(2);
+        if (version is not null)
+        {
+            parameters.Add("match[version]=" + Uri.EscapeDataString(version));
+        }
+
+        if (treeSize is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+            parameters.Add("tree_size=" + size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        string query = parameters.Count == 0 ? string.Empty : "?" + string.Join('&', parameters);
         using HttpResponseMessage response = await _http.GetAsync(
             new Uri(Node, $"log/proof/{Uri.EscapeDataString(apiRoot)}/collections/{Uri.EscapeDataString(collection)}/objects/{Uri.EscapeDataString(objectId)}/{query}"),
             HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);

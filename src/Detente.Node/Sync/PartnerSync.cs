@@ -599,7 +599,7 @@ public sealed class PartnerSync
         {
             for (int attempt = 1; ; attempt++)
             {
-                ProofAnswer answer = await RetryAsync("proof", ct => _log.GetProofAsync(subscription.ApiRoot, subscription.RemoteCollection, objectId, version, ct),
+                ProofAnswer answer = await RetryAsync("proof", ct => _log.GetProofAsync(subscription.ApiRoot, subscription.RemoteCollection, objectId, version, null, ct),
                     cancellationToken).ConfigureAwait(false);
                 bool retry = answer.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests || (int)answer.Status >= 500;
                 if (!retry)

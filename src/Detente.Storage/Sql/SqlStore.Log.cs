@@ -32,7 +32,7 @@ internal sealed partial class SqlStore
         CheckLogOrigin(origin);
         SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
-        (long next, string? stored) = await LockLogAsync(session, cancellationToken).ConfigureAwait(false);
+        (long next, string? stored, _) = await LockLogAsync(session, cancellationToken).ConfigureAwait(false);
         if (string.Equals(stored, origin, StringComparison.Ordinal))
         {
             return;
@@ -48,6 +48,23 @@ internal sealed partial class SqlStore
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
         Log.LogOriginSet(_logger, origin);
+    }
+
+    public async Task SetLogClearEntriesAsync(bool clearForTlpClear, CancellationToken cancellationToken = default)
+    {
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        await session.Command("UPDATE log_state SET clear_tlp_clear = @c WHERE id = 1").Set("@c", clearForTlpClear ? 1 : 0)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ReadOnlyMemory<byte>?> ReadLogCheckpointAsync(long size, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        IReadOnlyList<byte[]> found = await QueryAsync("SELECT note FROM log_checkpoints WHERE size = @s", c => c.Set("@s", size),
+            static r => r.GetFieldValue<byte[]>(0), cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? (ReadOnlyMemory<byte>?)null : found[0];
     }
 
     public async Task<long> GetLogSizeAsync(CancellationToken cancellationToken = default)
@@ -184,7 +201,7 @@ internal sealed partial class SqlStore
             return;
         }
 
-        (long next, string? origin) = await LockLogAsync(session, cancellationToken).ConfigureAwait(false);
+        (long next, string? origin, bool clear) = await LockLogAsync(session, cancellationToken).ConfigureAwait(false);
         if (origin is null)
         {
             origin = DefaultLogOrigin();
@@ -196,7 +213,10 @@ internal sealed partial class SqlStore
         const string Insert = "INSERT INTO log_entries (leaf_index, collection_key, date_added, action, entry, salt) VALUES (@i, @c, @d, @a, @e, @s)";
         foreach (LogItem item in items)
         {
-            LogEntry entry = LogEntry.CreateSalted(origin, item.Action, now, item.Object, out byte[] salt);
+            byte[] salt = [];
+            LogEntry entry = clear && LogEntry.QualifiesForClear(item.Object)
+                ? LogEntry.CreateClear(origin, item.Action, now, item.Object)
+                : LogEntry.CreateSalted(origin, item.Action, now, item.Object, out salt);
             await session.Command(Insert)
                 .Set("@i", next)
                 .Set("@c", collectionKey)
@@ -212,7 +232,7 @@ internal sealed partial class SqlStore
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(long Next, string? Origin)> LockLogAsync(SqlSession session, CancellationToken cancellationToken)
+    private async Task<(long Next, string? Origin, bool ClearForTlpClear)> LockLogAsync(SqlSession session, CancellationToken cancellationToken)
     {
         DbDataReader reader = await session.Command(_backend.LockLogSql).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
@@ -222,7 +242,7 @@ internal sealed partial class SqlStore
                 throw new InvalidDataException("The store has no log_state row.");
             }
 
-            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2) != 0);
         }
     }
 
@@ -295,6 +315,11 @@ internal sealed partial class SqlStore
                     return false;
                 }
             }
+
+            // Every checkpoint is kept, for proofs against an older tree size; a size signed twice keeps its first note.
+            await session.Command("INSERT INTO log_checkpoints (size, note) VALUES (@n, @note) ON CONFLICT (size) DO NOTHING")
+                .Set("@n", commit.NewSize).Set("@note", commit.Checkpoint.ToArray())
+                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
             // A tile path, once written, always holds the same bytes: a second write of one is a bug, and fails the commit.
             foreach (TileData tile in commit.Tiles)

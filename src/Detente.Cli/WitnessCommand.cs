@@ -1,0 +1,179 @@
+using System.CommandLine;
+using System.Globalization;
+using Detente.Ledger.Notes;
+using Detente.Node;
+using Detente.Stix.Signatures;
+using Detente.Storage;
+
+namespace Detente.Cli;
+
+internal sealed partial class DetenteCli
+{
+    /// <summary><c>detente witness add|list|remove|key</c>: the logs this node cosigns as a witness.</summary>
+    private Command WitnessCommand()
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var vkey = new Argument<string>("VKEY") { Description = "The log's checkpoint verifier key, name+hash+base64 (what 'detente log key' prints); its name is the log's origin." };
+        var add = new Command("add", "Witness a log: cosign its checkpoints once they verify with VKEY and are consistent with the last one cosigned.")
+        {
+            vkey, data, postgres,
+        };
+        add.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            if (!NoteVerifierKey.TryParse(result.GetValue(vkey), out NoteVerifierKey? key) || key.Type != NoteKeyType.Ed25519)
+            {
+                await _stderr.WriteLineAsync("detente: VKEY is an Ed25519 checkpoint verifier key, name+hash+base64 (as 'detente log key' prints it).");
+                return ExitCodes.Unusable;
+            }
+
+            if (!await store.AddWitnessedLogAsync(key.Name, key.ToString(), cancellationToken))
+            {
+                await _stderr.WriteLineAsync($"detente: the log {key.Name} is witnessed already; remove it first to change its key.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync($"Witnessing {key.Name} (key id {key.KeyId:x8}).");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> listData = DataOption();
+        Option<string?> listPostgres = PostgresOption();
+        var list = new Command("list", "List the witnessed logs: origin, key, last cosigned size, root and time.") { listData, listPostgres };
+        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
+        {
+            await _stdout.WriteLineAsync(string.Join('\t', "ORIGIN", "KEY", "SIZE", "ROOT", "COSIGNED"));
+            foreach (WitnessedLogRecord log in await store.ListWitnessedLogsAsync(cancellationToken))
+            {
+                await _stdout.WriteLineAsync(string.Join('\t', log.Origin, log.VerifierKey, log.Size.ToString(CultureInfo.InvariantCulture),
+                    log.RootHash is { } root ? Convert.ToBase64String(root.Span) : "-", log.Cosigned is { } at ? Time(at) : "-"));
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> removeData = DataOption();
+        Option<string?> removePostgres = PostgresOption();
+        var origin = new Argument<string>("ORIGIN") { Description = "The log's origin." };
+        var remove = new Command("remove", "Stop witnessing a log and forget what was cosigned for it.") { origin, removeData, removePostgres };
+        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
+        {
+            string name = result.GetValue(origin)!;
+            if (!await store.RemoveWitnessedLogAsync(name, cancellationToken))
+            {
+                await _stderr.WriteLineAsync($"detente: no witnessed log {name}.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync($"No longer witnessing {name}.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> keyData = DataOption();
+        Option<string?> keyPostgres = PostgresOption();
+        var keyCommand = new Command("key", "Print this node's witness cosignature key (name+hash+base64, type 0x04), which logs configure for it.")
+        {
+            keyData, keyPostgres,
+        };
+        keyCommand.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(keyData)!, result.GetValue(keyPostgres), async store =>
+        {
+            string folder = result.GetValue(keyData)!;
+            if (!File.Exists(Path.Combine(folder, NodeDataFolder.KeyFileName)))
+            {
+                await _stderr.WriteLineAsync($"detente: no node key in '{Path.GetFullPath(folder)}'.");
+                return ExitCodes.Unusable;
+            }
+
+            if (await store.GetLogOriginAsync(cancellationToken) is not { } logOrigin)
+            {
+                await _stderr.WriteLineAsync("detente: the node's log has no origin yet: start the node once.");
+                return ExitCodes.Unusable;
+            }
+
+            (StixSigningKey nodeKey, _) = NodeDataFolder.Open(folder).LoadOrCreateKey();
+            using (nodeKey)
+            {
+                await _stdout.WriteLineAsync(new Cosigner(NodeWitness.DefaultName(logOrigin), nodeKey).VerifierKey.ToString());
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return new Command("witness", "This node as a witness of other logs (C2SP tlog-witness): the logs it cosigns, and its key.")
+        {
+            add, list, remove, keyCommand,
+        };
+    }
+
+    /// <summary><c>detente log witness add|list|remove</c>: the witnesses this node's log asks for cosignatures.</summary>
+    private Command LogWitnessCommand()
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var url = new Option<string>("--url")
+        {
+            Description = "The witness's submission prefix; checkpoints go to <url>/add-checkpoint (a Detente node: https://host/log/witness).",
+            Required = true,
+        };
+        var key = new Option<string>("--key") { Description = "The witness's cosignature key, name+hash+base64 ('detente witness key' on a Detente node).", Required = true };
+        var token = new Option<string?>("--token") { Description = "The bearer token the witness needs, if any (a Detente node does). Kept in the store." };
+        var add = new Command("add", "Ask a witness to cosign every checkpoint of this node's log.") { url, key, token, data, postgres };
+        add.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            if (!NoteVerifierKey.TryParse(result.GetValue(key), out NoteVerifierKey? witnessKey) || witnessKey.Type != NoteKeyType.Cosignature)
+            {
+                await _stderr.WriteLineAsync("detente: --key is a witness cosignature key (type 0x04), name+hash+base64.");
+                return ExitCodes.Unusable;
+            }
+
+            if (!Uri.TryCreate(result.GetValue(url), UriKind.Absolute, out Uri? prefix) || (prefix.Scheme != Uri.UriSchemeHttps && prefix.Scheme != Uri.UriSchemeHttp)
+                || !string.IsNullOrEmpty(prefix.Query) || !string.IsNullOrEmpty(prefix.Fragment))
+            {
+                await _stderr.WriteLineAsync("detente: --url is an absolute http:// or https:// URL without query or fragment.");
+                return ExitCodes.Unusable;
+            }
+
+            var record = new LogWitnessRecord { Name = witnessKey.Name, VerifierKey = witnessKey.ToString(), Url = prefix, Token = result.GetValue(token) };
+            if (!await store.AddLogWitnessAsync(record, cancellationToken))
+            {
+                await _stderr.WriteLineAsync($"detente: a witness named {witnessKey.Name} or with that key exists.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync($"Witness {witnessKey.Name} added: checkpoints go to {prefix.AbsoluteUri.TrimEnd('/')}/add-checkpoint.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> listData = DataOption();
+        Option<string?> listPostgres = PostgresOption();
+        var list = new Command("list", "List the log's witnesses: name, URL, last cosigned size and time (never the tokens).") { listData, listPostgres };
+        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
+        {
+            await _stdout.WriteLineAsync(string.Join('\t', "NAME", "URL", "KNOWN SIZE", "COSIGNED SIZE", "COSIGNED"));
+            foreach (LogWitnessRecord w in await store.ListLogWitnessesAsync(cancellationToken))
+            {
+                await _stdout.WriteLineAsync(string.Join('\t', w.Name, w.Url.AbsoluteUri, w.KnownSize.ToString(CultureInfo.InvariantCulture),
+                    w.CosignedSize?.ToString(CultureInfo.InvariantCulture) ?? "-", w.Cosigned is { } at ? Time(at) : "-"));
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> removeData = DataOption();
+        Option<string?> removePostgres = PostgresOption();
+        var name = new Argument<string>("NAME") { Description = "The witness's name." };
+        var remove = new Command("remove", "Stop asking a witness; its stored cosignature is no longer served.") { name, removeData, removePostgres };
+        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
+        {
+            string witness = result.GetValue(name)!;
+            if (!await store.RemoveLogWitnessAsync(witness, cancellationToken))
+            {
+                await _stderr.WriteLineAsync($"detente: no witness {witness}.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync($"Witness {witness} removed.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return new Command("witness", "The witnesses this node's log asks to cosign its checkpoints (C2SP tlog-witness).") { add, list, remove };
+    }
+}

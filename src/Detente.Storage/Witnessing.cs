@@ -1,0 +1,39 @@
+namespace Detente.Storage;
+
+/// <summary>A log this node witnesses (cosigns for): its origin, its checkpoint verifier key and the latest checkpoint cosigned.</summary>
+/// <param name="Origin">The log's origin line (the key name of <paramref name="VerifierKey"/>).</param>
+/// <param name="VerifierKey">The log's checkpoint verifier key, C2SP signed-note form <c>name+hash+base64</c>.</param>
+/// <param name="Size">The size of the latest checkpoint this node cosigned for the log; 0 when none yet.</param>
+/// <param name="RootHash">That checkpoint's 32-byte root hash; null when none yet.</param>
+/// <param name="Checkpoint">That checkpoint as received (signed note bytes); null when none yet.</param>
+/// <param name="Cosigned">When this node cosigned it; null when none yet.</param>
+public sealed record WitnessedLogRecord(string Origin, string VerifierKey, long Size, ReadOnlyMemory<byte>? RootHash, ReadOnlyMemory<byte>? Checkpoint,
+    DateTimeOffset? Cosigned);
+
+/// <summary>A witness of this node's log: where to submit checkpoints, how to authenticate, its key, and what it cosigned.</summary>
+public sealed record LogWitnessRecord
+{
+    /// <summary>The witness's name (the key name of <see cref="VerifierKey"/>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The witness's cosignature verifier key (type 0x04), C2SP signed-note form.</summary>
+    public required string VerifierKey { get; init; }
+
+    /// <summary>The witness's submission prefix; checkpoints go to <c>{Url}/add-checkpoint</c> (C2SP tlog-witness).</summary>
+    public required Uri Url { get; init; }
+
+    /// <summary>The bearer token sent to the witness, if it needs one (a Detente node does). Stored as given: keep the store private.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>The size the witness last said it cosigned (from a 200 or a 409); 0 at first.</summary>
+    public long KnownSize { get; init; }
+
+    /// <summary>The checkpoint size of <see cref="Cosignature"/>; null when the witness has not cosigned yet.</summary>
+    public long? CosignedSize { get; init; }
+
+    /// <summary>The witness's latest cosignature, as a signed-note signature line without its newline (verified before it was stored).</summary>
+    public string? Cosignature { get; init; }
+
+    /// <summary>When <see cref="Cosignature"/> was received.</summary>
+    public DateTimeOffset? Cosigned { get; init; }
+}
