@@ -30,5 +30,5 @@ internal static partial class Log
     public static partial void SyncFailed(ILogger logger, Exception exception, string partner);
 
     [LoggerMessage(EventId = 8108, Level = LogLevel.Warning, Message = "The witness failed on the verified checkpoint of {Partner}")]
-    public static partial void WitnessFailed(ILogger logger, Exception exception, string partner);
+    public static partial void AuditWitnessFailed(ILogger logger, Exception exception, string partner);
 }

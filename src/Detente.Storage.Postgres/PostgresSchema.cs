@@ -175,7 +175,6 @@ internal static class PostgresSchema
                 identity text NOT NULL,
                 PRIMARY KEY (partner, identity)
             );
-            );
             """),
         new(7, "federation: partner logs, subscriptions, received objects, audit evidence", """
             CREATE TABLE partner_logs (
@@ -211,7 +210,6 @@ internal static class PostgresSchema
                 evidence bytea NOT NULL
             );
             CREATE INDEX audit_evidence_partner ON audit_evidence (partner, time);
-            );
             """),
         new(8, "log entries not tied to an object version (PSI sessions)", """
             ALTER TABLE log_entries
@@ -223,7 +221,6 @@ internal static class PostgresSchema
                     AND (collection_key IS NULL) = (record_id IS NOT NULL)
                     AND (record_id IS NULL) = (record IS NULL));
             CREATE INDEX log_entries_record ON log_entries (record_id) WHERE record_id IS NOT NULL;
-            );
             """),
         new(9, "witnessing: logs this node cosigns, witnesses of this log, checkpoint history, clear entries", """
             CREATE TABLE witnessed_logs (

@@ -173,7 +173,6 @@ internal static class SqliteSchema
                 identity TEXT NOT NULL,
                 PRIMARY KEY (partner, identity)
             );
-            );
             """),
         new(7, "federation: partner logs, subscriptions, received objects, audit evidence", """
             CREATE TABLE partner_logs (
@@ -209,7 +208,6 @@ internal static class SqliteSchema
                 evidence BLOB NOT NULL
             );
             CREATE INDEX audit_evidence_partner ON audit_evidence (partner, time);
-            );
             """),
         new(8, "log entries not tied to an object version (PSI sessions)", """
             CREATE TABLE log_entries_v5 (
@@ -231,7 +229,6 @@ internal static class SqliteSchema
             ALTER TABLE log_entries_v5 RENAME TO log_entries;
             CREATE INDEX log_entries_version ON log_entries (collection_key, date_added);
             CREATE INDEX log_entries_record ON log_entries (record_id) WHERE record_id IS NOT NULL;
-            );
             """),
         new(9, "witnessing: logs this node cosigns, witnesses of this log, checkpoint history, clear entries", """
             CREATE TABLE witnessed_logs (

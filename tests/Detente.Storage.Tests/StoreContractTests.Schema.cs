@@ -11,7 +11,7 @@ public abstract partial class StoreContractTests
         await ReopenAsync();
         await ReopenAsync();
 
-        Assert.Equal([1L, 2L, 3L, 4L, 5L], first);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L], first);
         Assert.Equal(first, await ReadSchemaVersionsAsync());
     }
 

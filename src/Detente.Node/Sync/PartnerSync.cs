@@ -194,7 +194,7 @@ public sealed class PartnerSync
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        Log.WitnessFailed(Logger, e, Name);
+                        Log.AuditWitnessFailed(Logger, e, Name);
                     }
                 }
 
@@ -499,8 +499,8 @@ public sealed class PartnerSync
                 }
                 catch (StoreException e) when (e.Error == StoreError.PartnerNotAccepted)
                 {
-                    PartnerLogRecord? now = await owner._store.GetPartnerLogAsync(Name, CancellationToken.None).ConfigureAwait(false);
-                    return now?.Alarm ?? e.Message;
+                    PartnerLogRecord? standing = await owner._store.GetPartnerLogAsync(Name, CancellationToken.None).ConfigureAwait(false);
+                    return standing?.Alarm ?? e.Message;
                 }
 
                 int fresh = added.AddedCount;

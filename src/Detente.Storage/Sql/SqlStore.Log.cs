@@ -130,7 +130,7 @@ internal sealed partial class SqlStore
 
         SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
-        (long next, string? origin) = await LockLogAsync(session, cancellationToken).ConfigureAwait(false);
+        (long next, string? origin, _) = await LockLogAsync(session, cancellationToken).ConfigureAwait(false);
         if (origin is null)
         {
             origin = DefaultLogOrigin();
