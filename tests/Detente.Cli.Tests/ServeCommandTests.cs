@@ -226,6 +226,16 @@ public sealed class ServeCommandTests : IDisposable
                 Assert.Contains("\"success_count\":1", await posted.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
             }
 
+            // The node originates what its admin posts: the object is served with the node's created_by_ref and signature.
+            string served;
+            using (HttpResponseMessage before = await GetAsync(_http, objects, token))
+            {
+                served = await before.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                Assert.Contains("\"created_by_ref\":\"" + Field(first.Output, "Node identity:") + "\"", served, StringComparison.Ordinal);
+                Assert.Contains(Detente.Stix.Signatures.SignatureExtension.Id, served, StringComparison.Ordinal);
+                Assert.Contains("\"pattern\":\"[ipv4-addr:value = '198.51.100.7']\"", served, StringComparison.Ordinal);
+            }
+
             Assert.Equal(0, await StopAsync(first));
 
             // The store is in PostgreSQL, not in the data folder: a restart serves the object, byte for byte.
@@ -235,7 +245,7 @@ public sealed class ServeCommandTests : IDisposable
             using (HttpResponseMessage read = await GetAsync(_http, Field(second.Output, "Listening on") + "/taxii2/default/collections/" + collection + "/objects/", token))
             {
                 Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-                Assert.Equal("{\"objects\":[" + Indicator + "]}", await read.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+                Assert.Equal(served, await read.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
             }
 
             Assert.Equal(0, await StopAsync(second));
