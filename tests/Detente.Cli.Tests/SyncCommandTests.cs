@@ -25,6 +25,7 @@ public sealed class SyncCommandTests : IAsyncLifetime
     private readonly string _partnerFolder = Path.Combine(Path.GetTempPath(), "detente-sync-partner-" + Guid.NewGuid().ToString("N"));
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly StixSigningKey _partnerKey = StixSigningKey.Create();
+    private NodeSigning _partnerSigning = null!;
     private IStore _partnerStore = null!;
     private WebApplication _partner = null!;
     private Uri _partnerUrl = null!;
@@ -45,7 +46,12 @@ public sealed class SyncCommandTests : IAsyncLifetime
         BootstrapResult bootstrap = await NodeBootstrap.EnsureAsync(_partnerStore, _clock, Ct);
         _partnerAdmin = bootstrap.AdminToken!;
         _partnerCollection = bootstrap.DefaultCollectionId!.Value;
-        _partner = DetenteNode.Build(_partnerStore, new NodeOptions { Log = new NodeLogOptions { Key = _partnerKey, Origin = Origin, MaxBatchDelay = TimeSpan.Zero } },
+        _partnerSigning = new NodeSigning(_partnerKey, NodeSigning.CreateIdentity("us-cert", _partnerKey, _clock.GetUtcNow()));
+        _partner = DetenteNode.Build(_partnerStore, new NodeOptions
+        {
+            Log = new NodeLogOptions { Key = _partnerKey, Origin = Origin, MaxBatchDelay = TimeSpan.Zero },
+            Signing = _partnerSigning,
+        },
             ["http://127.0.0.1:0"], _clock, _ => { });
         await _partner.StartAsync(Ct);
         _partnerUrl = new Uri(_partner.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
@@ -91,7 +97,7 @@ public sealed class SyncCommandTests : IAsyncLifetime
         string vkey = new NoteSigner(Origin, _partnerKey).VerifierKey.ToString();
         await PublishAsync(3, "first");
 
-        (int added, string addOut, string addErr) = await RunAsync("partner", "add", "us-cert", "--identity", "identity--00000000-0000-4000-8000-0000000000f1",
+        (int added, string addOut, string addErr) = await RunAsync("partner", "add", "us-cert", "--identity", _partnerSigning.IdentityId,
             "--key", Convert.ToHexString(_partnerKey.VerificationKey.RawPublicKey.Span), "--url", _partnerUrl.AbsoluteUri, "--token", token, "--log-key", vkey);
         Assert.Equal(0, added);
         Assert.DoesNotContain(token, addOut + addErr, StringComparison.Ordinal);
@@ -118,7 +124,7 @@ public sealed class SyncCommandTests : IAsyncLifetime
         Assert.Equal(0, status);
         Assert.Contains("us-cert\tus-cert.example/log\t3\t", statusOut, StringComparison.Ordinal);
 
-        // The partner serves an object other than the one it logged: the sync is an alarm and stores nothing of it.
+        // The partner serves an object other than the one it logged and signed: the sync is an alarm and stores nothing of it.
         List<string> later = await PublishAsync(2, "second");
         await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -134,10 +140,10 @@ public sealed class SyncCommandTests : IAsyncLifetime
 
         (int alarmed, string alarmOut, _) = await RunAsync("sync", "us-cert");
         Assert.Equal(1, alarmed);
-        Assert.Contains("AUDIT ALARM: missing-object", alarmOut, StringComparison.Ordinal);
+        Assert.Contains("AUDIT ALARM: object-origin", alarmOut, StringComparison.Ordinal);
         (int flagged, string flaggedOut, _) = await RunAsync("audit", "status");
         Assert.Equal(1, flagged);
-        Assert.Contains("missing-object", flaggedOut, StringComparison.Ordinal);
+        Assert.Contains("object-origin", flaggedOut, StringComparison.Ordinal);
         (int shown, string evidence, _) = await RunAsync("audit", "evidence", "us-cert");
         Assert.Equal(0, shown);
         Assert.Contains("\"name\":\"third\"", evidence, StringComparison.Ordinal);
