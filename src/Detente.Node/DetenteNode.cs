@@ -54,7 +54,12 @@ public static class DetenteNode
 
         if (options.Sync is { } sync)
         {
-            builder.Services.AddSingleton(sp => new Sync.PartnerSync(store, sync, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>())
+            // With a log, the node's witness cosigns the partner checkpoints each sync verifies (for the logs it witnesses).
+            builder.Services.AddSingleton(sp => new Sync.PartnerSync(store,
+                sync.Witness is null && options.Log is not null
+                    ? sync with { Witness = new Sync.WitnessingAudit(store, () => sp.GetService<LogSequencerService>()?.Witness) }
+                    : sync,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>())
             {
                 Metrics = sp.GetRequiredService<NodeMetrics>(),
             });

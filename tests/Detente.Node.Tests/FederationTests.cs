@@ -6,6 +6,7 @@ using Detente.Node.Sync;
 using Detente.Stix;
 using Detente.Stix.Signatures;
 using Detente.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Detente.Node.Tests;
 
@@ -313,6 +314,37 @@ public sealed class FederationTests
             // Nothing is accepted from the partner while the alarm stands.
             Assert.Equal(report.Alarm, (await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct)).Alarm);
             Assert.Empty(await sink.ReadAllAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Each_clean_sync_cosigns_the_partner_checkpoint_when_the_node_witnesses_its_log()
+    {
+        (FedNode source, FedNode sink) = await PairAsync();
+        await using (source)
+        await using (sink)
+        {
+            NodeWitness witness = sink.App.Services.GetRequiredService<NodeWitness>();
+            await source.PostIndicatorsAsync(4);
+            Assert.True((await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct)).IsClean);
+            Assert.Null(await witness.LastCosignedAsync(source.Origin, Ct));
+
+            // The operator names the partner's log as one this node witnesses: from now on each audit cosigns.
+            Assert.True(await sink.Store.AddWitnessedLogAsync(source.Origin, source.VerifierKey.ToString(), Ct));
+            await source.PostIndicatorsAsync(3);
+            SyncReport first = await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct);
+            Assert.True(first.IsClean, first.Alarm);
+            Assert.Equal(7, Assert.IsType<Detente.Ledger.Witnessing.WitnessRecord>(await witness.LastCosignedAsync(source.Origin, Ct)).Size);
+
+            // The next one cosigns from there, with a consistency proof made from the partner's tiles.
+            await source.PostIndicatorsAsync(5);
+            SyncReport second = await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct);
+            Assert.True(second.IsClean, second.Alarm);
+            Detente.Ledger.Witnessing.WitnessRecord cosigned = (await witness.LastCosignedAsync(source.Origin, Ct))!;
+            Assert.Equal(12, cosigned.Size);
+            Checkpoint served = Checkpoint.FromNote(SignedNote.Parse(await source.CheckpointAsync()));
+            Assert.Equal(served.RootHash, cosigned.RootHash);
+            Assert.DoesNotContain(sink.Log.Entries, e => e.EventId == 8108);
         }
     }
 

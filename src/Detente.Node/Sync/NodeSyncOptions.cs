@@ -1,3 +1,4 @@
+using Detente.Ledger.Tiles;
 using Detente.Storage;
 
 namespace Detente.Node.Sync;
@@ -86,6 +87,7 @@ public interface IAuditWitness
     /// gossip, every received object included) and was pinned. A failure here is logged and fails nothing.</summary>
     /// <param name="partner">The partner's name.</param>
     /// <param name="checkpoint">The verified signed checkpoint note, byte for byte as the partner served it.</param>
+    /// <param name="partnerTiles">The partner's log tiles (read-only), from which consistency proofs are made.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task CheckpointVerifiedAsync(string partner, ReadOnlyMemory<byte> checkpoint, CancellationToken cancellationToken = default);
+    public Task CheckpointVerifiedAsync(string partner, ReadOnlyMemory<byte> checkpoint, ITileStore partnerTiles, CancellationToken cancellationToken = default);
 }

@@ -190,7 +190,7 @@ public sealed class PartnerSync
                 {
                     try
                     {
-                        await witness.CheckpointVerifiedAsync(Name, verified, cancellationToken).ConfigureAwait(false);
+                        await witness.CheckpointVerifiedAsync(Name, verified, _log, cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
