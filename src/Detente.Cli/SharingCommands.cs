@@ -105,11 +105,15 @@ internal sealed partial class DetenteCli
         list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
         {
             IReadOnlyList<SharingGroupRecord> groups = await store.ListSharingGroupsAsync(cancellationToken);
-            await _stdout.WriteLineAsync(string.Join('\t', "NAME", "IDENTITY", "KEY ID", "URL", "GROUPS"));
+            // The keys valid now (not revoked, not past their not-after): the registration key once revoked is no longer shown.
+            DateTimeOffset now = _timeProvider.GetUtcNow();
+            await _stdout.WriteLineAsync(string.Join('\t', "NAME", "IDENTITY", "KEY IDS", "URL", "GROUPS"));
             foreach (PartnerRecord p in await store.ListPartnersAsync(cancellationToken))
             {
                 string member = string.Join(',', groups.Where(g => g.Members.Contains(p.Name)).Select(g => g.Name));
-                await _stdout.WriteLineAsync(string.Join('\t', p.Name, p.Identity, StixVerificationKeyId(p.VerificationKey.ToArray()),
+                string keys = p.Keys.Count == 0 ? StixVerificationKeyId(p.VerificationKey.ToArray())
+                    : string.Join(',', p.Keys.Where(k => k.IsValidAt(now)).Select(k => k.KeyId));
+                await _stdout.WriteLineAsync(string.Join('\t', p.Name, p.Identity, keys.Length == 0 ? "-" : keys,
                     p.Url?.AbsoluteUri ?? "-", member.Length == 0 ? "-" : member));
             }
 

@@ -275,6 +275,9 @@ public sealed class SharingCommandTests : IAsyncLifetime
         Assert.Equal(1, (await RunAsync("partner", "key", "list", "de-cert")).Exit);
         (_, string after, _) = await RunAsync("partner", "key", "list", "fr-cert");
         Assert.Contains($"{frKeyId}\t2026-01-01T00:00:00.000Z\t-\trevoked 2026-01-01T00:05:00.000Z", after, StringComparison.Ordinal);
+        (_, string partners, _) = await RunAsync("partner", "list");
+        Assert.Contains($"fr-cert\t{FrIdentity}\t{thirdKeyId}\t", partners, StringComparison.Ordinal);
+        Assert.DoesNotContain(frKeyId, partners, StringComparison.Ordinal);
 
         _clock.Advance(TimeSpan.FromDays(400));
         (_, string expired, _) = await RunAsync("partner", "key", "list", "fr-cert");
