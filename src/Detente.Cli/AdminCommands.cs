@@ -56,22 +56,8 @@ internal sealed partial class DetenteCli
             return ExitCodes.Ok;
         }, cancellationToken));
 
-        Option<string> revokeData = DataOption();
-        Option<string?> revokePostgres = PostgresOption();
-        var id = new Argument<string>("ID") { Description = "The token's id (the 16 hex digits after dtn_)." };
-        var revoke = new Command("revoke", "Revoke an API token; it stops working at once.") { id, revokeData, revokePostgres };
-        revoke.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(revokeData)!, result.GetValue(revokePostgres), async store =>
-        {
-            string tokenId = result.GetValue(id)!;
-            if (!await store.RevokeTokenAsync(tokenId, cancellationToken))
-            {
-                await _stderr.WriteLineAsync($"detente: no active token {tokenId}.");
-                return ExitCodes.Invalid;
-            }
-
-            await _stdout.WriteLineAsync($"Token {tokenId} revoked.");
-            return ExitCodes.Ok;
-        }, cancellationToken));
+        Command revoke = RemoveCommand("revoke", "Revoke an API token; it stops working at once.", "ID", "The token's id (the 16 hex digits after dtn_).",
+            "active token", (store, id, ct) => store.RevokeTokenAsync(id, ct), id => $"Token {id} revoked.");
         return new Command("token", "API tokens of a node (operates on its store directly).") { create, list, revoke };
     }
 
@@ -160,6 +146,34 @@ internal sealed partial class DetenteCli
             return ExitCodes.Ok;
         }, cancellationToken));
         return new Command("collection", "Collections of a node and who may read or write them (operates on its store directly).") { create, list, grant, new Command("partner", "The collection's partners.") { CollectionPartnerCommand(true), CollectionPartnerCommand(false) }, DefaultMarkingCommand() };
+    }
+
+    /// <summary>
+    /// A command that removes (or revokes) one thing of a node's store by its name: <paramref name="remove"/> answers false
+    /// when there is none, which prints <c>detente: no {what} NAME.</c> and exits 1; otherwise <paramref name="done"/> is
+    /// printed and it exits 0. <paramref name="afterRemoved"/>, when given, runs after a removal with the data folder.
+    /// </summary>
+    private Command RemoveCommand(string name, string description, string argument, string argumentDescription, string what,
+        Func<IStore, string, CancellationToken, Task<bool>> remove, Func<string, string> done, Action<string, string>? afterRemoved = null)
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var key = new Argument<string>(argument) { Description = argumentDescription };
+        var command = new Command(name, description) { key, data, postgres };
+        command.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            string value = result.GetValue(key)!;
+            if (!await remove(store, value, cancellationToken))
+            {
+                await _stderr.WriteLineAsync($"detente: no {what} {value}.");
+                return ExitCodes.Invalid;
+            }
+
+            afterRemoved?.Invoke(result.GetValue(data)!, value);
+            await _stdout.WriteLineAsync(done(value));
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return command;
     }
 
     /// <summary>Opens the store of an existing node, runs <paramref name="action"/> on it, and disposes it.</summary>

@@ -207,22 +207,8 @@ internal sealed partial class DetenteCli
             return ExitCodes.Ok;
         }, cancellationToken));
 
-        Option<string> removeData = DataOption();
-        Option<string?> removePostgres = PostgresOption();
-        var removePath = new Argument<string>("PATH") { Description = "The redaction path." };
-        var remove = new Command("remove", "Remove a redaction path: objects it covered are withheld whole again.") { removePath, removeData, removePostgres };
-        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
-        {
-            string p = result.GetValue(removePath)!;
-            if (!await store.RemoveRedactionPathAsync(p, cancellationToken))
-            {
-                await _stderr.WriteLineAsync($"detente: no redaction path {p}.");
-                return ExitCodes.Invalid;
-            }
-
-            await _stdout.WriteLineAsync($"Redaction path {p} removed.");
-            return ExitCodes.Ok;
-        }, cancellationToken));
+        Command remove = RemoveCommand("remove", "Remove a redaction path: objects it covered are withheld whole again.", "PATH", "The redaction path.",
+            "redaction path", (store, path, ct) => store.RemoveRedactionPathAsync(path, ct), path => $"Redaction path {path} removed.");
         return new Command("redaction", "Redaction paths: parts of objects the node may remove instead of withholding the object.") { add, list, remove };
     }
 

@@ -120,24 +120,10 @@ internal sealed partial class DetenteCli
             return ExitCodes.Ok;
         }, cancellationToken));
 
-        Option<string> removeData = DataOption();
-        Option<string?> removePostgres = PostgresOption();
-        var removeName = new Argument<string>("NAME") { Description = "The partner's name." };
-        var remove = new Command("remove", "Remove a partner, its group memberships and collection partnerships.") { removeName, removeData, removePostgres };
-        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
-        {
-            string partner = result.GetValue(removeName)!;
-            if (!await store.RemovePartnerAsync(partner, cancellationToken))
-            {
-                await _stderr.WriteLineAsync($"detente: no partner {partner}.");
-                return ExitCodes.Invalid;
-            }
-
-            new Detente.Node.Sync.PartnerSecrets(NodeDataFolder.Open(result.GetValue(removeData)!)).Delete(partner);
-
-            await _stdout.WriteLineAsync($"Partner {partner} removed.");
-            return ExitCodes.Ok;
-        }, cancellationToken));
+        // Its connection secrets in the data folder go with it.
+        Command remove = RemoveCommand("remove", "Remove a partner, its group memberships and collection partnerships.", "NAME", "The partner's name.",
+            "partner", (store, partner, ct) => store.RemovePartnerAsync(partner, ct), partner => $"Partner {partner} removed.",
+            (folder, partner) => new Detente.Node.Sync.PartnerSecrets(NodeDataFolder.Open(folder)).Delete(partner));
         return new Command("partner", "Partner nodes of the federation (operates on the node's store; a running node picks changes up).")
         {
             add, list, remove, PartnerKeyCommand(), PartnerDelegateCommand(), PartnerRuleCommand(), SubscribeCommand(),
@@ -371,22 +357,8 @@ internal sealed partial class DetenteCli
             return ExitCodes.Ok;
         }, cancellationToken));
 
-        Option<string> removeData = DataOption();
-        Option<string?> removePostgres = PostgresOption();
-        var removeName = new Argument<string>("NAME") { Description = "The group's name." };
-        var remove = new Command("remove", "Remove a sharing group.") { removeName, removeData, removePostgres };
-        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
-        {
-            string group = result.GetValue(removeName)!;
-            if (!await store.RemoveSharingGroupAsync(group, cancellationToken))
-            {
-                await _stderr.WriteLineAsync($"detente: no sharing group {group}.");
-                return ExitCodes.Invalid;
-            }
-
-            await _stdout.WriteLineAsync($"Sharing group {group} removed.");
-            return ExitCodes.Ok;
-        }, cancellationToken));
+        Command remove = RemoveCommand("remove", "Remove a sharing group.", "NAME", "The group's name.",
+            "sharing group", (store, group, ct) => store.RemoveSharingGroupAsync(group, ct), group => $"Sharing group {group} removed.");
         return new Command("group", "Sharing groups: named sets of partners (operates on the node's store).")
         {
             add, list, remove, new Command("member", "Members of a sharing group.") { MemberCommand(true), MemberCommand(false) },

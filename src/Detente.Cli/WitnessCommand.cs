@@ -52,22 +52,8 @@ internal sealed partial class DetenteCli
             return ExitCodes.Ok;
         }, cancellationToken));
 
-        Option<string> removeData = DataOption();
-        Option<string?> removePostgres = PostgresOption();
-        var origin = new Argument<string>("ORIGIN") { Description = "The log's origin." };
-        var remove = new Command("remove", "Stop witnessing a log and forget what was cosigned for it.") { origin, removeData, removePostgres };
-        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
-        {
-            string name = result.GetValue(origin)!;
-            if (!await store.RemoveWitnessedLogAsync(name, cancellationToken))
-            {
-                await _stderr.WriteLineAsync($"detente: no witnessed log {name}.");
-                return ExitCodes.Invalid;
-            }
-
-            await _stdout.WriteLineAsync($"No longer witnessing {name}.");
-            return ExitCodes.Ok;
-        }, cancellationToken));
+        Command remove = RemoveCommand("remove", "Stop witnessing a log and forget what was cosigned for it.", "ORIGIN", "The log's origin.",
+            "witnessed log", (store, origin, ct) => store.RemoveWitnessedLogAsync(origin, ct), origin => $"No longer witnessing {origin}.");
 
         Option<string> keyData = DataOption();
         Option<string?> keyPostgres = PostgresOption();
@@ -158,22 +144,8 @@ internal sealed partial class DetenteCli
             return ExitCodes.Ok;
         }, cancellationToken));
 
-        Option<string> removeData = DataOption();
-        Option<string?> removePostgres = PostgresOption();
-        var name = new Argument<string>("NAME") { Description = "The witness's name." };
-        var remove = new Command("remove", "Stop asking a witness; its stored cosignature is no longer served.") { name, removeData, removePostgres };
-        remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
-        {
-            string witness = result.GetValue(name)!;
-            if (!await store.RemoveLogWitnessAsync(witness, cancellationToken))
-            {
-                await _stderr.WriteLineAsync($"detente: no witness {witness}.");
-                return ExitCodes.Invalid;
-            }
-
-            await _stdout.WriteLineAsync($"Witness {witness} removed.");
-            return ExitCodes.Ok;
-        }, cancellationToken));
+        Command remove = RemoveCommand("remove", "Stop asking a witness; its stored cosignature is no longer served.", "NAME", "The witness's name.",
+            "witness", (store, witness, ct) => store.RemoveLogWitnessAsync(witness, ct), witness => $"Witness {witness} removed.");
         return new Command("witness", "The witnesses this node's log asks to cosign its checkpoints (C2SP tlog-witness).") { add, list, remove };
     }
 }
