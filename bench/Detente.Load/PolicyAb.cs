@@ -5,9 +5,6 @@ using Detente.Node;
 using Detente.Storage;
 using Detente.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Detente.Load;
@@ -46,7 +43,7 @@ internal static class PolicyAb
             await using WebApplication baselineNode = await StartAsync(store, ReadGrantEgressPolicy.Instance);
 
             // Ingest through the policy node, so that the facts are stored as in production.
-            using (HttpClient admin = Client(policyNode, bootstrap.AdminToken!, options))
+            using (HttpClient admin = LoadHarness.Client(policyNode, bootstrap.AdminToken!, options))
             {
                 foreach (byte[] body in Indicators.Envelopes(options.Seed, options.Objects, options.Envelope))
                 {
@@ -57,8 +54,8 @@ internal static class PolicyAb
                 }
             }
 
-            using HttpClient withPolicy = Client(policyNode, secret, options);
-            using HttpClient baseline = Client(baselineNode, secret, options);
+            using HttpClient withPolicy = LoadHarness.Client(policyNode, secret, options);
+            using HttpClient baseline = LoadHarness.Client(baselineNode, secret, options);
             var rates = new Dictionary<string, List<double>> { ["policy"] = [], ["read-grant"] = [] };
             var cpu = new Dictionary<string, List<double>> { ["policy"] = [], ["read-grant"] = [] };
             foreach ((string name, HttpClient http) in new[] { ("policy", withPolicy), ("read-grant", baseline) })
@@ -87,14 +84,14 @@ internal static class PolicyAb
 
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"round {round + 1} {name,-10}: {result.Pages} pages in {result.Wall.TotalSeconds:F1} s, {rate:F0} pages/s, "
-                        + $"process cpu {cpuSeconds * 1e6 / result.Pages:F0} µs/page, {Latency.Describe(result.Latencies)}, load {Load()}"));
+                        + $"process cpu {cpuSeconds * 1e6 / result.Pages:F0} µs/page, {Latency.Describe(result.Latencies)}, load {LoadHarness.LoadAverage()}"));
                 }
             }
 
-            double policy = Median(rates["policy"]), readGrant = Median(rates["read-grant"]);
+            double policy = LoadHarness.Median(rates["policy"]), readGrant = LoadHarness.Median(rates["read-grant"]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"median pages/s: policy {policy:F0}, read-grant {readGrant:F0}, change {(policy / readGrant - 1) * 100:+0.0;-0.0}%; "
-                + $"median process cpu µs/page: policy {Median(cpu["policy"]):F0}, read-grant {Median(cpu["read-grant"]):F0}"));
+                + $"median process cpu µs/page: policy {LoadHarness.Median(cpu["policy"]):F0}, read-grant {LoadHarness.Median(cpu["read-grant"]):F0}"));
             await policyNode.StopAsync();
             await baselineNode.StopAsync();
             return 0;
@@ -112,25 +109,4 @@ internal static class PolicyAb
         await app.StartAsync();
         return app;
     }
-
-    private static HttpClient Client(WebApplication app, string token, Options options)
-    {
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 1, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-        {
-            BaseAddress = new Uri(address + "/"),
-            Timeout = TimeSpan.FromMinutes(5),
-        };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/taxii+json;version=2.1");
-        return http;
-    }
-
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

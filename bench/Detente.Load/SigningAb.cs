@@ -1,14 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using Detente.Node;
 using Detente.Stix.Signatures;
 using Detente.Storage;
 using Detente.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Detente.Load;
@@ -37,8 +33,8 @@ internal static class SigningAb
             var signing = new NodeSigning(key, NodeSigning.CreateIdentity("Benchmark node", key, DateTimeOffset.UtcNow));
             await using WebApplication on = await StartAsync(storeOn, signing);
             await using WebApplication off = await StartAsync(storeOff, null);
-            using HttpClient clientOn = Client(on, tokenOn, options);
-            using HttpClient clientOff = Client(off, tokenOff, options);
+            using HttpClient clientOn = LoadHarness.Client(on, tokenOn, options);
+            using HttpClient clientOff = LoadHarness.Client(off, tokenOff, options);
             var rates = new Dictionary<string, List<double>> { ["signing"] = [], ["no-signing"] = [] };
             var cpu = new Dictionary<string, List<double>> { ["signing"] = [], ["no-signing"] = [] };
             int seed = options.Seed * 1000;
@@ -69,14 +65,14 @@ internal static class SigningAb
                     cpu[name].Add(cpuSeconds * 1e6 / stored);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"round {round + 1} {name,-10}: {stored} objects in {wall.Elapsed.TotalSeconds:F2} s, {rate:F0} objects/s, "
-                        + $"process cpu {cpuSeconds * 1e6 / stored:F1} µs/object, load {Load()}"));
+                        + $"process cpu {cpuSeconds * 1e6 / stored:F1} µs/object, load {LoadHarness.LoadAverage()}"));
                 }
             }
 
-            double signed = Median(rates["signing"]), unsigned = Median(rates["no-signing"]);
+            double signed = LoadHarness.Median(rates["signing"]), unsigned = LoadHarness.Median(rates["no-signing"]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"median objects/s: signing {signed:F0}, no-signing {unsigned:F0}, change {(signed / unsigned - 1) * 100:+0.0;-0.0}%; "
-                + $"median process cpu µs/object: signing {Median(cpu["signing"]):F1}, no-signing {Median(cpu["no-signing"]):F1}"));
+                + $"median process cpu µs/object: signing {LoadHarness.Median(cpu["signing"]):F1}, no-signing {LoadHarness.Median(cpu["no-signing"]):F1}"));
             await on.StopAsync();
             await off.StopAsync();
             return 0;
@@ -113,25 +109,4 @@ internal static class SigningAb
         await app.StartAsync();
         return app;
     }
-
-    private static HttpClient Client(WebApplication app, string token, Options options)
-    {
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 1, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-        {
-            BaseAddress = new Uri(address + "/"),
-            Timeout = TimeSpan.FromMinutes(5),
-        };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/taxii+json;version=2.1");
-        return http;
-    }
-
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

@@ -126,7 +126,7 @@ internal static class SyncRun
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"sync: {objects} objects in {report.Pages} pages, {seconds:F1} s, {objects / seconds:F0} objects/s, process cpu {cpu:F1} s; "
                 + $"peak working set {maxWorkingSet / 1048576.0:F1} MiB, peak managed heap {maxHeap / 1048576.0:F1} MiB (start {startHeap / 1048576.0:F1} MiB); "
-                + $"log verified at size {report.VerifiedSize}; load {Load()}"));
+                + $"log verified at size {report.VerifiedSize}; load {LoadHarness.LoadAverage()}"));
             await sourceNode.StopAsync();
             return 0;
         }
@@ -148,5 +148,4 @@ internal static class SyncRun
     private static Uri Address(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
 
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }
