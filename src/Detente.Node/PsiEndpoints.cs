@@ -81,7 +81,7 @@ internal static class PsiEndpoints
     }
 
     private static async Task<IResult> OpenAsync(HttpContext context, PsiSessions sessions, PsiPreparedSets preparedSets, IPsiSessionRecorder recorder,
-        NodePublicUrl publicUrl, TimeProvider timeProvider, ILogger<PsiSessions> logger, CancellationToken cancellationToken)
+        IStore store, NodePublicUrl publicUrl, TimeProvider timeProvider, ILogger<PsiSessions> logger, CancellationToken cancellationToken)
     {
         if (Refusal(context, sessions, out PsiGrant? grant) is IResult refused)
         {
@@ -125,6 +125,7 @@ internal static class PsiEndpoints
         bool added = false;
         try
         {
+            await sessions.LoadHistoryAsync(store, cancellationToken).ConfigureAwait(false);
             if (!sessions.TryCountSession(principal.Name, out TimeSpan retryAfter))
             {
                 long seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using System.Text.Json;
 using Detente.Ledger.Entries;
 using Detente.Psi;
 using Detente.Stix;
@@ -65,8 +67,50 @@ public sealed record PsiSessionRecord(
     /// <inheritdoc/>
     public override string ToString() => Encoding.UTF8.GetString(ToCanonicalJson());
 
+    /// <summary>
+    /// Reads, from a record's canonical JSON as the log keeps it, who ran the session, when it opened, when the record was
+    /// made and its outcome; false for JSON that is not a PSI session record of this form (nothing is thrown).
+    /// </summary>
+    public static bool TryReadSummary(ReadOnlySpan<byte> json, out PsiSessionSummary summary)
+    {
+        summary = default;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using JsonDocument document = JsonDocument.ParseValue(ref reader);
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !Text(root, "type", out string? type) || !string.Equals(type, RecordType, StringComparison.Ordinal)
+                || !Text(root, "initiator", out string? initiator)
+                || !Text(root, "outcome", out string? outcome)
+                || !Text(root, "opened", out string? opened) || !StixTimestamp.TryParse(opened, out StixTimestamp openedAt)
+                || !Text(root, "time", out string? time) || !StixTimestamp.TryParse(time, out StixTimestamp recordedAt))
+            {
+                return false;
+            }
+
+            summary = new PsiSessionSummary(initiator, openedAt.Value, recordedAt.Value, outcome);
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: a string that is not valid UTF-8.
+            return false;
+        }
+
+        static bool Text(JsonElement root, string name, [NotNullWhen(true)] out string? value)
+        {
+            value = root.TryGetProperty(name, out JsonElement element) && element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+            return value is not null;
+        }
+    }
+
     private static string Timestamp(DateTimeOffset time) => StixTimestamp.FromDateTimeOffset(time, 3).ToString();
 }
+
+/// <summary>What the rate limit needs of a PSI session record: who ran it, when it opened, when the record was made, and
+/// its outcome (<c>opened</c> for the record written at the opening).</summary>
+public readonly record struct PsiSessionSummary(string Initiator, DateTimeOffset Opened, DateTimeOffset Time, string Outcome);
 
 /// <summary>Where the node sends its PSI session records (the transparency log). Implementations must be thread-safe.</summary>
 public interface IPsiSessionRecorder

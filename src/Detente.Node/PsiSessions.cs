@@ -1,3 +1,4 @@
+using Detente.Ledger.Entries;
 using Detente.Psi;
 using Detente.Storage;
 
@@ -82,6 +83,8 @@ internal sealed class PsiSessions(NodePsiOptions options, TimeProvider timeProvi
     private readonly Lock _lock = new();
     private readonly Dictionary<PsiSessionId, NodePsiSession> _sessions = [];
     private readonly Dictionary<string, Queue<DateTimeOffset>> _opened = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _historyGate = new(1, 1);
+    private volatile bool _historyLoaded;
     private PsiKeyEpoch? _current;
 
     public NodePsiOptions Options { get; } = options;
@@ -124,6 +127,81 @@ internal sealed class PsiSessions(NodePsiOptions options, TimeProvider timeProvi
             {
                 epoch.Key.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// Once, before the first session is counted: the sessions each principal opened in the last hour, read from the
+    /// <c>psi-session</c> records of the store's log (newest first, until a record older than the hour), so that a
+    /// restart does not hand a partner a fresh allowance. A failed read fails the caller and is tried again next time.
+    /// </summary>
+    public async Task LoadHistoryAsync(IStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (_historyLoaded)
+        {
+            return;
+        }
+
+        await _historyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_historyLoaded)
+            {
+                return;
+            }
+
+            const int PageSize = 256;
+            DateTimeOffset since = timeProvider.GetUtcNow() - s_window;
+            var opened = new List<PsiSessionSummary>();
+            long? before = null;
+            bool older = false;
+            while (!older)
+            {
+                IReadOnlyList<LogEntryRecord> page = await store.ReadRecentLogRecordsAsync(LogAction.PsiSession, before, PageSize, cancellationToken)
+                    .ConfigureAwait(false);
+                foreach (LogEntryRecord entry in page)
+                {
+                    if (!PsiSessionRecord.TryReadSummary(entry.Record.Span, out PsiSessionSummary summary))
+                    {
+                        continue;
+                    }
+
+                    if (summary.Time <= since)
+                    {
+                        older = true;
+                        break;
+                    }
+
+                    if (string.Equals(summary.Outcome, "opened", StringComparison.Ordinal) && summary.Opened > since)
+                    {
+                        opened.Add(summary);
+                    }
+                }
+
+                older |= page.Count < PageSize;
+                before = page.Count > 0 ? page[^1].LeafIndex : before;
+            }
+
+            lock (_lock)
+            {
+                foreach (IGrouping<string, PsiSessionSummary> principal in opened.GroupBy(static s => s.Initiator, StringComparer.Ordinal))
+                {
+                    IEnumerable<DateTimeOffset> times = principal.Select(static s => s.Opened);
+                    if (_opened.TryGetValue(principal.Key, out Queue<DateTimeOffset>? counted))
+                    {
+                        times = times.Concat(counted);
+                    }
+
+                    _opened[principal.Key] = new Queue<DateTimeOffset>(times.Order());
+                }
+            }
+
+            _historyLoaded = true;
+        }
+        finally
+        {
+            _historyGate.Release();
         }
     }
 
@@ -220,6 +298,8 @@ internal sealed class PsiSessions(NodePsiOptions options, TimeProvider timeProvi
 
             _sessions.Clear();
         }
+
+        _historyGate.Dispose();
     }
 
     private PsiKeyEpoch Current()

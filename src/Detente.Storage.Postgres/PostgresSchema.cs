@@ -248,5 +248,8 @@ internal static class PostgresSchema
             INSERT INTO log_checkpoints (size, note) SELECT size, note FROM log_checkpoint;
             ALTER TABLE log_state ADD COLUMN clear_tlp_clear integer NOT NULL DEFAULT 0;
             """),
+        new(10, "record entries by kind, newest first (the PSI rate limit after a restart)", """
+            CREATE INDEX log_entries_record_recent ON log_entries (action, leaf_index) WHERE record_id IS NOT NULL;
+            """),
     ];
 }

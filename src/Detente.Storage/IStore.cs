@@ -190,6 +190,16 @@ public interface IStore : IAsyncDisposable
     public Task<IReadOnlyList<LogEntryRecord>> FindLogRecordsAsync(LogAction action, string recordId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Record entries of kind <paramref name="action"/>, newest first: at most <paramref name="limit"/> of them, each with a
+    /// leaf index below <paramref name="before"/> (all when null). Page back by passing the last one's leaf index.
+    /// </summary>
+    /// <remarks>One indexed read; the answer holds the salts and the records, so it is for the node itself (the PSI rate
+    /// limit counts the sessions of the last hour from it after a restart), never for a reader.</remarks>
+    /// <exception cref="ArgumentException">The action is not a record action.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not positive, or <paramref name="before"/> is negative.</exception>
+    public Task<IReadOnlyList<LogEntryRecord>> ReadRecentLogRecordsAsync(LogAction action, long? before, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The position of the store's objects: one past the leaf index of the latest log entry tied to an object version (0
     /// when there is none). It moves with every add, revoke and delete in any collection, and not with record entries.
     /// </summary>

@@ -14,10 +14,13 @@ namespace Detente.Node.Tests;
 internal sealed class OpsNode : IAsyncDisposable
 {
     private readonly string _folder;
+    private readonly Func<WebApplication> _build;
 
-    private OpsNode(string folder, IStore store, WebApplication app, Uri server, string adminToken, Guid collectionId, CapturedLog log, ManualTimeProvider clock)
+    private OpsNode(string folder, IStore store, WebApplication app, Uri server, string adminToken, Guid collectionId, CapturedLog log, ManualTimeProvider clock,
+        Func<WebApplication> build)
     {
         _folder = folder;
+        _build = build;
         Store = store;
         App = app;
         Server = server;
@@ -29,9 +32,9 @@ internal sealed class OpsNode : IAsyncDisposable
 
     public IStore Store { get; }
 
-    public WebApplication App { get; }
+    public WebApplication App { get; private set; }
 
-    public Uri Server { get; }
+    public Uri Server { get; private set; }
 
     public string AdminToken { get; }
 
@@ -51,14 +54,30 @@ internal sealed class OpsNode : IAsyncDisposable
         var options = new NodeOptions { PublicUrl = new Uri("https://taxii.example.org/") };
         options = configure?.Invoke(options) ?? options;
         var log = new CapturedLog();
-        WebApplication app = DetenteNode.Build(store, options, [url], clock, logging =>
+        WebApplication Build() => DetenteNode.Build(store, options, [url], clock, logging =>
         {
             logging.SetMinimumLevel(LogLevel.Information);
             logging.AddProvider(log);
         }, egressPolicy);
+        WebApplication app = Build();
+        Uri server = await StartAppAsync(app);
+        return new OpsNode(folder, store, app, server, bootstrap.AdminToken!, bootstrap.DefaultCollectionId!.Value, log, clock, Build);
+    }
+
+    /// <summary>Stops the node and starts a new one on the same store, options and clock (a restart: nothing in memory is kept).</summary>
+    public async Task RestartAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        App = _build();
+        Server = await StartAppAsync(App);
+    }
+
+    private static async Task<Uri> StartAppAsync(WebApplication app)
+    {
         await app.StartAsync(TestContext.Current.CancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new OpsNode(folder, store, app, new Uri(address + "/"), bootstrap.AdminToken!, bootstrap.DefaultCollectionId!.Value, log, clock);
+        return new Uri(address + "/");
     }
 
     public async Task<string> CreateTokenAsync(string principal, TokenRole role)

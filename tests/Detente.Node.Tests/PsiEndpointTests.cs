@@ -174,6 +174,35 @@ public sealed class PsiEndpointTests
     }
 
     [Fact]
+    public async Task A_restart_keeps_the_rate_limit_from_the_session_records_in_the_log()
+    {
+        await using OpsNode node = await StartAsync(recorder: null, sessionsPerHour: 2);
+        string token = await PartnerAsync(node);
+        using var http = new HttpClient();
+        await new PsiNodeClient(http, node.Server, token).RunAsync(Elements(s_local), PsiSetKind.Indicators, PsiMode.Intersection, cancellationToken: Ct);
+        node.Clock.Advance(TimeSpan.FromMinutes(20));
+        await new PsiNodeClient(http, node.Server, token).RunAsync(Elements(s_local), PsiSetKind.Indicators, PsiMode.Intersection, cancellationToken: Ct);
+        node.Clock.Advance(TimeSpan.FromMinutes(10));
+
+        await node.RestartAsync();
+
+        using (HttpResponseMessage refused = await OpenRawAsync(http, node, token, 3))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal(TimeSpan.FromMinutes(30), refused.Headers.RetryAfter?.Delta);
+        }
+
+        // The first session leaves the hour: one more is allowed, and the second then holds the limit again.
+        node.Clock.Advance(TimeSpan.FromMinutes(30));
+        await new PsiNodeClient(http, node.Server, token).RunAsync(Elements(s_local), PsiSetKind.Indicators, PsiMode.Intersection, cancellationToken: Ct);
+        using (HttpResponseMessage refused = await OpenRawAsync(http, node, token, 3))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal(TimeSpan.FromMinutes(20), refused.Headers.RetryAfter?.Delta);
+        }
+    }
+
+    [Fact]
     public async Task PSI_is_off_by_default_and_needs_a_grant_for_the_principal_the_set_and_the_mode()
     {
         await using (OpsNode off = await OpsNode.StartAsync())

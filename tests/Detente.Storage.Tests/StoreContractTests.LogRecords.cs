@@ -47,6 +47,38 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Recent_records_come_newest_first_in_pages_without_object_entries()
+    {
+        Assert.Empty(await Store.ReadRecentLogRecordsAsync(LogAction.PsiSession, null, 10, Ct));
+        Guid collection = await NewCollectionAsync();
+        var appended = new List<LogEntryRecord>();
+        for (int i = 0; i < 5; i++)
+        {
+            await Store.AddObjectsAsync(collection, [TestObjects.Version(TestObjects.NewId(), TestObjects.At(i))], Ct);
+            appended.Add(await Store.AppendLogRecordAsync(LogAction.PsiSession, $"session-{i}", SessionRecord($"session-{i}", "opened"), Ct));
+        }
+
+        IReadOnlyList<LogEntryRecord> first = await Store.ReadRecentLogRecordsAsync(LogAction.PsiSession, null, 2, Ct);
+        Assert.Equal([9L, 7L], first.Select(static r => r.LeafIndex));
+        Assert.Equal("session-4", first[0].RecordId);
+        Assert.Equal(JsonCanonicalizer.Canonicalize(SessionRecord("session-4", "opened")), first[0].Record.ToArray());
+        Assert.Equal(appended[4].Salt.ToArray(), first[0].Salt.ToArray());
+        Assert.Equal(appended[4].Entry.ToArray(), first[0].Entry.ToArray());
+
+        IReadOnlyList<LogEntryRecord> next = await Store.ReadRecentLogRecordsAsync(LogAction.PsiSession, first[^1].LeafIndex, 10, Ct);
+        Assert.Equal([5L, 3L, 1L], next.Select(static r => r.LeafIndex));
+        Assert.Empty(await Store.ReadRecentLogRecordsAsync(LogAction.PsiSession, 1, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Reading_recent_records_refuses_bad_arguments()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReadRecentLogRecordsAsync(LogAction.Publish, null, 10, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ReadRecentLogRecordsAsync(LogAction.PsiSession, null, 0, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ReadRecentLogRecordsAsync(LogAction.PsiSession, -1, 10, Ct));
+    }
+
+    [Fact]
     public async Task A_bad_record_append_is_refused_and_appends_nothing()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendLogRecordAsync(LogAction.Publish, SessionA, SessionRecord(SessionA, "x"), Ct));

@@ -173,6 +173,32 @@ internal sealed partial class SqlStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<LogEntryRecord>> ReadRecentLogRecordsAsync(LogAction action, long? before, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        if (!LogEntry.IsRecordAction(action))
+        {
+            throw new ArgumentException("Only a record action (psi-session) has records.", nameof(action));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        if (before is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(before), before, "A leaf index is not negative.");
+        }
+
+        return await QueryAsync(
+            "SELECT leaf_index, action, entry, salt, record_id, record FROM log_entries"
+                + " WHERE record_id IS NOT NULL AND action = @a AND leaf_index < @b ORDER BY action DESC, leaf_index DESC LIMIT @n",
+            c => c.Set("@a", (int)action).Set("@b", before ?? long.MaxValue).Set("@n", limit),
+            r => new LogEntryRecord(r.GetInt64(0), (LogAction)r.GetInt32(1), r.GetFieldValue<byte[]>(2), r.GetFieldValue<byte[]>(3))
+            {
+                RecordId = r.GetString(4),
+                Record = r.GetFieldValue<byte[]>(5),
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<long> GetObjectLogPositionAsync(CancellationToken cancellationToken = default)
     {
         // Walks the primary key from the end past the (few) record entries.
