@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Detente.Ledger.Notes;
 using Detente.Node;
+using Detente.Node.Sync;
 using Detente.Psi;
+using Detente.Storage;
 
 namespace Detente.Cli;
 
@@ -34,72 +36,160 @@ internal sealed partial class DetenteCli
 
     private Command PsiRunCommand()
     {
-        var file = new Argument<string>("FILE") { Description = "The local set: one element per line, as 'psi local' reads it ('-' for standard input)." };
-        var url = new Option<string>("--url") { Description = "The node's URL, e.g. https://taxii.example.org/.", Required = true };
-        var token = new Option<string>("--token") { Description = "An API token of a principal the node lets run PSI.", Required = true };
-        var set = new Option<string>("--set") { Description = "The node's set to intersect with: indicators or sightings.", Required = true };
-        set.AcceptOnlyFromAmong("indicators", "sightings");
+        var partner = new Argument<string?>("PARTNER")
+        {
+            Description = "The partner node to run against, as 'partner add' registered it (its URL, token, TLS settings and pinned log key). Omit it with --url.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var set = new Option<string>("--set")
+        {
+            Description = "The local set: 'indicators' or 'sightings' (this node's own, from --data), or a FILE of elements, one per line, as 'psi local' "
+                + "reads it ('-' for standard input; ./indicators for a file of that name).",
+            Required = true,
+        };
+        var against = new Option<string?>("--against")
+        {
+            Description = "The partner's set to intersect with: indicators or sightings. Default: the kind of --set, indicators for a file.",
+        };
+        against.AcceptOnlyFromAmong("indicators", "sightings");
+        var url = new Option<string?>("--url") { Description = "Instead of PARTNER: the node's URL, e.g. https://taxii.example.org/ (with --token)." };
+        var token = new Option<string?>("--token") { Description = "With --url: an API token of a principal the node lets run PSI." };
         var cardinality = new Option<bool>("--cardinality") { Description = "Learn only how many elements are common, not which." };
+        var pad = new Option<int>("--pad") { Description = "Pad the local set with dummies up to this size, so that only it is revealed." };
         var logKey = new Option<string?>("--log-key")
         {
-            Description = "The node's log verifier key (name+hash+base64) to check the session's log proof against; without it the node's own /log/key is trusted.",
+            Description = "The node's log verifier key (name+hash+base64) to check the session's log proof against. Default: the partner's pinned key; "
+                + "with --url and without it, the node's own /log/key is trusted.",
         };
         var proofWait = new Option<int>("--proof-wait")
         {
             Description = "Seconds to wait for the node to seal the session's log entries and verify their inclusion proof (0: print where to fetch it later). Default 10.",
             DefaultValueFactory = static _ => 10,
         };
-        var run = new Command("run", "Run a private set intersection of FILE against a node's set: print the common elements (or their number, "
-            + "with --cardinality) on standard output, and sizes, bytes each way, the node's key and the time on standard error. The node records the "
-            + "session in its transparency log; the command prints the log entries and verifies their inclusion proof.")
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var run = new Command("run", "Run a private set intersection of a local set against a partner node's set: print the common elements (or their number, "
+            + "with --cardinality) on standard output, and sizes, bytes each way, the node's key and the time on standard error. The local elements leave "
+            + "only blinded; the partner learns the local set's size (see --pad). The partner records the session in its transparency log; the command "
+            + "prints the log entries and verifies their inclusion proof.")
         {
-            file,
+            partner,
+            set,
+            against,
             url,
             token,
-            set,
             cardinality,
+            pad,
             logKey,
             proofWait,
+            data,
+            postgres,
         };
-        run.SetAction((result, cancellationToken) => PsiRunAsync(result.GetValue(file)!, result.GetValue(url)!, result.GetValue(token)!, result.GetValue(set)!,
-            result.GetValue(cardinality), result.GetValue(logKey), result.GetValue(proofWait), cancellationToken));
+        run.SetAction((result, cancellationToken) => PsiRunAsync(
+            new PsiRunRequest(result.GetValue(partner), result.GetValue(set)!, result.GetValue(against), result.GetValue(url), result.GetValue(token),
+                result.GetValue(cardinality), result.GetValue(pad), result.GetValue(logKey), result.GetValue(proofWait), result.GetValue(data)!,
+                result.GetValue(postgres)),
+            cancellationToken));
         return run;
     }
 
-    private async Task<int> PsiRunAsync(string path, string url, string token, string setName, bool cardinality, string? logKey, int proofWait,
-        CancellationToken cancellationToken)
+    private sealed record PsiRunRequest(string? Partner, string Set, string? Against, string? Url, string? Token, bool Cardinality, int Pad, string? LogKey,
+        int ProofWait, string DataFolder, string? Postgres)
     {
-        if (proofWait is < 0 or > 3600)
+        public bool OwnSet => Set is "indicators" or "sightings";
+
+        public bool NeedsStore => Partner is not null || OwnSet;
+    }
+
+    private async Task<int> PsiRunAsync(PsiRunRequest request, CancellationToken cancellationToken)
+    {
+        string? refused = request.ProofWait is < 0 or > 3600 ? "--proof-wait is from 0 to 3600 seconds"
+            : request.Pad < 0 ? "--pad is not negative"
+            : request.LogKey is not null && !NoteVerifierKey.TryParse(request.LogKey, out _) ? "--log-key is not a verifier key (name+hash+base64)"
+            : (request.Partner is null) == (request.Url is null) ? "name a PARTNER, or give --url and --token instead (not both)"
+            : request.Url is not null && request.Token is null ? "--url needs --token"
+            : request.Partner is not null && request.Token is not null ? "--token goes with --url; a partner's token is the one 'partner add' stored"
+            : null;
+        if (refused is not null)
         {
-            await _stderr.WriteLineAsync("detente: --proof-wait is from 0 to 3600 seconds");
+            await _stderr.WriteLineAsync("detente: " + refused);
             return ExitCodes.Unusable;
         }
 
-        if (logKey is not null && !NoteVerifierKey.TryParse(logKey, out _))
+        if (!request.NeedsStore)
         {
-            await _stderr.WriteLineAsync("detente: --log-key is not a verifier key (name+hash+base64)");
-            return ExitCodes.Unusable;
+            return await PsiRunAsync(request, null, cancellationToken);
         }
 
-        if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out Uri? node) || (node.Scheme != Uri.UriSchemeHttps && node.Scheme != Uri.UriSchemeHttp))
+        return await WithStoreAsync(request.DataFolder, request.Postgres, store => PsiRunAsync(request, store, cancellationToken), cancellationToken);
+    }
+
+    private async Task<int> PsiRunAsync(PsiRunRequest request, IStore? store, CancellationToken cancellationToken)
+    {
+        PartnerConnection connection;
+        string? logKey = request.LogKey;
+        if (request.Partner is { } name)
+        {
+            PartnerRecord? partner = (await store!.ListPartnersAsync(cancellationToken)).FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
+            PartnerLogRecord? log = partner is null ? null : await store.GetPartnerLogAsync(name, cancellationToken);
+            string? problem = partner is null ? $"no partner named '{name}'"
+                : partner.Url is null ? $"partner {name} has no URL (partner add {name} --url …)"
+                : log?.Alarm is { } alarm ? $"partner {name} stands under an audit alarm ({alarm}); nothing is taken from it until 'audit clear'"
+                : null;
+            if (problem is not null)
+            {
+                await _stderr.WriteLineAsync("detente: " + problem);
+                return ExitCodes.Unusable;
+            }
+
+            try
+            {
+                connection = new PartnerSecrets(NodeDataFolder.Open(request.DataFolder)).Load(name, partner!.Url!);
+            }
+            catch (NodeConfigurationException e)
+            {
+                await _stderr.WriteLineAsync("detente: " + e.Message);
+                return ExitCodes.Unusable;
+            }
+
+            logKey ??= log?.LogKey;
+        }
+        else if (!Uri.TryCreate(request.Url!.EndsWith('/') ? request.Url : request.Url + "/", UriKind.Absolute, out Uri? node)
+            || (node.Scheme != Uri.UriSchemeHttps && node.Scheme != Uri.UriSchemeHttp))
         {
             await _stderr.WriteLineAsync("detente: --url is an absolute http:// or https:// URL");
             return ExitCodes.Unusable;
         }
-
-        NodePsiOptions.TryParseSet(setName, out PsiSetKind set);
-        List<PsiElement>? elements = await ReadSetAsync(path, cancellationToken);
-        if (elements is null)
+        else
         {
-            return ExitCodes.Unusable;
+            connection = new PartnerConnection { Url = node, Token = request.Token };
+        }
+
+        string againstName = request.Against ?? (request.OwnSet ? request.Set : "indicators");
+        NodePsiOptions.TryParseSet(againstName, out PsiSetKind against);
+        List<PsiElement>? elements;
+        if (request.OwnSet)
+        {
+            NodePsiOptions.TryParseSet(request.Set, out PsiSetKind own);
+            elements = await PsiOwnSet.BuildAsync(store!, own, cancellationToken);
+            await _stderr.WriteLineAsync(FormattableString.Invariant($"psi: this node's {request.Set}: {elements.Count} elements"));
+        }
+        else
+        {
+            elements = await ReadSetAsync(request.Set, cancellationToken);
+            if (elements is null)
+            {
+                return ExitCodes.Unusable;
+            }
         }
 
         PsiRunReport report;
-        using var http = new HttpClient();
-        var client = new PsiNodeClient(http, node, token, _timeProvider);
+        using HttpClient http = connection.CreateHttpClient();
+        var client = new PsiNodeClient(http, connection.Url, connection.Token, _timeProvider);
         try
         {
-            report = await client.RunAsync(elements, set, cardinality ? PsiMode.Cardinality : PsiMode.Intersection, cancellationToken: cancellationToken);
+            report = await client.RunAsync(elements, against, request.Cardinality ? PsiMode.Cardinality : PsiMode.Intersection, new PsiOptions { PadTo = request.Pad },
+                cancellationToken);
         }
         catch (PsiException e)
         {
@@ -108,25 +198,25 @@ internal sealed partial class DetenteCli
         }
         catch (HttpRequestException e)
         {
-            await _stderr.WriteLineAsync($"detente: cannot reach {node}: {e.Message}");
+            await _stderr.WriteLineAsync($"detente: cannot reach {connection.Url}: {e.Message}");
             return ExitCodes.Unusable;
         }
 
-        await WritePsiResultAsync(report.Result, cardinality);
-        string mode = cardinality ? "cardinality" : "intersection";
+        await WritePsiResultAsync(report.Result, request.Cardinality);
+        string mode = request.Cardinality ? "cardinality" : "intersection";
         await _stderr.WriteLineAsync(FormattableString.Invariant(
-            $"psi: {mode} {report.Result.Count} of local {report.InitiatorSetSize} and {setName} {report.ResponderSetSize} (session {report.SessionId})"));
+            $"psi: {mode} {report.Result.Count} of local {report.InitiatorSetSize} and {againstName} {report.ResponderSetSize} (session {report.SessionId})"));
         await _stderr.WriteLineAsync(FormattableString.Invariant(
             $"psi: node key {Convert.ToHexStringLower(report.KeyCommitment.Span)} (epoch {report.KeyEpoch}), {report.Blinding.ToString().ToLowerInvariant()} blinding"));
         await _stderr.WriteLineAsync(FormattableString.Invariant($"psi: bytes sent {report.BytesSent}, received {report.BytesReceived}"));
         await _stderr.WriteLineAsync(FormattableString.Invariant(
             $"psi: ms precompute {report.Precompute.TotalMilliseconds:F0}, online {report.Online.TotalMilliseconds:F0}"));
-        return await CheckPsiLogAsync(client, node, token, report, logKey, proofWait, cancellationToken);
+        return await CheckPsiLogAsync(client, connection.Url, connection.Token, report, logKey, request.ProofWait, cancellationToken);
     }
 
     /// <summary>Prints the session's log entries from the node's receipt, then waits (up to <paramref name="proofWait"/> s) for
     /// their inclusion proof and verifies it; a proof that does not verify is exit 1.</summary>
-    private async Task<int> CheckPsiLogAsync(PsiNodeClient client, Uri node, string token, PsiRunReport report, string? logKey, int proofWait,
+    private async Task<int> CheckPsiLogAsync(PsiNodeClient client, Uri node, string? token, PsiRunReport report, string? logKey, int proofWait,
         CancellationToken cancellationToken)
     {
         string proofUrl = new Uri(node, $"log/proof/psi/{report.SessionId}").ToString();

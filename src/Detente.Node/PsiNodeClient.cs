@@ -38,9 +38,10 @@ public sealed record PsiRunReport(PsiResult Result, PsiSessionId SessionId, int 
 /// </summary>
 /// <param name="http">The client; its base address is not used.</param>
 /// <param name="node">The node's URL (scheme, host, port; the PSI routes are under <c>/psi/</c>).</param>
-/// <param name="token">The API token to authenticate with.</param>
+/// <param name="token">The API token to authenticate with, or null when <paramref name="http"/> authenticates otherwise (a
+/// client certificate for mutual TLS).</param>
 /// <param name="timeProvider">Clock for the phase times; the system clock when null.</param>
-public sealed class PsiNodeClient(HttpClient http, Uri node, string token, TimeProvider? timeProvider = null)
+public sealed class PsiNodeClient(HttpClient http, Uri node, string? token, TimeProvider? timeProvider = null)
 {
     private readonly TimeProvider _clock = timeProvider ?? TimeProvider.System;
 
@@ -125,7 +126,7 @@ public sealed class PsiNodeClient(HttpClient http, Uri node, string token, TimeP
     public async Task<PsiSessionLogProof?> GetLogProofAsync(PsiSessionId sessionId, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node, $"log/proof/psi/{sessionId}"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
         using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
@@ -173,7 +174,7 @@ public sealed class PsiNodeClient(HttpClient http, Uri node, string token, TimeP
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(node, $"psi/sessions/{sessionId}"));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
             using HttpResponseMessage response = await http.SendAsync(request, CancellationToken.None).ConfigureAwait(false);
         }
         catch (HttpRequestException)
@@ -211,7 +212,7 @@ public sealed class PsiNodeClient(HttpClient http, Uri node, string token, TimeP
     private async Task<byte[]> SendAsync(HttpMethod method, string path, HttpContent? content, string? accept, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(node, path)) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
         if (accept is not null)
         {
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Detente.Patterns;
 using Detente.Psi;
 using Detente.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Detente.Node;
 
@@ -227,5 +228,27 @@ internal sealed class PsiSetBuilder(IStore store, ILogger<PsiSetBuilder> logger)
 
             after = page.Items[^1].DateAdded;
         }
+    }
+}
+
+/// <summary>
+/// This node's own set when it is the initiator (<c>detente psi run PARTNER --set indicators|sightings</c>): the elements
+/// of every indicator (or sighting) the node holds, in every collection, read as an administrator reads them.
+/// </summary>
+/// <remarks>
+/// Not a path out: the initiator's elements leave the node only blinded (additive blinding, H(x) + r·B, and the
+/// multiplicative r·H(x) of cardinality mode both hide them perfectly), so the partner learns the set's size and nothing
+/// of its content; the caller pads the size when that matters. What the node learns is the partner's business, decided
+/// by the partner's own grants and policy.
+/// </remarks>
+public static class PsiOwnSet
+{
+    /// <summary>The elements of <paramref name="set"/> over every collection of <paramref name="store"/>, distinct.</summary>
+    public static async Task<List<PsiElement>> BuildAsync(IStore store, PsiSetKind set, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var builder = new PsiSetBuilder(store, NullLogger<PsiSetBuilder>.Instance);
+        var gate = new EgressGate(store, ReadGrantEgressPolicy.Instance, NullLogger<EgressGate>.Instance);
+        return await builder.BuildAsync(gate, new NodePrincipal("detente-local", TokenRole.Admin), set, cancellationToken).ConfigureAwait(false);
     }
 }
