@@ -256,6 +256,13 @@ public interface IStore : IAsyncDisposable
     public Task<bool> UpdateLogWitnessAsync(string name, long knownSize, long? cosignedSize, string? cosignature, DateTimeOffset? cosigned,
         CancellationToken cancellationToken = default);
 
+    /// <summary>The witness tokens that stores older than migration 10 kept in <c>log_witnesses</c>, waiting to be moved to the
+    /// node's data folder (the node does it at start); empty once moved.</summary>
+    public Task<IReadOnlyList<LogWitnessTokenToMove>> ListLogWitnessTokensToMoveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a witness token once it is kept elsewhere; false when there is none of that name.</summary>
+    public Task<bool> ForgetLogWitnessTokenToMoveAsync(string name, CancellationToken cancellationToken = default);
+
     // ---- Status resources ----
 
     /// <summary>Records a new status resource.</summary>
