@@ -256,13 +256,14 @@ internal static class SqliteSchema
             INSERT INTO log_checkpoints (size, note) SELECT size, note FROM log_checkpoint;
             ALTER TABLE log_state ADD COLUMN clear_tlp_clear integer NOT NULL DEFAULT 0;
             """),
-        new(10, "witness tokens leave the store: moved to a table the node drains into its data folder", """
+        new(10, "witness tokens leave the store (moved to a table the node drains into its data folder); the cosignature of each witnessed log", """
             CREATE TABLE log_witness_tokens_to_move (
                 name TEXT PRIMARY KEY,
                 token TEXT NOT NULL
             );
             INSERT INTO log_witness_tokens_to_move (name, token) SELECT name, token FROM log_witnesses WHERE token IS NOT NULL;
             ALTER TABLE log_witnesses DROP COLUMN token;
+            ALTER TABLE witnessed_logs ADD COLUMN cosignature TEXT;
             """),
     ];
 }

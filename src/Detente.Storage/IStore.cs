@@ -237,8 +237,16 @@ public interface IStore : IAsyncDisposable
     /// <paramref name="expectedSize"/> (C2SP tlog-witness requires the check and the update to be atomic). False, nothing
     /// changed, when another request moved the record first or the origin is not witnessed.
     /// </summary>
+    /// <param name="origin">The witnessed log's origin.</param>
+    /// <param name="expectedSize">The size the record must still have.</param>
+    /// <param name="newSize">The cosigned checkpoint's size.</param>
+    /// <param name="rootHash">Its root hash.</param>
+    /// <param name="checkpoint">The checkpoint as received (signed note bytes).</param>
+    /// <param name="cosigned">When it was cosigned.</param>
+    /// <param name="cosignature">The cosignature made for it, a signed-note signature line without its newline (served in the gossip).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     public Task<bool> AdvanceWitnessedLogAsync(string origin, long expectedSize, long newSize, ReadOnlyMemory<byte> rootHash,
-        ReadOnlyMemory<byte> checkpoint, DateTimeOffset cosigned, CancellationToken cancellationToken = default);
+        ReadOnlyMemory<byte> checkpoint, DateTimeOffset cosigned, string cosignature, CancellationToken cancellationToken = default);
 
     /// <summary>Adds a witness of this node's log (known size 0, no cosignature); false when its name or key is taken.</summary>
     public Task<bool> AddLogWitnessAsync(LogWitnessRecord witness, CancellationToken cancellationToken = default);

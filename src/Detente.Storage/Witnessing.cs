@@ -7,8 +7,10 @@ namespace Detente.Storage;
 /// <param name="RootHash">That checkpoint's 32-byte root hash; null when none yet.</param>
 /// <param name="Checkpoint">That checkpoint as received (signed note bytes); null when none yet.</param>
 /// <param name="Cosigned">When this node cosigned it; null when none yet.</param>
+/// <param name="Cosignature">The cosignature this node made for it (a signed-note signature line without its newline); null when none
+/// yet, or cosigned before the store kept cosignatures (migration 10).</param>
 public sealed record WitnessedLogRecord(string Origin, string VerifierKey, long Size, ReadOnlyMemory<byte>? RootHash, ReadOnlyMemory<byte>? Checkpoint,
-    DateTimeOffset? Cosigned);
+    DateTimeOffset? Cosigned, string? Cosignature = null);
 
 /// <summary>A witness of this node's log: where to submit checkpoints, its key, and what it cosigned.</summary>
 /// <remarks>The credentials to reach it (a bearer token, TLS material) are not here: the node keeps them in its data folder.</remarks>

@@ -7,7 +7,7 @@ namespace Detente.Storage.Sql;
 /// <summary>Witnessing: the logs this node cosigns, the witnesses of its own log, and the log's backfill.</summary>
 internal sealed partial class SqlStore
 {
-    private const string WitnessedColumns = "origin, verifier_key, size, root_hash, checkpoint, cosigned";
+    private const string WitnessedColumns = "origin, verifier_key, size, root_hash, checkpoint, cosigned, cosignature";
     private const string LogWitnessColumns = "name, verifier_key, url, known_size, cosigned_size, cosignature, cosigned";
 
     // ---- Logs this node witnesses ----
@@ -51,17 +51,18 @@ internal sealed partial class SqlStore
     }
 
     public async Task<bool> AdvanceWitnessedLogAsync(string origin, long expectedSize, long newSize, ReadOnlyMemory<byte> rootHash,
-        ReadOnlyMemory<byte> checkpoint, DateTimeOffset cosigned, CancellationToken cancellationToken = default)
+        ReadOnlyMemory<byte> checkpoint, DateTimeOffset cosigned, string cosignature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(origin);
+        ArgumentException.ThrowIfNullOrEmpty(cosignature);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(newSize, expectedSize);
         SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
         // The compare-and-swap: of two requests from one old size, the second finds another size and changes nothing.
         int rows = await session.Command(
-                "UPDATE witnessed_logs SET size = @n, root_hash = @r, checkpoint = @c, cosigned = @t WHERE origin = @o AND size = @e")
-            .Set("@n", newSize).Set("@r", rootHash.ToArray()).Set("@c", checkpoint.ToArray()).Set("@t", Micros.From(cosigned))
+                "UPDATE witnessed_logs SET size = @n, root_hash = @r, checkpoint = @c, cosigned = @t, cosignature = @s WHERE origin = @o AND size = @e")
+            .Set("@s", cosignature).Set("@n", newSize).Set("@r", rootHash.ToArray()).Set("@c", checkpoint.ToArray()).Set("@t", Micros.From(cosigned))
             .Set("@o", origin).Set("@e", expectedSize)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +73,8 @@ internal sealed partial class SqlStore
         r.GetString(0), r.GetString(1), r.GetInt64(2),
         r.IsDBNull(3) ? (ReadOnlyMemory<byte>?)null : r.GetFieldValue<byte[]>(3),
         r.IsDBNull(4) ? (ReadOnlyMemory<byte>?)null : r.GetFieldValue<byte[]>(4),
-        r.IsDBNull(5) ? null : Micros.ToDateTimeOffset(r.GetInt64(5)));
+        r.IsDBNull(5) ? null : Micros.ToDateTimeOffset(r.GetInt64(5)),
+        r.IsDBNull(6) ? null : r.GetString(6));
 
     // ---- Witnesses of this node's log ----
 
