@@ -19,12 +19,13 @@ public sealed class PartnerSyncServiceTests
         await using FedNode reader = await FedNode.StartAsync("rdr");
         await source.PostIndicatorsAsync(2);
         await reader.AddPartnerAsync(source, await source.IssueConnectionAsync("rdr"));
+        using var brokenKey = Detente.Stix.Signatures.StixSigningKey.Create();
         // A partner this node has no connection settings for: its sync fails every time. It comes first (partners go by name).
         Assert.Equal(SharingChange.Changed, await reader.Store.AddPartnerAsync(new PartnerRecord
         {
             Name = "a-broken",
             Identity = "identity--" + Guid.NewGuid().ToString("D"),
-            VerificationKey = source.Key.VerificationKey.RawPublicKey,
+            VerificationKey = brokenKey.VerificationKey.RawPublicKey,
             Url = new Uri("http://127.0.0.1:1/"),
         }, Ct));
         Assert.Equal(SharingChange.Changed, await reader.Store.SetPartnerLogKeyAsync("a-broken", source.VerifierKey.ToString(), Ct));
