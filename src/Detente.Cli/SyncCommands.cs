@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Detente.Node;
 using Detente.Node.Sync;
+using Detente.Stix.Signatures;
 using Detente.Storage;
 using Detente.Taxii;
 using Detente.Taxii.Client;
@@ -81,7 +82,17 @@ internal sealed partial class DetenteCli
         };
         command.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
         {
-            NodeSyncOptions options = PartnerSecrets.SyncOptions(NodeDataFolder.Open(result.GetValue(data)!), null);
+            NodeDataFolder folder = NodeDataFolder.Open(result.GetValue(data)!);
+            NodeSyncOptions options = PartnerSecrets.SyncOptions(folder, null);
+            // Like the scheduled sync in a running node: the node's witness cosigns each verified checkpoint of a log it witnesses.
+            StixSigningKey? nodeKey = File.Exists(Path.Combine(folder.Path, NodeDataFolder.KeyFileName)) ? folder.LoadOrCreateKey().Key : null;
+            using StixSigningKey? disposeKey = nodeKey;
+            NodeWitness? witness = nodeKey is null ? null : await NodeWitness.ForStoreAsync(store, nodeKey, _timeProvider, cancellationToken);
+            if (witness is not null)
+            {
+                options = options with { Witness = new WitnessingAudit(store, witness) };
+            }
+
             var sync = new PartnerSync(store, options, _timeProvider);
             string? only = result.GetValue(partner);
             IEnumerable<string> partners = only is not null ? [only]
@@ -99,7 +110,7 @@ internal sealed partial class DetenteCli
                 catch (Exception e) when (e is HttpRequestException or TaxiiException or TaxiiFormatException or StoreException or InvalidOperationException
                     or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
-                    await _stderr.WriteLineAsync($"detente: {name}: sync failed, nothing after the last stored page was kept: {e.Message}");
+                    await _stderr.WriteLineAsync($"detente: {name}: sync failed, nothing after the last stored page was kept: {OutgoingHttp.Describe(e)}");
                     exit = Math.Max(exit, ExitCodes.Unusable);
                     continue;
                 }
@@ -118,11 +129,30 @@ internal sealed partial class DetenteCli
                 {
                     exit = Math.Max(exit, ExitCodes.Invalid);
                 }
+                else if (witness is not null && report.VerifiedSize is { } verified)
+                {
+                    await WriteCosignedAsync(store, witness, name, verified, cancellationToken);
+                }
             }
 
             return exit;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>After a clean sync of a log this node witnesses: whether its witness cosigned the verified checkpoint.</summary>
+    private async Task WriteCosignedAsync(IStore store, NodeWitness witness, string partner, long verifiedSize, CancellationToken cancellationToken)
+    {
+        PartnerLogRecord? log = (await store.ListPartnerLogsAsync(cancellationToken)).FirstOrDefault(l => l.Partner == partner);
+        if (log is null || await store.GetWitnessedLogAsync(log.LogKey.Split('+')[0], cancellationToken) is not { } witnessed)
+        {
+            return;
+        }
+
+        await _stdout.WriteLineAsync(witnessed.Size == verifiedSize && witnessed.RootHash is not null
+            ? string.Create(CultureInfo.InvariantCulture, $"{partner}: cosigned its checkpoint of size {verifiedSize} as witness {witness.VerifierKey.Name}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{partner}: the witness {witness.VerifierKey.Name} did not cosign its checkpoint of size {verifiedSize} (last cosigned: size {witnessed.Size})"));
     }
 
     private Command AuditCommand()

@@ -101,8 +101,14 @@ internal sealed partial class DetenteCli
             Required = true,
         };
         var key = new Option<string>("--key") { Description = "The witness's cosignature key, name+hash+base64 ('detente witness key' on a Detente node).", Required = true };
-        var token = new Option<string?>("--token") { Description = "The bearer token the witness needs, if any (a Detente node does). Kept in the store." };
-        var add = new Command("add", "Ask a witness to cosign every checkpoint of this node's log.") { url, key, token, data, postgres };
+        var token = new Option<string?>("--token")
+        {
+            Description = "The bearer token the witness needs, if any (a Detente node does). Kept in the data folder (log-witnesses/, 0600), never printed.",
+        };
+        var caCert = new Option<string?>("--ca-cert") { Description = "A PEM certificate to trust as the root of the witness's server certificate (its self-signed one)." };
+        var clientCert = new Option<string?>("--client-cert") { Description = "A PEM client certificate for mutual TLS with the witness." };
+        var clientKey = new Option<string?>("--client-key") { Description = "The PEM private key of --client-cert." };
+        var add = new Command("add", "Ask a witness to cosign every checkpoint of this node's log.") { url, key, token, caCert, clientCert, clientKey, data, postgres };
         add.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
         {
             if (!NoteVerifierKey.TryParse(result.GetValue(key), out NoteVerifierKey? witnessKey) || witnessKey.Type != NoteKeyType.Cosignature)
@@ -118,14 +124,36 @@ internal sealed partial class DetenteCli
                 return ExitCodes.Unusable;
             }
 
-            var record = new LogWitnessRecord { Name = witnessKey.Name, VerifierKey = witnessKey.ToString(), Url = prefix, Token = result.GetValue(token) };
+            string? tokenText = result.GetValue(token);
+            if (tokenText is not null && (tokenText.Length is 0 or > 1024 || tokenText.Any(char.IsWhiteSpace)))
+            {
+                await _stderr.WriteLineAsync("detente: --token is one bearer token (no spaces).");
+                return ExitCodes.Unusable;
+            }
+
+            var secrets = new LogWitnessSecrets(NodeDataFolder.Open(result.GetValue(data)!));
+            var record = new LogWitnessRecord { Name = witnessKey.Name, VerifierKey = witnessKey.ToString(), Url = prefix };
             if (!await store.AddLogWitnessAsync(record, cancellationToken))
             {
                 await _stderr.WriteLineAsync($"detente: a witness named {witnessKey.Name} or with that key exists.");
                 return ExitCodes.Invalid;
             }
 
-            await _stdout.WriteLineAsync($"Witness {witnessKey.Name} added: checkpoints go to {prefix.AbsoluteUri.TrimEnd('/')}/add-checkpoint.");
+            try
+            {
+                // Secrets of a witness removed before are not inherited.
+                secrets.Delete(record.Name);
+                secrets.Save(record.Name, tokenText, result.GetValue(caCert), result.GetValue(clientCert), result.GetValue(clientKey));
+            }
+            catch (NodeConfigurationException)
+            {
+                // Nothing half-done: the witness goes again with its refused settings.
+                await store.RemoveLogWitnessAsync(record.Name, cancellationToken);
+                throw;
+            }
+
+            await _stdout.WriteLineAsync($"Witness {witnessKey.Name} added: checkpoints go to {prefix.AbsoluteUri.TrimEnd('/')}/add-checkpoint."
+                + (tokenText is null ? string.Empty : " Its token is kept in the data folder."));
             return ExitCodes.Ok;
         }, cancellationToken));
 
@@ -145,7 +173,8 @@ internal sealed partial class DetenteCli
         }, cancellationToken));
 
         Command remove = RemoveCommand("remove", "Stop asking a witness; its stored cosignature is no longer served.", "NAME", "The witness's name.",
-            "witness", (store, witness, ct) => store.RemoveLogWitnessAsync(witness, ct), witness => $"Witness {witness} removed.");
+            "witness", (store, witness, ct) => store.RemoveLogWitnessAsync(witness, ct), witness => $"Witness {witness} removed.",
+            (folder, witness) => new LogWitnessSecrets(NodeDataFolder.Open(folder)).Delete(witness));
         return new Command("witness", "The witnesses this node's log asks to cosign its checkpoints (C2SP tlog-witness).") { add, list, remove };
     }
 }

@@ -44,7 +44,6 @@ public static class DetenteNode
         if (options.Log is not null)
         {
             // Verifies the stored log and integrates entries past its checkpoint before the server takes requests.
-            builder.Services.AddSingleton<NodeHttp>();
             builder.Services.AddSingleton<LogSequencerService>();
             // The node as a witness of other logs, for in-process callers; available once the node has started.
             builder.Services.AddSingleton(static sp => sp.GetRequiredService<LogSequencerService>().Witness

@@ -18,4 +18,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8114, Level = LogLevel.Information, Message = "Transparency log {Origin}: {Count} version(s) stored before the log got entries (backfill)")]
     public static partial void LogBackfilled(ILogger logger, string origin, int count);
+
+    [LoggerMessage(EventId = 8150, Level = LogLevel.Warning,
+        Message = "Transparency log: {Count} witness token(s) kept in the store by an older version moved to the data folder (log-witnesses/)")]
+    public static partial void WitnessTokensMoved(ILogger logger, int count);
 }

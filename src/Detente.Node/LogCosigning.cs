@@ -48,9 +48,11 @@ public static class CosignedCheckpoint
 /// sealed checkpoint, submits it to every witness that has not cosigned it (C2SP tlog-witness <c>add-checkpoint</c>, with the
 /// consistency proof from the size the witness last cosigned; on 409 it retries from the size the witness names), verifies
 /// the returned cosignature against the witness key and stores it. A failing witness is retried with exponential backoff
-/// (1 s doubling to 5 min); nothing here ever blocks sealing.
+/// (1 s doubling to 5 min); nothing here ever blocks sealing. Each witness is called with its own connection settings
+/// (<see cref="LogWitnessConnection"/>: token, TLS trust, client certificate), one client per distinct TLS setting.
 /// </summary>
-internal sealed class LogCosigning(IStore store, NoteVerifierKey logKey, HttpClient http, TimeProvider time, ILogger logger)
+internal sealed class LogCosigning(IStore store, NoteVerifierKey logKey, Func<LogWitnessRecord, LogWitnessConnection?> connections, TimeProvider time,
+    ILogger logger) : IDisposable
 {
     /// <summary>How often the loop looks at the checkpoint when no seal woke it.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -61,6 +63,20 @@ internal sealed class LogCosigning(IStore store, NoteVerifierKey logKey, HttpCli
     private readonly Dictionary<string, (DateTimeOffset Next, TimeSpan Backoff)> _backoff = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sealed = new(0, 1);
     private readonly SemaphoreSlim _pass = new(1, 1);
+    private readonly Dictionary<string, (string Settings, HttpClient Client)> _clients = new(StringComparer.Ordinal);
+
+    /// <summary>Disposes the clients.</summary>
+    public void Dispose()
+    {
+        foreach ((_, HttpClient client) in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        _clients.Clear();
+        _sealed.Dispose();
+        _pass.Dispose();
+    }
 
     /// <summary>Wakes the loop: a new checkpoint was sealed.</summary>
     public void Sealed()
@@ -150,10 +166,10 @@ internal sealed class LogCosigning(IStore store, NoteVerifierKey logKey, HttpCli
             {
                 problem = await SubmitAsync(witness, note, checkpoint, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpRequestException or LedgerFormatException or InvalidOperationException
+            catch (Exception e) when (e is HttpRequestException or LedgerFormatException or InvalidOperationException or NodeConfigurationException
                 || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                problem = e.Message;
+                problem = OutgoingHttp.Describe(e);
             }
 
             if (problem is null)
@@ -198,6 +214,26 @@ internal sealed class LogCosigning(IStore store, NoteVerifierKey logKey, HttpCli
         return wait;
     }
 
+    /// <summary>The client for a witness: the one made for it before while its TLS settings are the same, else a new one.</summary>
+    private HttpClient ClientFor(string witness, OutgoingHttp settings)
+    {
+        string key = string.Join('|', settings.TrustedCertificate?.Thumbprint, settings.ClientCertificate?.Thumbprint, settings.RequestTimeout.Ticks,
+            settings.ConnectTimeout.Ticks, settings.WrapHandler?.GetHashCode());
+        if (_clients.TryGetValue(witness, out (string Settings, HttpClient Client) cached))
+        {
+            if (cached.Settings == key)
+            {
+                return cached.Client;
+            }
+
+            cached.Client.Dispose();
+        }
+
+        HttpClient client = settings.CreateClient();
+        _clients[witness] = (key, client);
+        return client;
+    }
+
     /// <summary>Submits the checkpoint to one witness; null on a stored cosignature, else what went wrong.</summary>
     private async Task<string?> SubmitAsync(LogWitnessRecord witness, SignedNote note, Checkpoint checkpoint, CancellationToken cancellationToken)
     {
@@ -205,6 +241,9 @@ internal sealed class LogCosigning(IStore store, NoteVerifierKey logKey, HttpCli
         {
             return "the stored witness key is not a cosignature verifier key";
         }
+
+        LogWitnessConnection connection = connections(witness) ?? new LogWitnessConnection();
+        HttpClient http = ClientFor(witness.Name, connection.Http);
 
         // Only the log's own signature goes to the witness.
         var bare = new SignedNote(note.Text, [.. note.Signatures.Where(s => s.KeyName == logKey.Name && s.KeyId == logKey.KeyId)]);
@@ -227,9 +266,9 @@ internal sealed class LogCosigning(IStore store, NoteVerifierKey logKey, HttpCli
                 Content = new ByteArrayContent(new AddCheckpointRequest(old, proof, bare).ToBytes()),
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-            if (witness.Token is not null)
+            if (connection.Token is not null)
             {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", witness.Token);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", connection.Token);
             }
 
             using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);

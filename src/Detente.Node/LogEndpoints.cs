@@ -109,8 +109,9 @@ internal static class LogEndpoints
         return Results.Bytes(note.ToArray(), "text/plain; charset=utf-8");
     }
 
-    /// <summary>The latest checkpoint this node verified of each partner log (its pinned ones), so that nodes can compare
-    /// what they were shown: two signed, inconsistent checkpoints of one log are a split view.</summary>
+    /// <summary>The latest checkpoint this node verified of each partner log (its pinned ones) and of each log it witnesses, with
+    /// the cosignatures it holds for them, so that nodes can compare what they were shown (two signed, inconsistent checkpoints
+    /// of one log are a split view) and judge a log's freshness from the cosignatures.</summary>
     private static async Task<IResult> GetGossipAsync(HttpContext context, IStore store, CancellationToken cancellationToken)
     {
         if (RefuseLog(context) is { } refused)
@@ -118,16 +119,7 @@ internal static class LogEndpoints
             return refused;
         }
 
-        var checkpoints = new List<(string Origin, string Checkpoint)>();
-        foreach (PartnerLogRecord log in await store.ListPartnerLogsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (log.Checkpoint is { } note)
-            {
-                Ledger.Notes.Checkpoint checkpoint = Ledger.Notes.Checkpoint.FromNote(Ledger.Notes.SignedNote.Parse(note.Span));
-                checkpoints.Add((checkpoint.Origin, System.Text.Encoding.UTF8.GetString(note.Span)));
-            }
-        }
-
+        IReadOnlyList<(string Origin, string Checkpoint)> checkpoints = await GossipCheckpoints.ReadAsync(store, cancellationToken).ConfigureAwait(false);
         context.Response.Headers.CacheControl = "no-store";
         return Results.Bytes(Sync.GossipDocument.Write(checkpoints), ProofMediaType);
     }

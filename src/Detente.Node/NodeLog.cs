@@ -49,6 +49,10 @@ public sealed record NodeLogOptions
     /// (<see cref="NodeWitness.DefaultName"/>).</summary>
     public string? WitnessName { get; init; }
 
+    /// <summary>How the node reaches each witness of its log (<c>detente log witness add</c>): its token and TLS settings from the
+    /// data folder (<see cref="LogWitnessSecrets"/>). Null for a witness: no token, the system's TLS roots. Default: null for all.</summary>
+    public Func<LogWitnessRecord, LogWitnessConnection?> WitnessConnections { get; init; } = static _ => null;
+
     /// <summary>How many versions stored before the log existed get their entries per transaction at start. Default 1,000.</summary>
     public int BackfillBatch
     {
@@ -303,7 +307,7 @@ internal sealed class NodeLog
 
 /// <summary>Runs the log at start (verification, integration) and then seals batches while the node runs.</summary>
 internal sealed class LogSequencerService(IStore store, NodeOptions options, TimeProvider time,
-    ILogger<LogSequencerService> logger, NodeHttp http) : IHostedService, IDisposable
+    ILogger<LogSequencerService> logger) : IHostedService, IDisposable
 {
     /// <summary>How often the service looks for new entries when none is waiting.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -328,7 +332,7 @@ internal sealed class LogSequencerService(IStore store, NodeOptions options, Tim
         Log = await NodeLog.OpenAsync(store, settings, options.PublicUrl, logger, cancellationToken).ConfigureAwait(false);
         Witness = new NodeWitness(store, new Cosigner(settings.WitnessName ?? NodeWitness.DefaultName(Log.Origin), settings.Key, time), time);
         var policy = new BatchPolicy(settings.MaxBatchEntries, settings.MaxBatchDelay, time);
-        _cosigning = new LogCosigning(store, Log.Verifier, http.Client, time, logger);
+        _cosigning = new LogCosigning(store, Log.Verifier, settings.WitnessConnections, time, logger);
         _loop = Task.Run(() => RunAsync(Log, policy), CancellationToken.None);
         _cosignLoop = Task.Run(() => _cosigning.RunAsync(_stop.Token), CancellationToken.None);
     }
@@ -340,7 +344,11 @@ internal sealed class LogSequencerService(IStore store, NodeOptions options, Tim
         await _cosignLoop.ConfigureAwait(false);
     }
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _cosigning?.Dispose();
+    }
 
     private async Task RunAsync(NodeLog log, BatchPolicy policy)
     {

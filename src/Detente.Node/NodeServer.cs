@@ -105,6 +105,7 @@ public static class NodeServer
                 tls = new NodeTls { ServerCertificate = certificate, ClientCertificates = ClientCertificateMap.Load(folder.Path) };
             }
 
+            var witnessSecrets = new LogWitnessSecrets(folder);
             var options = new NodeOptions
             {
                 PublicUrl = settings.PublicUrl,
@@ -112,7 +113,13 @@ public static class NodeServer
                 Tls = tls,
                 PublicMetrics = settings.PublicMetrics,
                 Psi = settings.Psi,
-                Log = new NodeLogOptions { Key = key, Origin = settings.LogOrigin, ClearEntriesForTlpClear = settings.LogClearEntriesForTlpClear },
+                Log = new NodeLogOptions
+                {
+                    Key = key,
+                    Origin = settings.LogOrigin,
+                    ClearEntriesForTlpClear = settings.LogClearEntriesForTlpClear,
+                    WitnessConnections = w => witnessSecrets.Load(w.Name),
+                },
                 Signing = signing,
                 Sync = Sync.PartnerSecrets.SyncOptions(folder, settings.SyncInterval),
             };
@@ -121,6 +128,12 @@ public static class NodeServer
             try
             {
                 BootstrapResult bootstrap = await NodeBootstrap.EnsureAsync(store, clock, cancellationToken).ConfigureAwait(false);
+                // Witness tokens an older store kept go to the data folder before anything calls a witness.
+                if (await witnessSecrets.MoveFromStoreAsync(store, cancellationToken).ConfigureAwait(false) is > 0 and int moved)
+                {
+                    Log.WitnessTokensMoved(loggerFactory.CreateLogger(typeof(NodeServer)), moved);
+                }
+
                 WebApplication app = DetenteNode.Build(store, options, settings.Urls, clock, logging =>
                 {
                     logging.SetMinimumLevel(settings.LogLevel);

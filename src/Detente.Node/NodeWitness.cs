@@ -52,6 +52,22 @@ public sealed class NodeWitness
         return logOrigin.EndsWith("/log", StringComparison.Ordinal) ? logOrigin[..^4] + "/witness" : logOrigin + "/witness";
     }
 
+    /// <summary>
+    /// The witness of the node whose store is <paramref name="store"/> and whose key is <paramref name="nodeKey"/>, as the running
+    /// node makes it (the witness name derived from the log's origin, <see cref="DefaultName"/>); null while the log has no
+    /// origin (the node never started). For tools that act for the node outside it (<c>detente sync</c>).
+    /// </summary>
+    public static async Task<NodeWitness?> ForStoreAsync(IStore store, Stix.Signatures.StixSigningKey nodeKey, TimeProvider timeProvider,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(nodeKey);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        return await store.GetLogOriginAsync(cancellationToken).ConfigureAwait(false) is { } origin
+            ? new NodeWitness(store, new Cosigner(DefaultName(origin), nodeKey, timeProvider), timeProvider)
+            : null;
+    }
+
     /// <summary>Handles an <c>add-checkpoint</c> request body: the status, content type and body to answer, as the spec assigns them.</summary>
     public async Task<WitnessResponse> AddCheckpointAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
@@ -120,7 +136,7 @@ public sealed class NodeWitness
             }
 
             if (await _store.AdvanceWitnessedLogAsync(record.Origin, stored.Size, record.Size, record.RootHash.ToArray(), request.Note.ToBytes(),
-                _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+                _time.GetUtcNow(), System.Text.Encoding.UTF8.GetString(response.Body.Span).TrimEnd('\n'), cancellationToken).ConfigureAwait(false))
             {
                 return response;
             }

@@ -251,5 +251,14 @@ internal static class PostgresSchema
         new(10, "record entries by kind, newest first (the PSI rate limit after a restart)", """
             CREATE INDEX log_entries_record_recent ON log_entries (action, leaf_index) WHERE record_id IS NOT NULL;
             """),
+        new(11, "witness tokens leave the store (moved to a table the node drains into its data folder); the cosignature of each witnessed log", """
+            CREATE TABLE log_witness_tokens_to_move (
+                name text PRIMARY KEY,
+                token text NOT NULL
+            );
+            INSERT INTO log_witness_tokens_to_move (name, token) SELECT name, token FROM log_witnesses WHERE token IS NOT NULL;
+            ALTER TABLE log_witnesses DROP COLUMN token;
+            ALTER TABLE witnessed_logs ADD COLUMN cosignature text;
+            """),
     ];
 }

@@ -247,8 +247,16 @@ public interface IStore : IAsyncDisposable
     /// <paramref name="expectedSize"/> (C2SP tlog-witness requires the check and the update to be atomic). False, nothing
     /// changed, when another request moved the record first or the origin is not witnessed.
     /// </summary>
+    /// <param name="origin">The witnessed log's origin.</param>
+    /// <param name="expectedSize">The size the record must still have.</param>
+    /// <param name="newSize">The cosigned checkpoint's size.</param>
+    /// <param name="rootHash">Its root hash.</param>
+    /// <param name="checkpoint">The checkpoint as received (signed note bytes).</param>
+    /// <param name="cosigned">When it was cosigned.</param>
+    /// <param name="cosignature">The cosignature made for it, a signed-note signature line without its newline (served in the gossip).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     public Task<bool> AdvanceWitnessedLogAsync(string origin, long expectedSize, long newSize, ReadOnlyMemory<byte> rootHash,
-        ReadOnlyMemory<byte> checkpoint, DateTimeOffset cosigned, CancellationToken cancellationToken = default);
+        ReadOnlyMemory<byte> checkpoint, DateTimeOffset cosigned, string cosignature, CancellationToken cancellationToken = default);
 
     /// <summary>Adds a witness of this node's log (known size 0, no cosignature); false when its name or key is taken.</summary>
     public Task<bool> AddLogWitnessAsync(LogWitnessRecord witness, CancellationToken cancellationToken = default);
@@ -265,6 +273,13 @@ public interface IStore : IAsyncDisposable
     /// <paramref name="cosigned"/> are given.</exception>
     public Task<bool> UpdateLogWitnessAsync(string name, long knownSize, long? cosignedSize, string? cosignature, DateTimeOffset? cosigned,
         CancellationToken cancellationToken = default);
+
+    /// <summary>The witness tokens that stores older than migration 11 kept in <c>log_witnesses</c>, waiting to be moved to the
+    /// node's data folder (the node does it at start); empty once moved.</summary>
+    public Task<IReadOnlyList<LogWitnessTokenToMove>> ListLogWitnessTokensToMoveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a witness token once it is kept elsewhere; false when there is none of that name.</summary>
+    public Task<bool> ForgetLogWitnessTokenToMoveAsync(string name, CancellationToken cancellationToken = default);
 
     // ---- Status resources ----
 

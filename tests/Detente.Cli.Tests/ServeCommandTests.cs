@@ -339,4 +339,42 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains("https://", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(DataFolder));
     }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task At_start_a_witness_token_an_older_store_kept_moves_to_the_data_folder()
+    {
+        Assert.Equal(0, await StopAsync(await StartAsync("--urls", "http://127.0.0.1:0")));
+        // Back to a store from before migration 11: the witness's token in log_witnesses.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(DataFolder, Detente.Storage.Sqlite.SqliteStore.FileName),
+            Pooling = false,
+        }.ToString()))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
+            command.CommandText = """
+                DELETE FROM schema_migrations WHERE version = 11;
+                DROP TABLE log_witness_tokens_to_move;
+                ALTER TABLE witnessed_logs DROP COLUMN cosignature;
+                ALTER TABLE log_witnesses ADD COLUMN token TEXT;
+                INSERT INTO log_witnesses (name, verifier_key, url, token, known_size) VALUES ('old.example/witness', 'old.example/witness+00000000+BA', 'http://127.0.0.1:1/log/witness', 'old-witness-token', 0);
+                """;
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        Running running = await StartAsync("--urls", "http://127.0.0.1:0");
+        Assert.Equal(0, await StopAsync(running));
+        string log = running.Errors.ToString();
+        Assert.Contains("1 witness token(s) kept in the store by an older version moved to the data folder", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("old-witness-token", running.Output + log, StringComparison.Ordinal);
+        string tokenFile = Assert.Single(Directory.GetFiles(Path.Combine(DataFolder, "log-witnesses"), "token", SearchOption.AllDirectories));
+        Assert.Equal("old-witness-token", File.ReadAllText(tokenFile).Trim());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+        await using Detente.Storage.IStore store = await Detente.Node.NodeAdmin.OpenStoreAsync(DataFolder, null, TimeProvider.System,
+            cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Empty(await store.ListLogWitnessTokensToMoveAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("old.example/witness", Assert.Single(await store.ListLogWitnessesAsync(TestContext.Current.CancellationToken)).Name);
+    }
 }

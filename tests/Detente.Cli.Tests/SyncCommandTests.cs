@@ -154,4 +154,59 @@ public sealed class SyncCommandTests : IAsyncLifetime
         Assert.Equal(0, (await RunAsync("partner", "remove", "us-cert")).Exit);
         Assert.False(Directory.Exists(Path.Combine(_folder, "partners", "us-cert")));
     }
+
+    [Fact]
+    public async Task Sync_outside_the_node_cosigns_the_checkpoint_of_a_witnessed_log_like_the_scheduled_sync()
+    {
+        (ApiToken issued, string token) = NodeTokens.Create("un-wg", TokenRole.Partner, _clock.GetUtcNow(), null);
+        Assert.True(await _partnerStore.AddTokenAsync(issued, Ct));
+        Assert.True(await _partnerStore.GrantAsync(_partnerCollection, "un-wg", CollectionAccess.Read, Ct));
+        NoteVerifierKey partnerLogKey = new NoteSigner(Origin, _partnerKey).VerifierKey;
+        await PublishAsync(3, "first");
+
+        // This node has run once: a node key and a log origin, hence a witness key.
+        (StixSigningKey nodeKey, _) = NodeDataFolder.Open(_folder).LoadOrCreateKey();
+        using StixSigningKey disposeKey = nodeKey;
+        await using (IStore store = await NodeAdmin.OpenStoreAsync(_folder, null, _clock, cancellationToken: Ct))
+        {
+            await store.SetLogOriginAsync("un-wg.example/log", Ct);
+        }
+
+        NoteVerifierKey witnessKey = new Cosigner(NodeWitness.DefaultName("un-wg.example/log"), nodeKey).VerifierKey;
+        Assert.Equal(witnessKey.ToString(), (await RunAsync("witness", "key")).Out.Trim());
+        Assert.Equal(0, (await RunAsync("partner", "add", "us-cert", "--identity", _partnerSigning.IdentityId,
+            "--key", Convert.ToHexString(_partnerKey.VerificationKey.RawPublicKey.Span), "--url", _partnerUrl.AbsoluteUri, "--token", token,
+            "--log-key", partnerLogKey.ToString())).Exit);
+        Assert.Equal(0, (await RunAsync("partner", "subscribe", "us-cert", _partnerCollection.ToString("D"), "--into", "default")).Exit);
+
+        // Not witnessed yet: the sync cosigns nothing and says nothing of it.
+        (int plain, string plainOut, string plainErr) = await RunAsync("sync");
+        Assert.True(plain == 0, plainOut + plainErr);
+        Assert.DoesNotContain("cosign", plainOut, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await RunAsync("witness", "add", partnerLogKey.ToString())).Exit);
+        await PublishAsync(2, "second");
+        (int synced, string syncOut, string syncErr) = await RunAsync("sync");
+        Assert.True(synced == 0, syncOut + syncErr);
+        Assert.Contains("us-cert: cosigned its checkpoint of size 5 as witness un-wg.example/witness", syncOut, StringComparison.Ordinal);
+        await AssertCosignedAsync(5, partnerLogKey, witnessKey);
+
+        // The next sync proves consistency from the size cosigned before and cosigns the larger checkpoint.
+        await PublishAsync(4, "third");
+        (synced, syncOut, syncErr) = await RunAsync("sync", "us-cert");
+        Assert.True(synced == 0, syncOut + syncErr);
+        Assert.Contains("us-cert: cosigned its checkpoint of size 9 as witness un-wg.example/witness", syncOut, StringComparison.Ordinal);
+        await AssertCosignedAsync(9, partnerLogKey, witnessKey);
+    }
+
+    /// <summary>The store's record of the witnessed log: the size cosigned, and a cosignature that verifies with the witness key.</summary>
+    private async Task AssertCosignedAsync(long size, NoteVerifierKey logKey, NoteVerifierKey witnessKey)
+    {
+        await using IStore store = await NodeAdmin.OpenStoreAsync(_folder, null, _clock, cancellationToken: Ct);
+        WitnessedLogRecord witnessed = (await store.GetWitnessedLogAsync(Origin, Ct))!;
+        Assert.Equal(size, witnessed.Size);
+        SignedNote cosigned = SignedNote.Parse([.. witnessed.Checkpoint!.Value.Span, .. Encoding.UTF8.GetBytes(witnessed.Cosignature! + "\n")]);
+        Assert.True(cosigned.Verify([logKey, witnessKey]).IsValid);
+        Assert.Contains(cosigned.Signatures, s => s.KeyName == witnessKey.Name);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Detente.Ledger.Notes;
@@ -186,5 +188,100 @@ public sealed class WitnessCommandTests : IAsyncLifetime
         Assert.Equal(1, (await RunAsync("log", "proof", "--data", _folder, "--collection", "default", "--object", ids[1], "--size", "4")).Exit);
         Assert.Equal(1, (await RunAsync("log", "proof", "--data", _folder, "--collection", "default", "--object", ids[1], "--size", "1")).Exit);
         Assert.Equal(2, (await RunAsync("log", "proof", "--data", _folder, "--collection", "default", "--object", ids[1], "--size", "0")).Exit);
+    }
+
+    [Fact]
+    public async Task Log_witness_add_keeps_the_token_and_certificates_in_the_data_folder_and_remove_deletes_them()
+    {
+        using StixSigningKey witnessSecret = StixSigningKey.Create();
+        NoteVerifierKey witnessKey = new Cosigner("w.example.org/witness", witnessSecret).VerifierKey;
+        string pem = Path.Combine(_folder, "pem");
+        Directory.CreateDirectory(pem);
+        using X509Certificate2 ca = SelfSigned("CN=witness");
+        using X509Certificate2 client = SelfSigned("CN=log node");
+        File.WriteAllText(Path.Combine(pem, "ca.crt"), ca.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(pem, "client.crt"), client.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(pem, "client.key"), client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+
+        // A client certificate without its key is refused, and the witness is not added.
+        (int refused, _, string refusal) = await RunAsync("log", "witness", "add", "--url", "https://w.example.org/log/witness", "--key", witnessKey.ToString(),
+            "--client-cert", Path.Combine(pem, "client.crt"), "--data", _folder);
+        Assert.Equal(2, refused);
+        Assert.Contains("--client-key", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("w.example.org", (await RunAsync("log", "witness", "list", "--data", _folder)).Out, StringComparison.Ordinal);
+
+        (int exit, string output, string error) = await RunAsync("log", "witness", "add", "--url", "https://w.example.org/log/witness", "--key", witnessKey.ToString(),
+            "--token", "witness-secret-token", "--ca-cert", Path.Combine(pem, "ca.crt"), "--client-cert", Path.Combine(pem, "client.crt"),
+            "--client-key", Path.Combine(pem, "client.key"), "--data", _folder);
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("witness-secret-token", output + error, StringComparison.Ordinal);
+        Assert.Contains("Its token is kept in the data folder", output, StringComparison.Ordinal);
+
+        var secrets = new LogWitnessSecrets(NodeDataFolder.Open(_folder));
+        LogWitnessConnection connection = secrets.Load(witnessKey.Name);
+        Assert.Equal("witness-secret-token", connection.Token);
+        Assert.DoesNotContain("witness-secret-token", connection.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ca.Thumbprint, connection.Http.TrustedCertificate!.Thumbprint);
+        Assert.Equal(client.Thumbprint, connection.Http.ClientCertificate!.Thumbprint);
+        Assert.True(connection.Http.ClientCertificate.HasPrivateKey);
+        string tokenFile = Assert.Single(Directory.GetFiles(Path.Combine(_folder, "log-witnesses"), "token", SearchOption.AllDirectories));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Path.GetDirectoryName(tokenFile)!, "client.key")));
+        }
+
+        // The store never saw it.
+        foreach (string file in Directory.GetFiles(_folder, Storage.Sqlite.SqliteStore.FileName + "*"))
+        {
+            Assert.DoesNotContain("witness-secret-token", Encoding.UTF8.GetString(File.ReadAllBytes(file)), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, (await RunAsync("log", "witness", "remove", witnessKey.Name, "--data", _folder)).Exit);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(tokenFile)));
+        Assert.Null(secrets.Load(witnessKey.Name).Token);
+    }
+
+    [Fact]
+    public async Task A_witness_token_an_older_store_kept_moves_to_the_data_folder_and_leaves_the_store()
+    {
+        // A store from before migration 11: the witness's token in log_witnesses.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(_folder, Storage.Sqlite.SqliteStore.FileName),
+            Pooling = false,
+        }.ToString()))
+        {
+            await connection.OpenAsync(Ct);
+            await using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
+            command.CommandText = """
+                DELETE FROM schema_migrations WHERE version = 11;
+                DROP TABLE log_witness_tokens_to_move;
+                ALTER TABLE witnessed_logs DROP COLUMN cosignature;
+                ALTER TABLE log_witnesses ADD COLUMN token TEXT;
+                INSERT INTO log_witnesses (name, verifier_key, url, token, known_size) VALUES ('old.example/witness', 'old.example/witness+00000000+BA', 'https://old.example/log/witness', 'old-witness-token', 0);
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var secrets = new LogWitnessSecrets(NodeDataFolder.Open(_folder));
+        await using (IStore store = await NodeAdmin.OpenStoreAsync(_folder, null, _clock, cancellationToken: Ct))
+        {
+            Assert.Equal(1, await secrets.MoveFromStoreAsync(store, Ct));
+            Assert.Empty(await store.ListLogWitnessTokensToMoveAsync(Ct));
+            Assert.Equal(0, await secrets.MoveFromStoreAsync(store, Ct));
+            Assert.Equal("old.example/witness", Assert.Single(await store.ListLogWitnessesAsync(Ct)).Name);
+        }
+
+        Assert.Equal("old-witness-token", secrets.Load("old.example/witness").Token);
+        Assert.True(secrets.HasToken("old.example/witness"));
+    }
+
+    private static X509Certificate2 SelfSigned(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        using X509Certificate2 created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
     }
 }

@@ -23,6 +23,7 @@ internal sealed class FedNode : IAsyncDisposable
 {
     private static readonly HttpClient s_http = new();
     private readonly string _folder;
+    private HttpClient _http = s_http;
 
     private FedNode(string name, string folder, StixSigningKey key, NodeSigning? signing, IStore store, WebApplication app, Uri server, string adminToken, Guid collectionId,
         CapturedLog log, ManualTimeProvider clock)
@@ -68,9 +69,15 @@ internal sealed class FedNode : IAsyncDisposable
     /// <summary>This node's connections to its partners, by partner name; the test sets them.</summary>
     public ConcurrentDictionary<string, PartnerConnection> Connections { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How this node's log reaches its witnesses, by witness name; the test sets them.</summary>
+    public ConcurrentDictionary<string, LogWitnessConnection> WitnessConnections { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The node's TLS settings when it serves https (its server certificate), else null.</summary>
+    public NodeTls? Tls { get; private set; }
+
     public PartnerSync Sync => App.Services.GetRequiredService<PartnerSync>();
 
-    public static async Task<FedNode> StartAsync(string name, int pageSize = 7, bool signs = true)
+    public static async Task<FedNode> StartAsync(string name, int pageSize = 7, bool signs = true, NodeTls? tls = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "detente-fed-" + Guid.NewGuid().ToString("N"));
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -80,9 +87,17 @@ internal sealed class FedNode : IAsyncDisposable
         var log = new CapturedLog();
         NodeSigning? signing = signs ? new NodeSigning(key, NodeSigning.CreateIdentity(name, key, clock.GetUtcNow())) : null;
         ConcurrentDictionary<string, PartnerConnection>? connections = null;
+        ConcurrentDictionary<string, LogWitnessConnection>? witnessConnections = null;
         var options = new NodeOptions
         {
-            Log = new NodeLogOptions { Key = key, Origin = name + ".example/log", MaxBatchDelay = TimeSpan.Zero },
+            Log = new NodeLogOptions
+            {
+                Key = key,
+                Origin = name + ".example/log",
+                MaxBatchDelay = TimeSpan.Zero,
+                WitnessConnections = w => witnessConnections!.GetValueOrDefault(w.Name),
+            },
+            Tls = tls,
             Signing = signing,
             Sync = new NodeSyncOptions
             {
@@ -93,7 +108,7 @@ internal sealed class FedNode : IAsyncDisposable
                 MaxAttempts = 200,
             },
         };
-        WebApplication app = DetenteNode.Build(store, options, ["http://127.0.0.1:0"], clock, logging =>
+        WebApplication app = DetenteNode.Build(store, options, [tls is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0"], clock, logging =>
         {
             logging.SetMinimumLevel(LogLevel.Information);
             logging.AddProvider(log);
@@ -102,6 +117,14 @@ internal sealed class FedNode : IAsyncDisposable
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var node = new FedNode(name, folder, key, signing, store, app, new Uri(address + "/"), bootstrap.AdminToken!, bootstrap.DefaultCollectionId!.Value, log, clock);
         connections = node.Connections;
+        witnessConnections = node.WitnessConnections;
+        if (tls is not null)
+        {
+            node.Tls = tls;
+            // The test's own calls trust the node's self-signed certificate, as an operator's --ca-cert does.
+            node._http = new OutgoingHttp { TrustedCertificate = tls.ServerCertificate }.CreateClient();
+        }
+
         return node;
     }
 
@@ -140,7 +163,7 @@ internal sealed class FedNode : IAsyncDisposable
     {
         var ids = Enumerable.Range(0, count).Select(_ => "indicator--" + Guid.NewGuid().ToString("D")).ToList();
         var objects = ids.Select(id => Indicator(id, 1, name)).Concat(ids.Take(twice).Select(id => Indicator(id, 2, name))).ToList();
-        var client = new TaxiiClient(s_http, Server, new TaxiiClientOptions { Credentials = TaxiiCredentials.Bearer(AdminToken) });
+        var client = new TaxiiClient(_http, Server, new TaxiiClientOptions { Credentials = TaxiiCredentials.Bearer(AdminToken) });
         TaxiiEnvelope envelope = new TaxiiReader().ReadEnvelope(Encoding.UTF8.GetBytes("{\"objects\":[" + string.Join(",", objects) + "]}"));
         TaxiiStatus status = await client.AddObjectsAsync(NodeOptions.ApiRootUrl(Server, "default"), CollectionId.ToString("D"), envelope,
             TestContext.Current.CancellationToken);
@@ -171,7 +194,7 @@ internal sealed class FedNode : IAsyncDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server, "log/checkpoint"));
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
-        using HttpResponseMessage response = await s_http.SendAsync(request, TestContext.Current.CancellationToken);
+        using HttpResponseMessage response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
     }
@@ -195,6 +218,11 @@ internal sealed class FedNode : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await Store.DisposeAsync();
+        if (_http != s_http)
+        {
+            _http.Dispose();
+        }
+
         Key.Dispose();
         Directory.Delete(_folder, true);
     }

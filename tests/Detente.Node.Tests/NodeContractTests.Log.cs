@@ -23,7 +23,12 @@ public abstract partial class NodeContractTests
     private static NoteVerifierKey LogVerifier => new NoteSigner(LogOrigin, s_logKey).VerifierKey;
 
     private async Task<(WebApplication App, Uri Server)> StartLogNodeAsync(IEgressPolicy? policy = null) =>
-        await StartNodeAsync(policy, new NodeLogOptions { Key = s_logKey, Origin = LogOrigin });
+        await StartNodeAsync(policy, new NodeLogOptions
+        {
+            Key = s_logKey,
+            Origin = LogOrigin,
+            WitnessConnections = w => _witnessConnections.GetValueOrDefault(w.Name),
+        });
 
     private async Task<Checkpoint> GetCheckpointAsync(Uri server)
     {

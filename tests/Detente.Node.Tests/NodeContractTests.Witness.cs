@@ -24,6 +24,9 @@ public abstract partial class NodeContractTests
     private static readonly StixSigningKey s_partnerKey = StixSigningKey.ImportSeed(Enumerable.Range(40, 32).Select(i => (byte)i).ToArray());
     private static readonly StixSigningKey s_witnessKey = StixSigningKey.ImportSeed(Enumerable.Range(80, 32).Select(i => (byte)i).ToArray());
 
+    /// <summary>How the log node of a test reaches its witnesses (their tokens), by witness name.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LogWitnessConnection> _witnessConnections = new(StringComparer.Ordinal);
+
     /// <summary>Another node's log, built in memory: its checkpoints and consistency proofs.</summary>
     private sealed class PartnerLog(StixSigningKey key, string entryPrefix = "entry", string origin = PartnerOrigin)
     {
@@ -152,7 +155,7 @@ public abstract partial class NodeContractTests
         // The store's compare-and-swap itself: of two updates from size 4, the second changes nothing.
         WitnessedLogRecord before = (await _store.GetWitnessedLogAsync(PartnerOrigin, Ct))!;
         MerkleHash root7 = Checkpoint.FromNote(seven).RootHash;
-        Assert.False(await _store.AdvanceWitnessedLogAsync(PartnerOrigin, 3, 7, root7.ToArray(), seven.ToBytes(), _clock.GetUtcNow(), Ct));
+        Assert.False(await _store.AdvanceWitnessedLogAsync(PartnerOrigin, 3, 7, root7.ToArray(), seven.ToBytes(), _clock.GetUtcNow(), "— stale", Ct));
         Assert.Equal(before.Size, (await _store.GetWitnessedLogAsync(PartnerOrigin, Ct))!.Size);
 
         // Racing requests from old size 4, to 7 and to 12: exactly one is cosigned; every other one is 409 with the size it made.
@@ -206,8 +209,8 @@ public abstract partial class NodeContractTests
             Name = key.Name,
             VerifierKey = key.ToString(),
             Url = new Uri(server, "/log/witness"),
-            Token = secret,
         }, Ct));
+        _witnessConnections[key.Name] = new LogWitnessConnection { Token = secret };
         return (app, server, store, key, folder);
     }
 

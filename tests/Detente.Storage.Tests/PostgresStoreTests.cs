@@ -57,6 +57,14 @@ public sealed class PostgresStoreTests : StoreContractTests
         return versions;
     }
 
+    protected override Task RewindToSchema10WithWitnessTokenAsync(string witness, string token) => ExecuteAsync($"""
+        DELETE FROM "{_schema}".schema_migrations WHERE version = 11;
+        DROP TABLE "{_schema}".log_witness_tokens_to_move;
+        ALTER TABLE "{_schema}".witnessed_logs DROP COLUMN cosignature;
+        ALTER TABLE "{_schema}".log_witnesses ADD COLUMN token text;
+        INSERT INTO "{_schema}".log_witnesses (name, verifier_key, url, token, known_size) VALUES ('{witness}', 'key-of-{witness}', 'https://witness.example/log/witness', '{token}', 0);
+        """);
+
     protected override Task RecordSchemaVersionAsync(int version) =>
         ExecuteAsync($"INSERT INTO \"{_schema}\".schema_migrations (version, name, applied_at) VALUES ({version}, 'from a newer Detente', 0)");
 
@@ -83,7 +91,7 @@ public sealed class PostgresStoreTests : StoreContractTests
 
             await using NpgsqlConnection connection = await ConnectAsync();
             await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{schema}\".schema_migrations", connection);
-            Assert.Equal(10L, (long)(await command.ExecuteScalarAsync(cancellationToken: Ct))!);
+            Assert.Equal(11L, (long)(await command.ExecuteScalarAsync(cancellationToken: Ct))!);
         }
         finally
         {

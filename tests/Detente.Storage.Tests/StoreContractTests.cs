@@ -30,6 +30,10 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     /// <summary>Records a schema migration this code does not know, as a newer Detente would.</summary>
     protected abstract Task RecordSchemaVersionAsync(int version);
 
+    /// <summary>Turns the (closed) database back into a migration-9 one, whose <c>log_witnesses</c> had a token column, with one
+    /// witness named <paramref name="witness"/> whose token is <paramref name="token"/>.</summary>
+    protected abstract Task RewindToSchema10WithWitnessTokenAsync(string witness, string token);
+
     /// <summary>Removes this test's database.</summary>
     protected abstract Task DeleteStoreAsync();
 

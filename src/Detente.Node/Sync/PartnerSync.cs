@@ -123,6 +123,8 @@ public sealed class PartnerSync
 
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
     {
+        // A certificate that is not trusted (or a client certificate refused) stays so: no retry, say it at once.
+        HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException } => false,
         HttpRequestException h => h.StatusCode is null || (int)h.StatusCode >= 500 || h.StatusCode == HttpStatusCode.TooManyRequests,
         TaxiiException t => (int)t.StatusCode >= 500 || t.StatusCode == HttpStatusCode.TooManyRequests,
         TaskCanceledException or TimeoutException => !cancellationToken.IsCancellationRequested,

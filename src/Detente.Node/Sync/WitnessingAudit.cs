@@ -14,10 +14,27 @@ namespace Detente.Node.Sync;
 /// <remarks>The checks and the compare-and-swap are <see cref="NodeWitness.CosignAsync"/>'s, exactly those of the
 /// <c>add-checkpoint</c> route; a refusal (such as a log that moved backwards from what this witness cosigned) throws,
 /// and the sync logs it without failing.</remarks>
-/// <param name="store">The node's store (the witnessed logs).</param>
-/// <param name="witness">The node's witness; null until the node has started.</param>
-internal sealed class WitnessingAudit(IStore store, Func<NodeWitness?> witness) : IAuditWitness
+public sealed class WitnessingAudit : IAuditWitness
 {
+    private readonly IStore _store;
+    private readonly Func<NodeWitness?> _witness;
+
+    /// <summary>The audit witness of a node's store, cosigning with <paramref name="witness"/> (as <c>detente sync</c> builds it from the
+    /// data folder's key: <see cref="NodeWitness.ForStoreAsync"/>).</summary>
+    public WitnessingAudit(IStore store, NodeWitness witness)
+        : this(store, () => witness)
+    {
+        ArgumentNullException.ThrowIfNull(witness);
+    }
+
+    /// <summary>The audit witness of a running node, whose witness exists once it has started.</summary>
+    internal WitnessingAudit(IStore store, Func<NodeWitness?> witness)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _witness = witness;
+    }
+
     /// <inheritdoc/>
     public async Task CheckpointVerifiedAsync(string partner, ReadOnlyMemory<byte> checkpoint, ITileStore partnerTiles,
         CancellationToken cancellationToken = default)
@@ -26,12 +43,12 @@ internal sealed class WitnessingAudit(IStore store, Func<NodeWitness?> witness) 
         ArgumentNullException.ThrowIfNull(partnerTiles);
         SignedNote note = SignedNote.Parse(checkpoint.Span);
         Checkpoint parsed = Checkpoint.FromNote(note);
-        if (await store.GetWitnessedLogAsync(parsed.Origin, cancellationToken).ConfigureAwait(false) is not { } witnessed)
+        if (await _store.GetWitnessedLogAsync(parsed.Origin, cancellationToken).ConfigureAwait(false) is not { } witnessed)
         {
             return;
         }
 
-        NodeWitness cosigner = witness() ?? throw new InvalidOperationException("The node's witness is not running.");
+        NodeWitness cosigner = _witness() ?? throw new InvalidOperationException("The node's witness is not running.");
         long oldSize = witnessed.RootHash is null ? 0 : witnessed.Size;
         if (oldSize == parsed.Size && witnessed.Checkpoint is { } last && last.Span.SequenceEqual(checkpoint.Span))
         {

@@ -7,8 +7,8 @@ namespace Detente.Storage.Sql;
 /// <summary>Witnessing: the logs this node cosigns, the witnesses of its own log, and the log's backfill.</summary>
 internal sealed partial class SqlStore
 {
-    private const string WitnessedColumns = "origin, verifier_key, size, root_hash, checkpoint, cosigned";
-    private const string LogWitnessColumns = "name, verifier_key, url, token, known_size, cosigned_size, cosignature, cosigned";
+    private const string WitnessedColumns = "origin, verifier_key, size, root_hash, checkpoint, cosigned, cosignature";
+    private const string LogWitnessColumns = "name, verifier_key, url, known_size, cosigned_size, cosignature, cosigned";
 
     // ---- Logs this node witnesses ----
 
@@ -51,17 +51,18 @@ internal sealed partial class SqlStore
     }
 
     public async Task<bool> AdvanceWitnessedLogAsync(string origin, long expectedSize, long newSize, ReadOnlyMemory<byte> rootHash,
-        ReadOnlyMemory<byte> checkpoint, DateTimeOffset cosigned, CancellationToken cancellationToken = default)
+        ReadOnlyMemory<byte> checkpoint, DateTimeOffset cosigned, string cosignature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(origin);
+        ArgumentException.ThrowIfNullOrEmpty(cosignature);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(newSize, expectedSize);
         SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
         // The compare-and-swap: of two requests from one old size, the second finds another size and changes nothing.
         int rows = await session.Command(
-                "UPDATE witnessed_logs SET size = @n, root_hash = @r, checkpoint = @c, cosigned = @t WHERE origin = @o AND size = @e")
-            .Set("@n", newSize).Set("@r", rootHash.ToArray()).Set("@c", checkpoint.ToArray()).Set("@t", Micros.From(cosigned))
+                "UPDATE witnessed_logs SET size = @n, root_hash = @r, checkpoint = @c, cosigned = @t, cosignature = @s WHERE origin = @o AND size = @e")
+            .Set("@s", cosignature).Set("@n", newSize).Set("@r", rootHash.ToArray()).Set("@c", checkpoint.ToArray()).Set("@t", Micros.From(cosigned))
             .Set("@o", origin).Set("@e", expectedSize)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +73,8 @@ internal sealed partial class SqlStore
         r.GetString(0), r.GetString(1), r.GetInt64(2),
         r.IsDBNull(3) ? (ReadOnlyMemory<byte>?)null : r.GetFieldValue<byte[]>(3),
         r.IsDBNull(4) ? (ReadOnlyMemory<byte>?)null : r.GetFieldValue<byte[]>(4),
-        r.IsDBNull(5) ? null : Micros.ToDateTimeOffset(r.GetInt64(5)));
+        r.IsDBNull(5) ? null : Micros.ToDateTimeOffset(r.GetInt64(5)),
+        r.IsDBNull(6) ? null : r.GetString(6));
 
     // ---- Witnesses of this node's log ----
 
@@ -81,8 +83,8 @@ internal sealed partial class SqlStore
         ArgumentNullException.ThrowIfNull(witness);
         SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
-        int rows = await session.Command("INSERT INTO log_witnesses (name, verifier_key, url, token, known_size) VALUES (@n, @k, @u, @t, 0) ON CONFLICT DO NOTHING")
-            .Set("@n", witness.Name).Set("@k", witness.VerifierKey).Set("@u", witness.Url.AbsoluteUri).Set("@t", witness.Token)
+        int rows = await session.Command("INSERT INTO log_witnesses (name, verifier_key, url, known_size) VALUES (@n, @k, @u, 0) ON CONFLICT DO NOTHING")
+            .Set("@n", witness.Name).Set("@k", witness.VerifierKey).Set("@u", witness.Url.AbsoluteUri)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
         return rows == 1;
@@ -96,11 +98,10 @@ internal sealed partial class SqlStore
                 Name = r.GetString(0),
                 VerifierKey = r.GetString(1),
                 Url = new Uri(r.GetString(2)),
-                Token = r.IsDBNull(3) ? null : r.GetString(3),
-                KnownSize = r.GetInt64(4),
-                CosignedSize = r.IsDBNull(5) ? null : r.GetInt64(5),
-                Cosignature = r.IsDBNull(6) ? null : r.GetString(6),
-                Cosigned = r.IsDBNull(7) ? null : Micros.ToDateTimeOffset(r.GetInt64(7)),
+                KnownSize = r.GetInt64(3),
+                CosignedSize = r.IsDBNull(4) ? null : r.GetInt64(4),
+                Cosignature = r.IsDBNull(5) ? null : r.GetString(5),
+                Cosigned = r.IsDBNull(6) ? null : Micros.ToDateTimeOffset(r.GetInt64(6)),
             }, cancellationToken).ConfigureAwait(false);
         return [.. found.OrderBy(static w => w.Name, StringComparer.Ordinal)];
     }
@@ -111,6 +112,8 @@ internal sealed partial class SqlStore
         SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
         int rows = await session.Command("DELETE FROM log_witnesses WHERE name = @n").Set("@n", name)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.Command("DELETE FROM log_witness_tokens_to_move WHERE name = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
         return rows == 1;
@@ -133,6 +136,24 @@ internal sealed partial class SqlStore
             : session.Command("UPDATE log_witnesses SET known_size = @k, cosigned_size = @s, cosignature = @c, cosigned = @t WHERE name = @n")
                 .Set("@s", cosignedSize).Set("@c", cosignature).Set("@t", Micros.From(cosigned!.Value));
         int rows = await command.Set("@k", knownSize).Set("@n", name).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows == 1;
+    }
+
+    public async Task<IReadOnlyList<LogWitnessTokenToMove>> ListLogWitnessTokensToMoveAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<LogWitnessTokenToMove> found = await QueryAsync("SELECT name, token FROM log_witness_tokens_to_move", static _ => { },
+            static r => new LogWitnessTokenToMove(r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false);
+        return [.. found.OrderBy(static t => t.Name, StringComparer.Ordinal)];
+    }
+
+    public async Task<bool> ForgetLogWitnessTokenToMoveAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        int rows = await session.Command("DELETE FROM log_witness_tokens_to_move WHERE name = @n").Set("@n", name)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
         return rows == 1;
     }
