@@ -146,6 +146,38 @@ public sealed partial class DemoCommandTests
     }
 
     [Fact]
+    public async Task An_interrupted_demo_stops_its_nodes_with_exit_2_and_removes_its_temporary_folder()
+    {
+        // Ctrl-C and SIGTERM cancel the run the way the command's token does: here, as soon as the report reaches the posts.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var output = new InterruptingWriter("3. Each node's analysts post", interrupt);
+        using var error = new StringWriter();
+        int exit = await new DetenteCli(new MemoryStream(), output, error).RunAsync(["demo"], interrupt.Token);
+
+        string text = output.ToString();
+        Assert.Equal(2, exit);
+        Assert.Contains("STOPPED: the demo was interrupted.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("4. Every node pulls", text, StringComparison.Ordinal);
+        string folder = Regex.Match(text, "Data folders under (.+) \\(removed at the end").Groups[1].Value;
+        Assert.StartsWith(Path.GetTempPath(), folder, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    /// <summary>A report writer that cancels the run when a line with <paramref name="trigger"/> is written.</summary>
+    private sealed class InterruptingWriter(string trigger, CancellationTokenSource interrupt) : StringWriter
+    {
+        public override Task WriteLineAsync(string? value)
+        {
+            if (value?.Contains(trigger, StringComparison.Ordinal) == true)
+            {
+                interrupt.Cancel();
+            }
+
+            return base.WriteLineAsync(value);
+        }
+    }
+
+    [Fact]
     public async Task A_non_empty_folder_is_refused_and_left_as_it_was()
     {
         string dir = Path.Combine(Path.GetTempPath(), "detente-demo-used-" + Guid.NewGuid().ToString("N"));
