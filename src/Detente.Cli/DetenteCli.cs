@@ -32,6 +32,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             SyncCommand(),
             AuditCommand(),
             WitnessCommand(),
+            DemoCommand(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

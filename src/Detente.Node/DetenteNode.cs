@@ -90,4 +90,20 @@ public static class DetenteNode
         IdentityEndpoints.Map(app);
         return app;
     }
+
+    /// <summary>
+    /// Applies the store's current sharing settings (partners, their keys, sharing groups, collection partners, egress rules)
+    /// to a started node now, instead of at its next refresh (<see cref="NodeOptions.SharingRefreshInterval"/>). For a host
+    /// that changes the settings and must then rely on them at once (<c>detente demo</c>); the periodic refresh is unchanged.
+    /// </summary>
+    /// <param name="services">The services of an app made by <see cref="Build"/> and started.</param>
+    /// <param name="cancellationToken">Cancels the refresh.</param>
+    /// <returns>True when a new policy is in place; false when the settings did not change since the last build, or the
+    /// policy refused them (logged as event 8061; the previous policy stays).</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="services"/> are not those of a node.</exception>
+    public static Task<bool> RefreshSharingAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.GetRequiredService<SharingPolicySource>().RefreshAsync(cancellationToken);
+    }
 }

@@ -19,7 +19,8 @@ public sealed class DependencyRules
         ["Detente.Storage.Postgres"] = ["Detente.Stix", "Detente.Storage"],
         ["Detente.Psi"] = ["Detente.Stix"],
         ["Detente.Node"] = ["Detente.Stix", "Detente.Patterns", "Detente.Policy", "Detente.Psi", "Detente.Taxii", "Detente.Ledger", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Storage.Postgres"],
-        ["detente"] = ["Detente.Stix", "Detente.Patterns", "Detente.Node", "Detente.Storage", "Detente.Psi", "Detente.Ledger", "Detente.Taxii"],
+        // Detente.Storage.Sqlite: `detente demo` plays an operator who edits its own node's SQLite database behind the node's back.
+        ["detente"] = ["Detente.Stix", "Detente.Patterns", "Detente.Node", "Detente.Storage", "Detente.Storage.Sqlite", "Detente.Psi", "Detente.Ledger", "Detente.Taxii"],
     };
 
     private static readonly string[] s_core =
