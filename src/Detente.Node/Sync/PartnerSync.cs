@@ -447,90 +447,112 @@ public sealed class PartnerSync
                 LoggerFactory = owner._loggerFactory,
             });
             StixTimestamp? cursor = subscription.Cursor is { } text ? StixTimestamp.Parse(text) : null;
-            for (int page = 1; ; page++)
+            Task<TaxiiPage<TaxiiEnvelope>> FetchAsync(StixTimestamp? after)
             {
-                var query = new TaxiiObjectQuery { AddedAfter = cursor, Limit = owner._options.PageSize, Versions = TaxiiVersionFilter.All };
-                TaxiiPage<TaxiiEnvelope> result = await RetryAsync("objects page",
-                    ct => client.GetObjectsAsync(apiRoot, subscription.RemoteCollection, query, ct), cancellationToken).ConfigureAwait(false);
-                IReadOnlyList<TaxiiEnvelopeObject> objects = result.Resource.Objects;
-                if (objects.Count == 0)
-                {
-                    return null;
-                }
+                var query = new TaxiiObjectQuery { AddedAfter = after, Limit = owner._options.PageSize, Versions = TaxiiVersionFilter.All };
+                return RetryAsync("objects page", ct => client.GetObjectsAsync(apiRoot, subscription.RemoteCollection, query, ct), cancellationToken);
+            }
 
-                if (result.DateAddedLast is not { } last || (cursor is { } previous && last <= previous))
+            // One page ahead at most: the next page is fetched while this one is checked and stored.
+            Task<TaxiiPage<TaxiiEnvelope>>? ahead = FetchAsync(cursor);
+            try
+            {
+                for (int page = 1; ; page++)
                 {
-                    throw new TaxiiFormatException($"Partner {Name} sent a page of objects without an X-TAXII-Date-Added-Last after the cursor.");
-                }
-
-                // The page's log openings are fetched while the page is checked: the same query, so the same versions.
-                Task<OpeningsAnswer> openings = GetOpeningsAsync(subscription,
-                    new TaxiiObjectQuery { AddedAfter = cursor, Limit = objects.Count, Versions = TaxiiVersionFilter.All }, cancellationToken);
-                var valid = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>(objects.Count);
-                int refused = 0;
-                DateTimeOffset now = owner._time.GetUtcNow();
-                for (int i = 0; i < objects.Count; i++)
-                {
-                    (StatusDetail detail, ObjectToAdd? toAdd, OriginVerdict? verdict) = ObjectIngest.Check(owner._validator, objects[i], i, local,
-                        o => Origin(o, now));
-                    if (verdict is { IsAccepted: false } refusal)
+                    TaxiiPage<TaxiiEnvelope> result = await ahead!.ConfigureAwait(false);
+                    ahead = null;
+                    IReadOnlyList<TaxiiEnvelopeObject> objects = result.Resource.Objects;
+                    if (objects.Count == 0)
                     {
-                        // The partner served an object whose origin does not hold (unsigned, forged, or not by a key of its
-                        // creator): an audit failure like a missing log entry, never a quiet skip.
-                        owner.Metrics?.RecordOrigin(refusal);
-                        Observe(openings);
-                        return await AlarmAsync(AuditFailures.ObjectOrigin,
-                            $"{detail.Id} (version {detail.Version}) was received with an origin that does not hold: {refusal.Reason}",
-                            ("object as received", objects[i].Json.ToArray()), cancellationToken).ConfigureAwait(false);
+                        return null;
                     }
 
-                    if (toAdd is null)
+                    if (result.DateAddedLast is not { } last || (cursor is { } previous && last <= previous))
                     {
-                        refused++;
-                        Log.SyncObjectRefused(Logger, Name, detail.Id);
+                        throw new TaxiiFormatException($"Partner {Name} sent a page of objects without an X-TAXII-Date-Added-Last after the cursor.");
                     }
-                    else
+
+                    if (result.Resource.More)
                     {
-                        valid.Add((objects[i], toAdd));
+                        ahead = FetchAsync(last);
+                    }
+
+                    // The page's log openings are fetched while the page is checked: the same query, so the same versions.
+                    Task<OpeningsAnswer> openings = GetOpeningsAsync(subscription,
+                        new TaxiiObjectQuery { AddedAfter = cursor, Limit = objects.Count, Versions = TaxiiVersionFilter.All }, cancellationToken);
+                    var valid = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>(objects.Count);
+                    int refused = 0;
+                    DateTimeOffset now = owner._time.GetUtcNow();
+                    for (int i = 0; i < objects.Count; i++)
+                    {
+                        (StatusDetail detail, ObjectToAdd? toAdd, OriginVerdict? verdict) = ObjectIngest.Check(owner._validator, objects[i], i, local,
+                            o => Origin(o, now));
+                        if (verdict is { IsAccepted: false } refusal)
+                        {
+                            // The partner served an object whose origin does not hold (unsigned, forged, or not by a key of its
+                            // creator): an audit failure like a missing log entry, never a quiet skip.
+                            owner.Metrics?.RecordOrigin(refusal);
+                            Observe(openings);
+                            return await AlarmAsync(AuditFailures.ObjectOrigin,
+                                $"{detail.Id} (version {detail.Version}) was received with an origin that does not hold: {refusal.Reason}",
+                                ("object as received", objects[i].Json.ToArray()), cancellationToken).ConfigureAwait(false);
+                        }
+
+                        if (toAdd is null)
+                        {
+                            refused++;
+                            Log.SyncObjectRefused(Logger, Name, detail.Id);
+                        }
+                        else
+                        {
+                            valid.Add((objects[i], toAdd));
+                        }
+                    }
+
+                    if (await ProvePageIncludedAsync(subscription, openings, valid, cancellationToken).ConfigureAwait(false) is { } alarm)
+                    {
+                        return alarm;
+                    }
+
+                    AddObjectsResult added;
+                    try
+                    {
+                        added = await owner._store.AddReceivedObjectsAsync(local.Id, [.. valid.Select(v => v.Object)],
+                            new ReceivedBatch(Name, subscription.ApiRoot, subscription.RemoteCollection, owner._time.GetUtcNow(), last.ToString()),
+                            cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (StoreException e) when (e.Error == StoreError.PartnerNotAccepted)
+                    {
+                        PartnerLogRecord? standing = await owner._store.GetPartnerLogAsync(Name, CancellationToken.None).ConfigureAwait(false);
+                        return standing?.Alarm ?? e.Message;
+                    }
+
+                    int fresh = added.AddedCount;
+                    _pages++;
+                    _new += fresh;
+                    _present += added.AlreadyPresentCount;
+                    _refused += refused;
+                    owner.Metrics?.RecordObjectsStored(fresh);
+                    owner.Metrics?.RecordSyncObjects(Name, fresh);
+                    Log.SyncPage(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused);
+                    cursor = last;
+                    if (onPage is not null)
+                    {
+                        await onPage(new SyncProgress(Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused, last.ToString()),
+                            cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (!result.Resource.More)
+                    {
+                        return null;
                     }
                 }
-
-                if (await ProvePageIncludedAsync(subscription, openings, valid, cancellationToken).ConfigureAwait(false) is { } alarm)
+            }
+            finally
+            {
+                if (ahead is not null)
                 {
-                    return alarm;
-                }
-
-                AddObjectsResult added;
-                try
-                {
-                    added = await owner._store.AddReceivedObjectsAsync(local.Id, [.. valid.Select(v => v.Object)],
-                        new ReceivedBatch(Name, subscription.ApiRoot, subscription.RemoteCollection, owner._time.GetUtcNow(), last.ToString()),
-                        cancellationToken).ConfigureAwait(false);
-                }
-                catch (StoreException e) when (e.Error == StoreError.PartnerNotAccepted)
-                {
-                    PartnerLogRecord? standing = await owner._store.GetPartnerLogAsync(Name, CancellationToken.None).ConfigureAwait(false);
-                    return standing?.Alarm ?? e.Message;
-                }
-
-                int fresh = added.AddedCount;
-                _pages++;
-                _new += fresh;
-                _present += added.AlreadyPresentCount;
-                _refused += refused;
-                owner.Metrics?.RecordObjectsStored(fresh);
-                owner.Metrics?.RecordSyncObjects(Name, fresh);
-                Log.SyncPage(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused);
-                cursor = last;
-                if (onPage is not null)
-                {
-                    await onPage(new SyncProgress(Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused, last.ToString()),
-                        cancellationToken).ConfigureAwait(false);
-                }
-
-                if (!result.Resource.More)
-                {
-                    return null;
+                    Observe(ahead);
                 }
             }
         }
