@@ -30,9 +30,6 @@ internal sealed class PartnerTileCache : ITileStore
         _read = read;
     }
 
-    /// <summary>Tiles and bundles read from the partner (not from the cache).</summary>
-    public long Fetched { get; private set; }
-
     /// <inheritdoc/>
     public async ValueTask<ReadOnlyMemory<byte>?> ReadTileAsync(TilePath path, CancellationToken cancellationToken = default)
     {
@@ -46,7 +43,6 @@ internal sealed class PartnerTileCache : ITileStore
         }
 
         ReadOnlyMemory<byte>? read = await _read(path, cancellationToken).ConfigureAwait(false);
-        Fetched++;
         if (read is { } data)
         {
             lock (cache)
