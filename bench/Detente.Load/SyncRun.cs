@@ -49,10 +49,13 @@ internal static class SyncRun
             (ApiToken token, string secret) = NodeTokens.Create("sink", TokenRole.Partner, DateTimeOffset.UtcNow, null);
             await source.AddTokenAsync(token);
 
+            // The source signs what it publishes (its identity is the creator), as the sink's origin check requires.
+            var sourceSigning = new NodeSigning(sourceKey, NodeSigning.CreateIdentity("source", sourceKey, DateTimeOffset.UtcNow));
             await using WebApplication sourceNode = await StartAsync(source, new NodeOptions
             {
                 Limits = NodeLimits.Default with { RatePermits = 0 },
                 Log = new NodeLogOptions { Key = sourceKey, Origin = "source.example/log" },
+                Signing = sourceSigning,
             });
             Uri sourceUrl = Address(sourceNode);
             using (var admin = new HttpClient { BaseAddress = sourceUrl, Timeout = TimeSpan.FromMinutes(10) })
@@ -81,7 +84,7 @@ internal static class SyncRun
             await sink.AddPartnerAsync(new PartnerRecord
             {
                 Name = "source",
-                Identity = "identity--00000000-0000-4000-8000-00000000be01",
+                Identity = sourceSigning.IdentityId,
                 VerificationKey = sourceKey.VerificationKey.RawPublicKey,
                 Url = sourceUrl,
             });

@@ -6,7 +6,12 @@ namespace Detente.Node;
 /// <param name="Items">At most <c>limit</c> visible versions, oldest <c>date_added</c> first.</param>
 /// <param name="More">True when at least one more visible version follows the page.</param>
 /// <param name="Redacted">How many of the items are redacted forms (their bytes are not the stored bytes).</param>
-internal sealed record EgressPage(IReadOnlyList<StoredObject> Items, bool More, int Redacted = 0);
+/// <param name="RedactedItems">The items that are redacted forms (by reference), or null when none is.</param>
+internal sealed record EgressPage(IReadOnlyList<StoredObject> Items, bool More, int Redacted = 0, IReadOnlySet<StoredObject>? RedactedItems = null)
+{
+    /// <summary>True when <paramref name="item"/> (an item of the page) is a redacted form, not the stored bytes.</summary>
+    public bool IsRedacted(StoredObject item) => RedactedItems?.Contains(item) == true;
+}
 
 /// <summary>
 /// The only way the node reads objects for a reader: every version from the store passes <see cref="IEgressPolicy"/>
@@ -47,7 +52,7 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
             items.RemoveAt(items.Count - 1);
         }
 
-        return new EgressPage(items, more, redacted.Count);
+        return new EgressPage(items, more, redacted.Count, redacted.Count == 0 ? null : redacted);
     }
 
     /// <summary>True when the reader may see at least one version the filter selects (so that "not found" and "found

@@ -32,6 +32,7 @@ internal static class LogEndpoints
         app.MapGet("/log/tile/{**path}", GetTileAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/gossip", GetGossipAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/proof/{apiRoot}/collections/{collectionId}/objects/{objectId}/", GetProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
+        app.MapGet("/log/openings/{apiRoot}/collections/{collectionId}/objects/", GetOpeningsAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/proof/psi/{sessionId}", GetPsiProofAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapGet("/log/consistency", GetConsistencyAsync).WithMetadata(RequiresEgressPolicy.Instance);
         app.MapPost("/log/witness/add-checkpoint", AddCheckpointAsync);
@@ -218,6 +219,40 @@ internal static class LogEndpoints
         AccessLogMiddleware.SetObjectCount(context, 1);
         context.Response.Headers.CacheControl = "no-store";
         return Results.Bytes(proof.ToJson(), ProofMediaType);
+    }
+
+    /// <summary>
+    /// The log openings (leaf index and salt) of the page of versions the same query on the objects route serves the
+    /// reader, against the latest checkpoint: the page is read through the egress gate exactly as that route reads it, so a
+    /// withheld version is absent and changes nothing else; a redacted version has no opening (its salt would let the reader
+    /// test guesses of the redacted parts), exactly as its single proof answers 404.
+    /// </summary>
+    private static async Task<IResult> GetOpeningsAsync(string apiRoot, string collectionId, HttpContext context, IStore store, NodeOptions options,
+        CancellationToken cancellationToken)
+    {
+        ObjectEndpoints.Request request = await ObjectEndpoints.ReadRequestAsync(context, store, apiRoot, collectionId, TaxiiQueryEndpoint.Objects,
+            cancellationToken).ConfigureAwait(false);
+        if (request.Error is not null)
+        {
+            return request.Error;
+        }
+
+        (EgressPage? page, _, IResult? error) = await ObjectEndpoints.ReadPageAsync(request, ObjectEndpoints.ToFilter(request.Query), options, store,
+            context, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        List<StoredObject> open = [.. page!.Items.Where(v => !page.IsRedacted(v))];
+        if (await LogOpenings.CreateAsync(store, request.Collection!.Collection.Id, open, cancellationToken).ConfigureAwait(false) is not { } openings)
+        {
+            return NotYet(context, "A version of the page is logged but no checkpoint covers it yet; ask again in a second.");
+        }
+
+        AccessLogMiddleware.SetObjectCount(context, openings.Openings.Count);
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Bytes(openings.ToJson(), ProofMediaType);
     }
 
     /// <summary>Takes <c>tree_size</c> out of the request's query (once, a decimal without leading zeroes); false when it is malformed.</summary>

@@ -120,6 +120,15 @@ internal static class ObjectEndpoints
     private static async Task<IResult> PageAsync(Request request, ObjectFilter filter, NodeOptions options, IStore store, HttpContext context,
         Func<EgressPage, string?, IResult> result, CancellationToken cancellationToken)
     {
+        (EgressPage? page, string? cursor, IResult? error) = await ReadPageAsync(request, filter, options, store, context, cancellationToken).ConfigureAwait(false);
+        return error ?? result(page!, cursor);
+    }
+
+    /// <summary>The page of visible versions a collection read selects (its <c>next</c> and <c>limit</c> applied, through the
+    /// egress gate), with the cursor of the next page; or the 400 of a bad <c>next</c>.</summary>
+    internal static async Task<(EgressPage? Page, string? Next, IResult? Error)> ReadPageAsync(Request request, ObjectFilter filter, NodeOptions options,
+        IStore store, HttpContext context, CancellationToken cancellationToken)
+    {
         Guid collectionId = request.Collection!.Collection.Id;
         DateTimeOffset? after = null;
         if (request.Query.Next is string next)
@@ -127,12 +136,12 @@ internal static class ObjectEndpoints
             CursorStatus status = store.Cursors.TryDecode(next, collectionId, filter, out DateTimeOffset position);
             if (status != CursorStatus.Valid)
             {
-                return TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Bad request", status switch
+                return (null, null, TaxiiErrors.Result(StatusCodes.Status400BadRequest, "Bad request", status switch
                 {
                     CursorStatus.UnsupportedVersion => "next: this token comes from another version of the node; start again without it.",
                     CursorStatus.Invalid => "next: this token was not issued for this collection and these filters.",
                     _ => "next: this is not a token this node issued.",
-                });
+                }));
             }
 
             after = position;
@@ -143,7 +152,7 @@ internal static class ObjectEndpoints
             .ConfigureAwait(false);
         string? cursor = page.More ? store.Cursors.Encode(collectionId, filter, page.Items[^1].DateAdded) : null;
         AccessLogMiddleware.SetObjectCount(context, page.Items.Count);
-        return result(page, cursor);
+        return (page, cursor, null);
     }
 
     /// <summary>

@@ -170,6 +170,14 @@ public interface IStore : IAsyncDisposable
     /// <remarks>One indexed lookup. The caller must have decided that the reader may see that version: the salt is in the answer.</remarks>
     public Task<LogEntryRecord?> FindLogEntryAsync(Guid collectionId, DateTimeOffset dateAdded, CancellationToken cancellationToken = default);
 
+    /// <summary>The publish (or revoke) entries of the versions added to a collection at each of <paramref name="dateAdded"/>,
+    /// in the same order (null where a version has no entry).</summary>
+    /// <remarks>One indexed lookup per 128 versions. The caller must have decided that the reader may see every one of those
+    /// versions: the salts are in the answer.</remarks>
+    /// <exception cref="ArgumentException">More than <see cref="ObjectFilter.MaxValues"/> versions.</exception>
+    public Task<IReadOnlyList<LogEntryRecord?>> FindLogEntriesAsync(Guid collectionId, IReadOnlyList<DateTimeOffset> dateAdded,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Appends a salted entry for a record not tied to an object version (a PSI session), with a fresh salt.</summary>
     /// <remarks>
     /// Takes the same global log lock as object adds, so the entry gets the next leaf index and the sequencer seals it

@@ -418,4 +418,111 @@ public sealed class FederationTests
             Assert.Empty(GossipDocument.Read(gossip, "other.example/log"));
         }
     }
+
+    [Fact]
+    public async Task Pages_spanning_several_tiles_of_a_log_not_a_multiple_of_256_are_proven_from_openings_and_tiles_alone()
+    {
+        int proofs = 0, openings = 0;
+        FedNode source = await FedNode.StartAsync("us-cert");
+        FedNode sink = await FedNode.StartAsync("un-wg", pageSize: 300);
+        await sink.AddPartnerAsync(source, await source.IssueConnectionAsync(sink.Name, inner => new RewritingHandler(inner, (request, response) =>
+        {
+            string path = request.RequestUri!.AbsolutePath;
+            if (path.StartsWith("/log/proof/", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref proofs);
+            }
+            else if (path.StartsWith("/log/openings/", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref openings);
+            }
+
+            return Task.FromResult(response);
+        })));
+        await using (source)
+        await using (sink)
+        {
+            // 610 versions: bundles 0 and 1 full, bundle 2 partial (98 entries); pages of 300 cross the tile boundaries.
+            await source.PostIndicatorsAsync(600, twice: 10);
+            SyncReport report = await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct);
+
+            Assert.True(report.IsClean, report.Alarm);
+            Assert.Equal(610, report.ObjectsNew);
+            Assert.Equal(3, report.Pages);
+            Assert.Equal(610, report.VerifiedSize);
+            Assert.Equal(0, proofs);
+            Assert.Equal(3, openings);
+            Assert.Equal(610, report.Checks.Where(c => c.Contains("(openings, tiles)", StringComparison.Ordinal))
+                .Sum(c => int.Parse(c.AsSpan(0, c.IndexOf(' ', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture)));
+            await AssertSameVersionsAsync(source, sink);
+
+            // The log grows by a few entries (a partial tile of another width): the next sync proves them against the new size.
+            await source.PostIndicatorsAsync(5);
+            SyncReport more = await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct);
+            Assert.True(more.IsClean, more.Alarm);
+            Assert.Equal(5, more.ObjectsNew);
+            Assert.Equal(615, more.VerifiedSize);
+            Assert.Equal(0, proofs);
+        }
+    }
+
+    public enum OpeningLie { WrongSalt, WrongLeafIndex, LeafPastTheCheckpoint }
+
+    [Theory]
+    [InlineData(OpeningLie.WrongSalt, "does not commit to this object with the opening's salt")]
+    [InlineData(OpeningLie.WrongLeafIndex, "does not commit to this object with the opening's salt")]
+    [InlineData(OpeningLie.LeafPastTheCheckpoint, "past the checkpoint's size")]
+    public async Task A_partner_whose_openings_lie_is_a_missing_object_alarm_with_evidence_and_its_page_is_not_stored(OpeningLie lie, string finding)
+    {
+        bool cheat = false;
+        string? victim = null;
+        (FedNode source, FedNode sink) = await PairAsync(inner => new RewritingHandler(inner, async (request, response) =>
+        {
+            if (!cheat || !request.RequestUri!.AbsolutePath.StartsWith("/log/openings/", StringComparison.Ordinal) || !response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            var answer = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsByteArrayAsync())!.AsObject();
+            System.Text.Json.Nodes.JsonArray list = answer["openings"]!.AsArray();
+            System.Text.Json.Nodes.JsonObject first = list[2]!.AsObject();
+            victim = first["object_id"]!.GetValue<string>();
+            switch (lie)
+            {
+                case OpeningLie.WrongSalt:
+                    first["salt"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+                    break;
+                case OpeningLie.WrongLeafIndex:
+                    first["leaf_index"] = list[3]!["leaf_index"]!.GetValue<long>();
+                    break;
+                default:
+                    first["leaf_index"] = answer["tree_size"]!.GetValue<long>() + 3;
+                    break;
+            }
+
+            response.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(answer.ToJsonString()));
+            return response;
+        }));
+        await using (source)
+        await using (sink)
+        {
+            await source.PostIndicatorsAsync(7);
+            Assert.True((await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct)).IsClean);
+
+            cheat = true;
+            await source.PostIndicatorsAsync(7);
+            SyncReport report = await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct);
+
+            Assert.StartsWith(AuditFailures.MissingObject + ":", report.Alarm, StringComparison.Ordinal);
+            Assert.Contains(victim!, report.Alarm, StringComparison.Ordinal);
+            Assert.Contains(finding, report.Alarm, StringComparison.Ordinal);
+            string evidence = Encoding.UTF8.GetString(Assert.Single(await sink.Store.ListAuditEvidenceAsync("us-cert", Ct)).Evidence.Span);
+            Assert.Contains("--- object as received ---", evidence, StringComparison.Ordinal);
+            Assert.Contains("--- opening answered ---", evidence, StringComparison.Ordinal);
+            Assert.Contains(victim!, evidence, StringComparison.Ordinal);
+            Assert.Equal(0, report.ObjectsNew);
+            Assert.Equal(7, (await sink.ReadAllAsync()).Count);
+            Assert.NotNull((await sink.Store.GetPartnerLogAsync("us-cert", Ct))!.Alarm);
+        }
+    }
 }

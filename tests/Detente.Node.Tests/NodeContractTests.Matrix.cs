@@ -36,7 +36,7 @@ public abstract partial class NodeContractTests
     }
 
     /// <summary>What a reader gets for an object that does not exist, on each per-object route.</summary>
-    private sealed record MissingAnswers(byte[] Object, byte[] ObjectAll, byte[] Versions, byte[] Proof);
+    private sealed record MissingAnswers(byte[] Object, byte[] ObjectAll, byte[] Versions, byte[] Proof, byte[] Openings);
 
     private const string EarlierVersionStamp = "2025-01-01T00:00:01.000Z";
     private const string LatestVersionStamp = "2025-01-01T00:00:02.000Z";
@@ -322,6 +322,18 @@ public abstract partial class NodeContractTests
         using HttpResponseMessage proof = await SendAsync(HttpMethod.Get, ProofPath(trimmed), token);
         Assert.Equal(HttpStatusCode.NotFound, proof.StatusCode);
         Assert.Equal(missing.Proof, await proof.Content.ReadAsByteArrayAsync(Ct));
+        // Nor its opening: the page of openings of the redacted object is that of a missing one (the plain one is logged
+        // and waits for a checkpoint).
+        using (HttpResponseMessage trimmedOpenings = await SendAsync(HttpMethod.Get, OpeningsPath(trimmed), token))
+        {
+            Assert.Equal(HttpStatusCode.OK, trimmedOpenings.StatusCode);
+            Assert.Equal(missing.Openings, await trimmedOpenings.Content.ReadAsByteArrayAsync(Ct));
+        }
+
+        using (HttpResponseMessage plainOpenings = await SendAsync(HttpMethod.Get, OpeningsPath(plain), token))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, plainOpenings.StatusCode);
+        }
 
         // Explain names the rule that decided, and says what it redacts.
         ExplainedVersion rule = Assert.Single(await PolicyExplain.ExplainAsync(_store, denied, "p-rule", null, _clock, Ct));
@@ -369,8 +381,12 @@ public abstract partial class NodeContractTests
         using HttpResponseMessage byIdAll = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/?match[version]=all", token);
         using HttpResponseMessage list = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/versions/", token);
         using HttpResponseMessage proof = await SendAsync(HttpMethod.Get, ProofPath(id), token);
+        using HttpResponseMessage openings = await SendAsync(HttpMethod.Get, OpeningsPath(id), token);
         if (visible.Length == 0)
         {
+            // The page of openings is the page of a missing object: no opening, byte for byte the same answer.
+            Assert.True(HttpStatusCode.OK == openings.StatusCode, $"{what}: openings");
+            Assert.Equal(missing.Openings, await openings.Content.ReadAsByteArrayAsync(Ct));
             Assert.True(HttpStatusCode.NotFound == byId.StatusCode, $"{what}: by id");
             Assert.Equal(missing.Object, await byId.Content.ReadAsByteArrayAsync(Ct));
             Assert.True(HttpStatusCode.NotFound == byIdAll.StatusCode, $"{what}: by id, all versions");
@@ -400,6 +416,7 @@ public abstract partial class NodeContractTests
 
         // The node of these tests has no sequencer: a visible version is logged but no checkpoint covers it yet.
         Assert.True(HttpStatusCode.ServiceUnavailable == proof.StatusCode, $"{what}: proof");
+        Assert.True(HttpStatusCode.ServiceUnavailable == openings.StatusCode, $"{what}: openings");
     }
 
     private async Task<MissingAnswers> MissingAnswersAsync(string token)
@@ -409,8 +426,23 @@ public abstract partial class NodeContractTests
             await NotFoundBodyAsync(ObjectsPath + id + "/", token),
             await NotFoundBodyAsync(ObjectsPath + id + "/?match[version]=all", token),
             await NotFoundBodyAsync(ObjectsPath + id + "/versions/", token),
-            await NotFoundBodyAsync(ProofPath(id), token));
+            await NotFoundBodyAsync(ProofPath(id), token),
+            await OpeningsBodyAsync(id, token));
     }
+
+    /// <summary>The log openings of an object's versions (the page <c>match[id]</c> selects) for a reader, when the answer
+    /// is 200: an object none of whose versions the reader may see unredacted has none.</summary>
+    private async Task<byte[]> OpeningsBodyAsync(string id, string token)
+    {
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, OpeningsPath(id), token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        byte[] body = await response.Content.ReadAsByteArrayAsync(Ct);
+        Assert.True(LogOpenings.TryParse(body, out LogOpenings? openings, out string? problem), problem);
+        Assert.Empty(openings.Openings);
+        return body;
+    }
+
+    private string OpeningsPath(string id) => $"/log/openings/default/collections/{_collectionId:D}/objects/?match[id]={id}&match[version]=all";
 
     private string ProofPath(string id) => $"/log/proof/default/collections/{_collectionId:D}/objects/{id}/";
 

@@ -337,11 +337,11 @@ public abstract partial class NodeContractTests
     public async Task Every_route_that_returns_objects_carries_the_egress_gate()
     {
         RouteEndpoint[] endpoints = [.. _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];
-        // The transparency log's routes (checkpoint, key, tiles, gossip, object and PSI session proofs) pass the gate too.
+        // The transparency log's routes (checkpoint, key, tiles, gossip, object and PSI session proofs, openings) pass the gate too.
         string[] objectRoutes = ["/objects/", "/manifest/", "/versions/", "/status/", "/log/"];
         RouteEndpoint[] reading = [.. endpoints.Where(e => objectRoutes.Any(r => e.RoutePattern.RawText!.Contains(r, StringComparison.Ordinal))
             && e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Any(m => m is "GET" or "DELETE"))];
-        Assert.Equal(13, reading.Length);
+        Assert.Equal(14, reading.Length);
         Assert.All(reading, e => Assert.NotNull(e.Metadata.GetMetadata<RequiresEgressPolicy>()));
         Assert.All(endpoints.Where(e => e.Metadata.GetMetadata<RequiresEgressPolicy>() is null),
             e => Assert.DoesNotContain(e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [], m => m == "GET"

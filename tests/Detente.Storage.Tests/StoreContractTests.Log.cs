@@ -58,6 +58,33 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Log_entries_are_found_in_bulk_in_the_order_asked_with_null_for_a_version_without_one()
+    {
+        Guid collection = await NewCollectionAsync();
+        // 300 versions: more than one statement's list of 128.
+        ObjectToAdd[] versions = [.. Enumerable.Range(0, 300).Select(i => TestObjects.Version(TestObjects.NewId(), TestObjects.At(1)))];
+        AddObjectsResult added = await Store.AddObjectsAsync(collection, versions, Ct);
+
+        DateTimeOffset[] asked = [.. added.Objects.Select(o => o.DateAdded).Reverse(), added.Objects.Max(o => o.DateAdded).AddSeconds(1), DateTimeOffset.UnixEpoch];
+        IReadOnlyList<LogEntryRecord?> found = await Store.FindLogEntriesAsync(collection, asked, Ct);
+
+        Assert.Equal(asked.Length, found.Count);
+        for (int i = 0; i < 300; i++)
+        {
+            LogEntryRecord single = (await Store.FindLogEntryAsync(collection, asked[i], Ct))!;
+            Assert.Equal(single.LeafIndex, found[i]!.LeafIndex);
+            Assert.Equal(single.Salt.ToArray(), found[i]!.Salt.ToArray());
+            Assert.Equal(single.Entry.ToArray(), found[i]!.Entry.ToArray());
+        }
+
+        // Instants with no version have none.
+        Assert.Null(found[300]);
+        Assert.Null(found[301]);
+        Assert.Empty(await Store.FindLogEntriesAsync(collection, [], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.FindLogEntriesAsync(collection, [.. Enumerable.Repeat(asked[0], ObjectFilter.MaxValues + 1)], Ct));
+    }
+
+    [Fact]
     public async Task A_revoked_version_is_logged_as_revoke_and_deletions_as_delete_entries()
     {
         Guid collection = await NewCollectionAsync();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Detente.Ledger.Tiles;
+using Detente.Taxii.Query;
 
 namespace Detente.Node.Sync;
 
@@ -10,6 +11,13 @@ namespace Detente.Node.Sync;
 /// <param name="Body">The answer's body, as text (at most <see cref="NodeLogClient.MaxBodyBytes"/>), for evidence and messages.</param>
 /// <param name="Problem">Why the body of a 200 is not a proof, or null.</param>
 public sealed record ProofAnswer(HttpStatusCode Status, LogProof? Proof, string Body, string? Problem);
+
+/// <summary>The answer to a request for the log openings of a page (<c>/log/openings/…</c>).</summary>
+/// <param name="Status">The HTTP status.</param>
+/// <param name="Openings">The openings (200 only, when they parsed).</param>
+/// <param name="Body">The answer's body, as text (at most <see cref="NodeLogClient.MaxBodyBytes"/>), for evidence and messages.</param>
+/// <param name="Problem">Why the body of a 200 is not openings, or null.</param>
+public sealed record OpeningsAnswer(HttpStatusCode Status, LogOpenings? Openings, string Body, string? Problem);
 
 /// <summary>
 /// A node's <c>/log/</c> paths over HTTP: the checkpoint, tiles and bundles (as a read-only <see cref="ITileStore"/>),
@@ -98,6 +106,29 @@ public sealed class NodeLogClient : ITileStore
         return LogProof.TryParse(body, out LogProof? proof, out string? problem)
             ? new ProofAnswer(response.StatusCode, proof, text, null)
             : new ProofAnswer(response.StatusCode, null, text, problem);
+    }
+
+    /// <summary>Asks for the log openings (leaf index and salt of each version) of the page of a collection that
+    /// <paramref name="query"/> selects on the objects route (<c>/log/openings/{root}/collections/{id}/objects/?…</c>).</summary>
+    /// <exception cref="HttpRequestException">The request failed (no answer).</exception>
+    public async Task<OpeningsAnswer> GetOpeningsAsync(string apiRoot, string collection, TaxiiObjectQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(apiRoot);
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(query);
+        using HttpResponseMessage response = await _http.GetAsync(
+            new Uri(Node, $"log/openings/{Uri.EscapeDataString(apiRoot)}/collections/{Uri.EscapeDataString(collection)}/objects/{query.ToQueryString()}"),
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        byte[] body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        string text = Encoding.UTF8.GetString(body);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return new OpeningsAnswer(response.StatusCode, null, text, null);
+        }
+
+        return LogOpenings.TryParse(body, out LogOpenings? openings, out string? problem)
+            ? new OpeningsAnswer(response.StatusCode, openings, text, null)
+            : new OpeningsAnswer(response.StatusCode, null, text, problem);
     }
 
     private async Task<byte[]?> GetOrNullAsync(string path, CancellationToken cancellationToken)

@@ -17,7 +17,8 @@ public sealed record NodeSyncOptions
     /// this node cannot reach it. Default: none (no partner can be synced).</summary>
     public Func<PartnerRecord, PartnerConnection?> Connections { get; init; } = static _ => null;
 
-    /// <summary>Objects asked for per page (TAXII <c>limit</c>; the partner may send fewer). Default 500; 1–1,000.</summary>
+    /// <summary>Objects asked for per page (TAXII <c>limit</c>; the partner may send fewer). Default 1,000 (a node's largest page,
+    /// <c>NodeLimits.MaxPageLimit</c>); 1–1,000.</summary>
     public int PageSize
     {
         get;
@@ -27,7 +28,7 @@ public sealed record NodeSyncOptions
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1_000);
             field = value;
         }
-    } = 500;
+    } = 1_000;
 
     /// <summary>Attempts of one request before the sync gives up (network failures, 5xx, 429, a proof not yet sealed). Default 8.</summary>
     public int MaxAttempts

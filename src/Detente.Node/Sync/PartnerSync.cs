@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Detente.Ledger;
+using Detente.Ledger.Entries;
 using Detente.Ledger.Merkle;
 using Detente.Ledger.Notes;
 using Detente.Ledger.Tiles;
@@ -137,6 +138,7 @@ public sealed class PartnerSync
         HttpClient http, Func<SyncProgress, CancellationToken, Task>? onPage)
     {
         private readonly NodeLogClient _log = new(http, partner.Url!);
+        private PartnerTileCache? _tileCache;
         private readonly List<string> _checks = [];
         private readonly SemaphoreSlim _pinLock = new(1, 1);
         private readonly ConcurrentDictionary<(long Size, MerkleHash Root), bool> _consistent = new();
@@ -148,6 +150,10 @@ public sealed class PartnerSync
         private long _refused;
 
         private string Name => partner.Name;
+
+        /// <summary>The partner's tiles for this sync (cached; reads retried like every request).</summary>
+        private PartnerTileCache PartnerTiles => _tileCache ??= new PartnerTileCache(async (path, ct) =>
+            await RetryAsync("tiles", async c => await _log.ReadTileAsync(path, c).ConfigureAwait(false), ct).ConfigureAwait(false));
 
         private ILogger Logger => owner._logger;
 
@@ -443,86 +449,112 @@ public sealed class PartnerSync
                 LoggerFactory = owner._loggerFactory,
             });
             StixTimestamp? cursor = subscription.Cursor is { } text ? StixTimestamp.Parse(text) : null;
-            for (int page = 1; ; page++)
+            Task<TaxiiPage<TaxiiEnvelope>> FetchAsync(StixTimestamp? after)
             {
-                var query = new TaxiiObjectQuery { AddedAfter = cursor, Limit = owner._options.PageSize, Versions = TaxiiVersionFilter.All };
-                TaxiiPage<TaxiiEnvelope> result = await RetryAsync("objects page",
-                    ct => client.GetObjectsAsync(apiRoot, subscription.RemoteCollection, query, ct), cancellationToken).ConfigureAwait(false);
-                IReadOnlyList<TaxiiEnvelopeObject> objects = result.Resource.Objects;
-                if (objects.Count == 0)
-                {
-                    return null;
-                }
+                var query = new TaxiiObjectQuery { AddedAfter = after, Limit = owner._options.PageSize, Versions = TaxiiVersionFilter.All };
+                return RetryAsync("objects page", ct => client.GetObjectsAsync(apiRoot, subscription.RemoteCollection, query, ct), cancellationToken);
+            }
 
-                if (result.DateAddedLast is not { } last || (cursor is { } previous && last <= previous))
+            // One page ahead at most: the next page is fetched while this one is checked and stored.
+            Task<TaxiiPage<TaxiiEnvelope>>? ahead = FetchAsync(cursor);
+            try
+            {
+                for (int page = 1; ; page++)
                 {
-                    throw new TaxiiFormatException($"Partner {Name} sent a page of objects without an X-TAXII-Date-Added-Last after the cursor.");
-                }
-
-                var valid = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>(objects.Count);
-                int refused = 0;
-                DateTimeOffset now = owner._time.GetUtcNow();
-                for (int i = 0; i < objects.Count; i++)
-                {
-                    (StatusDetail detail, ObjectToAdd? toAdd, OriginVerdict? verdict) = ObjectIngest.Check(owner._validator, objects[i], i, local,
-                        o => Origin(o, now));
-                    if (verdict is { IsAccepted: false } refusal)
+                    TaxiiPage<TaxiiEnvelope> result = await ahead!.ConfigureAwait(false);
+                    ahead = null;
+                    IReadOnlyList<TaxiiEnvelopeObject> objects = result.Resource.Objects;
+                    if (objects.Count == 0)
                     {
-                        // The partner served an object whose origin does not hold (unsigned, forged, or not by a key of its
-                        // creator): an audit failure like a missing log entry, never a quiet skip.
-                        owner.Metrics?.RecordOrigin(refusal);
-                        return await AlarmAsync(AuditFailures.ObjectOrigin,
-                            $"{detail.Id} (version {detail.Version}) was received with an origin that does not hold: {refusal.Reason}",
-                            ("object as received", objects[i].Json.ToArray()), cancellationToken).ConfigureAwait(false);
+                        return null;
                     }
 
-                    if (toAdd is null)
+                    if (result.DateAddedLast is not { } last || (cursor is { } previous && last <= previous))
                     {
-                        refused++;
-                        Log.SyncObjectRefused(Logger, Name, detail.Id);
+                        throw new TaxiiFormatException($"Partner {Name} sent a page of objects without an X-TAXII-Date-Added-Last after the cursor.");
                     }
-                    else
+
+                    if (result.Resource.More)
                     {
-                        valid.Add((objects[i], toAdd));
+                        ahead = FetchAsync(last);
+                    }
+
+                    // The page's log openings are fetched while the page is checked: the same query, so the same versions.
+                    Task<OpeningsAnswer> openings = GetOpeningsAsync(subscription,
+                        new TaxiiObjectQuery { AddedAfter = cursor, Limit = objects.Count, Versions = TaxiiVersionFilter.All }, cancellationToken);
+                    var valid = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>(objects.Count);
+                    int refused = 0;
+                    DateTimeOffset now = owner._time.GetUtcNow();
+                    for (int i = 0; i < objects.Count; i++)
+                    {
+                        (StatusDetail detail, ObjectToAdd? toAdd, OriginVerdict? verdict) = ObjectIngest.Check(owner._validator, objects[i], i, local,
+                            o => Origin(o, now));
+                        if (verdict is { IsAccepted: false } refusal)
+                        {
+                            // The partner served an object whose origin does not hold (unsigned, forged, or not by a key of its
+                            // creator): an audit failure like a missing log entry, never a quiet skip.
+                            owner.Metrics?.RecordOrigin(refusal);
+                            Observe(openings);
+                            return await AlarmAsync(AuditFailures.ObjectOrigin,
+                                $"{detail.Id} (version {detail.Version}) was received with an origin that does not hold: {refusal.Reason}",
+                                ("object as received", objects[i].Json.ToArray()), cancellationToken).ConfigureAwait(false);
+                        }
+
+                        if (toAdd is null)
+                        {
+                            refused++;
+                            Log.SyncObjectRefused(Logger, Name, detail.Id);
+                        }
+                        else
+                        {
+                            valid.Add((objects[i], toAdd));
+                        }
+                    }
+
+                    if (await ProvePageIncludedAsync(subscription, openings, valid, cancellationToken).ConfigureAwait(false) is { } alarm)
+                    {
+                        return alarm;
+                    }
+
+                    AddObjectsResult added;
+                    try
+                    {
+                        added = await owner._store.AddReceivedObjectsAsync(local.Id, [.. valid.Select(v => v.Object)],
+                            new ReceivedBatch(Name, subscription.ApiRoot, subscription.RemoteCollection, owner._time.GetUtcNow(), last.ToString()),
+                            cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (StoreException e) when (e.Error == StoreError.PartnerNotAccepted)
+                    {
+                        PartnerLogRecord? standing = await owner._store.GetPartnerLogAsync(Name, CancellationToken.None).ConfigureAwait(false);
+                        return standing?.Alarm ?? e.Message;
+                    }
+
+                    int fresh = added.AddedCount;
+                    _pages++;
+                    _new += fresh;
+                    _present += added.AlreadyPresentCount;
+                    _refused += refused;
+                    owner.Metrics?.RecordObjectsStored(fresh);
+                    owner.Metrics?.RecordSyncObjects(Name, fresh);
+                    Log.SyncPage(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused);
+                    cursor = last;
+                    if (onPage is not null)
+                    {
+                        await onPage(new SyncProgress(Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused, last.ToString()),
+                            cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (!result.Resource.More)
+                    {
+                        return null;
                     }
                 }
-
-                if (await ProveIncludedAsync(subscription, valid, cancellationToken).ConfigureAwait(false) is { } alarm)
+            }
+            finally
+            {
+                if (ahead is not null)
                 {
-                    return alarm;
-                }
-
-                AddObjectsResult added;
-                try
-                {
-                    added = await owner._store.AddReceivedObjectsAsync(local.Id, [.. valid.Select(v => v.Object)],
-                        new ReceivedBatch(Name, subscription.ApiRoot, subscription.RemoteCollection, owner._time.GetUtcNow(), last.ToString()),
-                        cancellationToken).ConfigureAwait(false);
-                }
-                catch (StoreException e) when (e.Error == StoreError.PartnerNotAccepted)
-                {
-                    PartnerLogRecord? standing = await owner._store.GetPartnerLogAsync(Name, CancellationToken.None).ConfigureAwait(false);
-                    return standing?.Alarm ?? e.Message;
-                }
-
-                int fresh = added.AddedCount;
-                _pages++;
-                _new += fresh;
-                _present += added.AlreadyPresentCount;
-                _refused += refused;
-                owner.Metrics?.RecordObjectsStored(fresh);
-                owner.Metrics?.RecordSyncObjects(Name, fresh);
-                Log.SyncPage(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused);
-                cursor = last;
-                if (onPage is not null)
-                {
-                    await onPage(new SyncProgress(Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused, last.ToString()),
-                        cancellationToken).ConfigureAwait(false);
-                }
-
-                if (!result.Resource.More)
-                {
-                    return null;
+                    Observe(ahead);
                 }
             }
         }
@@ -534,6 +566,202 @@ public sealed class PartnerSync
             OriginVerdict verdict = OriginVerifier.CheckPartner(origins, Name, received, now);
             return (verdict, verdict.IsAccepted ? received : null);
         }
+
+        /// <summary>Every object of the page is in the partner's log, from the page's openings: the openings' checkpoint verifies
+        /// and is consistent with the pinned one, and for each object the entry at its leaf index (from the partner's entry
+        /// bundles) commits to the object as received with its salt and is included in the checkpoint's tree (an inclusion
+        /// proof made from the partner's tiles, checked against the signed root). An object without an opening, or whose tiles
+        /// the partner does not serve, is proven with its own proof request; a partner that serves no openings (a node without
+        /// the route) is audited with one proof request per object.</summary>
+        private async Task<string?> ProvePageIncludedAsync(SubscriptionRecord subscription, Task<OpeningsAnswer> pending,
+            List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)> valid, CancellationToken cancellationToken)
+        {
+            OpeningsAnswer answer = await pending.ConfigureAwait(false);
+            if (valid.Count == 0)
+            {
+                return null;
+            }
+
+            if (answer.Openings is not { } openings)
+            {
+                return await ProveIncludedAsync(subscription, valid, cancellationToken).ConfigureAwait(false);
+            }
+
+            byte[] note = Encoding.UTF8.GetBytes(openings.Checkpoint);
+            (Checkpoint? checkpoint, string? alarm) = await VerifySignatureAsync(note, "openings' checkpoint", cancellationToken).ConfigureAwait(false);
+            if (checkpoint is null)
+            {
+                return alarm;
+            }
+
+            if (checkpoint.Size != openings.TreeSize)
+            {
+                return await AlarmAsync(AuditFailures.MissingObject,
+                    string.Create(CultureInfo.InvariantCulture, $"the partner's openings name the tree size {openings.TreeSize}, their checkpoint {checkpoint.Size}"),
+                    ("openings answer", Encoding.UTF8.GetBytes(answer.Body)), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await AdvanceAsync(checkpoint, note, "openings' checkpoint", cancellationToken).ConfigureAwait(false) is { } advanced)
+            {
+                return advanced;
+            }
+
+            var byVersion = new Dictionary<(string Id, StixTimestamp Version), LogOpening>();
+            var byId = new Dictionary<string, LogOpening?>(StringComparer.Ordinal);
+            foreach (LogOpening opening in openings.Openings)
+            {
+                if (StixTimestamp.TryParse(opening.Version, out StixTimestamp version))
+                {
+                    byVersion.TryAdd((opening.ObjectId, version), opening);
+                }
+
+                // An id with several openings cannot stand for a version-less object: none.
+                byId[opening.ObjectId] = byId.ContainsKey(opening.ObjectId) ? null : opening;
+            }
+
+            var hashes = new MemoizedHashReader(new TileHashReader(PartnerTiles, checkpoint.Size));
+            var bundles = new Dictionary<long, ReadOnlyMemory<byte>[]>();
+            var unopened = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>();
+            foreach ((TaxiiEnvelopeObject Item, ObjectToAdd Object) v in valid)
+            {
+                StixObject stixObject = v.Item.Object;
+                StixTimestamp? version = stixObject.Modified ?? stixObject.Created;
+                LogOpening? opening = version is { } known ? byVersion.GetValueOrDefault((stixObject.Id!, known)) : byId.GetValueOrDefault(stixObject.Id!);
+                if (opening is null)
+                {
+                    unopened.Add(v);
+                    continue;
+                }
+
+                string? problem;
+                string entryText = string.Empty;
+                try
+                {
+                    (problem, entryText) = await CheckOpeningAsync(opening, stixObject, checkpoint, hashes, bundles, cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException)
+                {
+                    // A tile or bundle of the checkpoint is not served (or not of its size): this object is proven on its own.
+                    unopened.Add(v);
+                    continue;
+                }
+
+                if (problem is not null)
+                {
+                    byte[] evidence = new LogOpenings(openings.TreeSize, openings.Checkpoint, [opening]).ToJson();
+                    return await AlarmAsync(AuditFailures.MissingObject,
+                        $"{stixObject.Id} (version {version?.ToString() ?? "none"}) was received but is not in the partner's log: {problem}",
+                        ("object as received", v.Item.Json.ToArray()),
+                        ("opening answered", [.. evidence, .. "\n--- entry at the leaf index ---\n"u8, .. Encoding.UTF8.GetBytes(entryText)]), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+            }
+
+            if (valid.Count > unopened.Count)
+            {
+                _checks.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{valid.Count - unopened.Count} objects of {subscription.ApiRoot}/{subscription.RemoteCollection} proven included in the partner's log of size {checkpoint.Size} (openings, tiles)"));
+            }
+
+            return unopened.Count == 0 ? null : await ProveIncludedAsync(subscription, unopened, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Checks one opening against the partner's tiles: null when the entry at its leaf index is of the log's origin,
+        /// commits to <paramref name="stixObject"/> with its salt and is included in <paramref name="checkpoint"/>'s tree; else the
+        /// problem. Also answers the entry's text (for evidence).</summary>
+        /// <exception cref="InvalidOperationException">A tile or bundle of the checkpoint's tree is missing or has the wrong length.</exception>
+        private async Task<(string? Problem, string Entry)> CheckOpeningAsync(LogOpening opening, StixObject stixObject, Checkpoint checkpoint,
+            MemoizedHashReader hashes, Dictionary<long, ReadOnlyMemory<byte>[]> bundles, CancellationToken cancellationToken)
+        {
+            long leaf = opening.LeafIndex;
+            if (leaf >= checkpoint.Size)
+            {
+                return (string.Create(CultureInfo.InvariantCulture, $"the opening names leaf {leaf}, past the checkpoint's size {checkpoint.Size}"), string.Empty);
+            }
+
+            long bundleIndex = leaf / TilePath.FullWidth;
+            if (!bundles.TryGetValue(bundleIndex, out ReadOnlyMemory<byte>[]? entries))
+            {
+                entries = await ReadBundleAsync(bundleIndex, checkpoint.Size, cancellationToken).ConfigureAwait(false);
+                bundles[bundleIndex] = entries;
+            }
+
+            ReadOnlyMemory<byte> encoded = entries[(int)(leaf % TilePath.FullWidth)];
+            string text = Encoding.UTF8.GetString(encoded.Span);
+            LogEntry entry;
+            try
+            {
+                entry = LogEntry.Parse(encoded.Span);
+            }
+            catch (LedgerFormatException e)
+            {
+                return (string.Create(CultureInfo.InvariantCulture, $"the entry at leaf {leaf} is malformed: {e.Message}"), text);
+            }
+
+            if (!string.Equals(entry.Origin, checkpoint.Origin, StringComparison.Ordinal))
+            {
+                return ($"the entry at leaf {leaf.ToString(CultureInfo.InvariantCulture)} names the origin '{entry.Origin}', the checkpoint '{checkpoint.Origin}'", text);
+            }
+
+            if (entry.IsRecord || !entry.Matches(stixObject, opening.Salt.Span))
+            {
+                return (string.Create(CultureInfo.InvariantCulture, $"the entry at leaf {leaf} does not commit to this object with the opening's salt"), text);
+            }
+
+            MerkleHash[] path = await MerkleProof.InclusionAsync(hashes, leaf, checkpoint.Size, cancellationToken).ConfigureAwait(false);
+            return MerkleProof.VerifyInclusion(leaf, checkpoint.Size, entry.LeafHash, path, checkpoint.RootHash)
+                ? (null, text)
+                : (string.Create(CultureInfo.InvariantCulture, $"the partner's tiles do not lead from the entry at leaf {leaf} to the checkpoint's root"), text);
+        }
+
+        /// <summary>The entries of one bundle of a tree of <paramref name="size"/> leaves (a full bundle stands in for a
+        /// partial one that is gone).</summary>
+        /// <exception cref="InvalidOperationException">The bundle is missing or malformed.</exception>
+        private async Task<ReadOnlyMemory<byte>[]> ReadBundleAsync(long index, long size, CancellationToken cancellationToken)
+        {
+            TilePath path = TileLayout.TileAt(TilePath.EntriesLevel, index, size);
+            try
+            {
+                if (await PartnerTiles.ReadTileAsync(path, cancellationToken).ConfigureAwait(false) is { } data)
+                {
+                    return EntryBundle.Decode(data, path.Width);
+                }
+
+                if (!path.IsFull && await PartnerTiles.ReadTileAsync(path.AsFull(), cancellationToken).ConfigureAwait(false) is { } full)
+                {
+                    return EntryBundle.Decode(full, TilePath.FullWidth)[..path.Width];
+                }
+            }
+            catch (LedgerFormatException e)
+            {
+                throw new InvalidOperationException($"The partner's entry bundle {path} is malformed: {e.Message}", e);
+            }
+
+            throw new InvalidOperationException($"The partner does not serve the entry bundle {path}.");
+        }
+
+        /// <summary>The openings of a page; a 503 (not sealed yet) and transient failures are retried.</summary>
+        private async Task<OpeningsAnswer> GetOpeningsAsync(SubscriptionRecord subscription, TaxiiObjectQuery query, CancellationToken cancellationToken)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                OpeningsAnswer answer = await RetryAsync("openings", ct => _log.GetOpeningsAsync(subscription.ApiRoot, subscription.RemoteCollection, query, ct),
+                    cancellationToken).ConfigureAwait(false);
+                bool retry = answer.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests || (int)answer.Status >= 500;
+                if (!retry || attempt >= owner._options.MaxAttempts)
+                {
+                    return answer;
+                }
+
+                TimeSpan delay = owner.Backoff(attempt);
+                Log.SyncRetry(Logger, Name, "openings", attempt, (long)delay.TotalMilliseconds, ((int)answer.Status).ToString(CultureInfo.InvariantCulture));
+                await Task.Delay(delay, owner._time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Observes a task that is no longer awaited (its failure is of no interest).</summary>
+        private static void Observe(Task task) => _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         private async Task<string?> ProveIncludedAsync(SubscriptionRecord subscription, List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)> valid,
             CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -15,6 +16,8 @@ namespace Detente.Storage.Sql;
 internal sealed partial class SqlStore
 {
     private const int MaxLogRead = 4_096;
+
+    private static readonly ConcurrentDictionary<int, string> s_findLogEntries = new();
 
     private SqlTileStore? _tiles;
 
@@ -110,6 +113,60 @@ internal sealed partial class SqlStore
             static r => new LogEntryRecord(r.GetInt64(0), (LogAction)r.GetInt32(1), r.GetFieldValue<byte[]>(2), r.GetFieldValue<byte[]>(3)),
             cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task<IReadOnlyList<LogEntryRecord?>> FindLogEntriesAsync(Guid collectionId, IReadOnlyList<DateTimeOffset> dateAdded,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dateAdded);
+        if (dateAdded.Count > ObjectFilter.MaxValues)
+        {
+            throw new ArgumentException($"At most {ObjectFilter.MaxValues} versions.", nameof(dateAdded));
+        }
+
+        var found = new LogEntryRecord?[dateAdded.Count];
+        if (dateAdded.Count == 0 || await GetCollectionKeyAsync(collectionId, cancellationToken).ConfigureAwait(false) is not long key)
+        {
+            return found;
+        }
+
+        long[] micros = [.. dateAdded.Select(Micros.From)];
+        var byMicros = new Dictionary<long, LogEntryRecord>(micros.Length);
+        SqlSession session = await _backend.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            for (int start = 0; start < micros.Length; start += SqlText.MaxInList)
+            {
+                int count = Math.Min(SqlText.MaxInList, micros.Length - start);
+                int size = SqlText.PaddedSize(count);
+                DbCommand command = session.Command(s_findLogEntries.GetOrAdd(size, static n =>
+                    "SELECT date_added, leaf_index, action, entry, salt FROM log_entries WHERE collection_key = @c AND action <> @delete AND date_added IN ("
+                    + string.Join(", ", Enumerable.Range(0, n).Select(i => SqlText.Name("@d", i))) + ")"));
+                command.Set("@c", key).Set("@delete", (int)LogAction.Delete);
+                for (int i = 0; i < size; i++)
+                {
+                    // The list is padded by repeating its last value, so that a few statement shapes serve every count.
+                    command.Set(SqlText.Name("@d", i), micros[start + Math.Min(i, count - 1)]);
+                }
+
+                DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        byMicros[reader.GetInt64(0)] = new LogEntryRecord(reader.GetInt64(1), (LogAction)reader.GetInt32(2), reader.GetFieldValue<byte[]>(3),
+                            reader.GetFieldValue<byte[]>(4));
+                    }
+                }
+            }
+        }
+
+        for (int i = 0; i < micros.Length; i++)
+        {
+            found[i] = byMicros.GetValueOrDefault(micros[i]);
+        }
+
+        return found;
     }
 
     public async Task<LogEntryRecord> AppendLogRecordAsync(LogAction action, string recordId, JsonObject record, CancellationToken cancellationToken = default)
