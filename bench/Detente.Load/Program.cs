@@ -443,7 +443,10 @@ internal static class Envelopes
 {
     private static ReadOnlySpan<byte> NextMember => "\"next\":\""u8;
 
-    private static ReadOnlySpan<byte> ObjectStart => "{\"type\":"u8;
+    // One per object whatever the member order: the node stores the objects it signs in RFC 8785 form (members sorted,
+    // "created" first), so counting "{\"type\":" found none of them; nothing nested in this client's indicators (the
+    // signature extension included) has a spec_version.
+    private static ReadOnlySpan<byte> ObjectStart => "\"spec_version\":"u8;
 
     public static string? Next(byte[] body)
     {

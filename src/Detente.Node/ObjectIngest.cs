@@ -45,18 +45,6 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, Origin
         var statusId = Guid.NewGuid();
         bool queued = objects.Count > options.Limits.AsyncThreshold && valid.Count > 0;
         Log.ObjectsReceived(logger, principal.Name, collection.Id, objects.Count, objects.Count - valid.Count, queued ? valid.Count : 0);
-        if (!queued && valid.Count > 0)
-        {
-            AddObjectsResult added = await store.AddObjectsAsync(collection.Id, [.. valid.Select(v => v.Object)], cancellationToken)
-                .ConfigureAwait(false);
-            metrics.RecordObjectsStored(added.AddedCount);
-            for (int k = 0; k < valid.Count; k++)
-            {
-                int index = valid[k].Index;
-                details[index] = details[index] with { Version = added.Objects[k].Version.ToString(), Outcome = StatusOutcome.Success };
-            }
-        }
-
         var status = new NewStatus
         {
             Id = statusId,
@@ -65,6 +53,15 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, Origin
             RequestTimestamp = received,
             Details = details,
         };
+        if (!queued && valid.Count > 0)
+        {
+            // The objects and their status in one transaction (one commit); the answer is the status as stored.
+            (AddObjectsResult added, StatusResource stored) = await store.AddObjectsWithStatusAsync(collection.Id, [.. valid.Select(v => v.Object)],
+                status, cancellationToken).ConfigureAwait(false);
+            metrics.RecordObjectsStored(added.AddedCount);
+            return stored;
+        }
+
         await store.CreateStatusAsync(status, cancellationToken).ConfigureAwait(false);
         if (queued && !await queue.TryEnqueueAsync(new IngestJob(statusId, collection.Id, valid), cancellationToken).ConfigureAwait(false))
         {
@@ -125,7 +122,7 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, Origin
 
         ObjectToAdd toAdd = ReferenceEquals(toStore, obj)
             ? ObjectToAdd.From(obj, item.Json) with { Facts = NodeSharing.EncodeFacts(obj) }
-            : ObjectToAdd.From(toStore, toStore.Canonicalize()) with { Facts = NodeSharing.EncodeFacts(toStore) };
+            : ObjectToAdd.From(toStore, toStore.Canonicalize()) with { Facts = NodeSharing.EncodeFacts(toStore), JsonIsCanonical = true };
         return (new StatusDetail(id, version, StatusOutcome.Pending), toAdd, verdict);
     }
 

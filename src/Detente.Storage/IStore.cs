@@ -88,6 +88,22 @@ public interface IStore : IAsyncDisposable
     public Task<AddObjectsResult> AddObjectsAsync(Guid collectionId, IReadOnlyList<ObjectToAdd> objects, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Adds a batch exactly as <see cref="AddObjectsAsync"/> does and records, in the same transaction, the status resource
+    /// of the request it came from: one commit (one disk flush) for both, and never stored objects without their status.
+    /// </summary>
+    /// <remarks>
+    /// The details of <paramref name="status"/> whose outcome is <see cref="StatusOutcome.Pending"/> are the objects of
+    /// <paramref name="objects"/>, in order: each is recorded as <see cref="StatusOutcome.Success"/> with the version the
+    /// store gives it (<see cref="AddedObject.Version"/>). Other details are recorded as they are.
+    /// </remarks>
+    /// <returns>The result of the add, and the status resource as stored.</returns>
+    /// <exception cref="StoreException">The collection does not exist (<see cref="StoreError.CollectionNotFound"/>).</exception>
+    /// <exception cref="ArgumentException">The pending details are not as many as the objects, or a status with that id
+    /// exists (nothing changed).</exception>
+    public Task<(AddObjectsResult Added, StatusResource Status)> AddObjectsWithStatusAsync(Guid collectionId, IReadOnlyList<ObjectToAdd> objects,
+        NewStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Streams the versions of a collection that <paramref name="filter"/> selects, oldest <c>date_added</c> first,
     /// starting after position <paramref name="after"/>.
     /// </summary>

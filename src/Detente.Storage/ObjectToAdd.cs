@@ -82,6 +82,11 @@ public sealed record ObjectToAdd
     /// <see cref="Json"/> itself for the transparency log entry otherwise. It must be the object <see cref="Json"/> holds.</summary>
     public StixObject? Parsed { get; init; }
 
+    /// <summary>True when <see cref="Json"/> is the RFC 8785 form of the object (the node stores an object it signed in
+    /// that form): the store then commits to those bytes in the transparency log entry instead of canonicalizing the
+    /// object again. Set it only when it is so; debug builds check it.</summary>
+    public bool JsonIsCanonical { get; init; }
+
     /// <summary>Describes <paramref name="stixObject"/>, whose exact JSON is <paramref name="json"/>.</summary>
     /// <remarks>
     /// <c>spec_version</c> defaults to <c>2.1</c> when absent (STIX 2.1 §3.2 lets SCOs omit it); the version is

@@ -22,6 +22,22 @@ public sealed class LogEntryTests
     }
 
     [Fact]
+    public void Entries_from_the_canonical_bytes_commit_to_what_entries_from_the_object_commit_to()
+    {
+        StixObject indicator = Indicator();
+        byte[] canonical = indicator.Canonicalize();
+
+        LogEntry salted = LogEntry.CreateSalted("n", LogAction.Publish, s_time, indicator, canonical, out byte[] salt);
+        Assert.True(salted.Matches(indicator, salt));
+        Assert.Equal(LogEntry.CreateSalted("n", LogAction.Publish, s_time, indicator, salt).Encoded.ToArray(), salted.Encoded.ToArray());
+
+        StixObject clear = Indicator(TlpMarkings.Tlp2Clear);
+        LogEntry fromBytes = LogEntry.CreateClear("n", LogAction.Publish, s_time, clear, clear.Canonicalize());
+        Assert.Equal(LogEntry.CreateClear("n", LogAction.Publish, s_time, clear).Encoded.ToArray(), fromBytes.Encoded.ToArray());
+        Assert.Throws<ArgumentException>(() => LogEntry.CreateClear("n", LogAction.Publish, s_time, indicator, canonical));
+    }
+
+    [Fact]
     public void A_salted_entry_has_the_documented_bytes()
     {
         StixObject o = Indicator();

@@ -23,6 +23,22 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task An_object_given_in_canonical_form_is_logged_with_the_same_commitment_as_one_the_store_canonicalizes()
+    {
+        Guid collection = await NewCollectionAsync();
+        ObjectToAdd odd = TestObjects.Version(TestObjects.NewId(), TestObjects.At(1));
+        StixObject parsed = Parse(odd);
+        ObjectToAdd canonical = ObjectToAdd.From(parsed, parsed.Canonicalize()) with { JsonIsCanonical = true };
+
+        AddObjectsResult added = await Store.AddObjectsAsync(collection, [canonical], Ct);
+
+        LogEntry entry = Assert.Single(await ReadLogAsync());
+        LogEntryRecord record = (await Store.FindLogEntryAsync(collection, added.Objects[0].DateAdded, Ct))!;
+        Assert.True(entry.Matches(parsed, record.Salt.Span));
+        Assert.True(entry.Matches(Parse(odd), record.Salt.Span));
+    }
+
+    [Fact]
     public async Task Adding_objects_logs_one_salted_entry_per_new_version_in_the_same_transaction()
     {
         Guid collection = await NewCollectionAsync();

@@ -128,4 +128,53 @@ public abstract partial class StoreContractTests
         Assert.Equal(created.Details, read.Details);
         Assert.Equal(30, read.FailureCount);
     }
+
+    [Fact]
+    public async Task Objects_added_with_their_status_are_stored_and_the_status_records_each_outcome_in_request_order()
+    {
+        Guid collection = await NewCollectionAsync();
+        ObjectToAdd first = TestObjects.Version(TestObjects.NewId(), TestObjects.At(1));
+        ObjectToAdd unversioned = TestObjects.Version(TestObjects.NewId(), null);
+        NewStatus status = PendingStatus(0) with
+        {
+            Details =
+            [
+                new StatusDetail(first.Id, TestObjects.At(1), StatusOutcome.Pending),
+                new StatusDetail("objects[1]", string.Empty, StatusOutcome.Failure, "not valid STIX"),
+                new StatusDetail(unversioned.Id, string.Empty, StatusOutcome.Pending),
+            ],
+        };
+
+        (AddObjectsResult added, StatusResource returned) = await Store.AddObjectsWithStatusAsync(collection, [first, unversioned], status, Ct);
+
+        Assert.Equal(2, added.AddedCount);
+        StatusResource stored = (await Store.GetStatusAsync(status.Id, cancellationToken: Ct))!;
+        Assert.Equal(stored.Details, returned.Details);
+        Assert.Equal((stored.Id, stored.ApiRoot, stored.Principal, stored.RequestTimestamp), (returned.Id, returned.ApiRoot, returned.Principal, returned.RequestTimestamp));
+        Assert.Equal("complete", stored.Status);
+        Assert.Equal((2, 1), (stored.SuccessCount, stored.FailureCount));
+        Assert.Equal(TestObjects.At(1), stored.Details[0].Version);
+        Assert.Equal("not valid STIX", stored.Details[1].Message);
+        // An object without a version gets the store's: its date_added.
+        Assert.Equal(added.Objects[1].Version.ToString(), stored.Details[2].Version);
+        Assert.Equal(2, await Store.GetLogSizeAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Objects_and_a_status_that_cannot_be_recorded_are_not_stored_either()
+    {
+        Guid collection = await NewCollectionAsync();
+        NewStatus existing = PendingStatus(1);
+        Assert.True(await Store.CreateStatusAsync(existing, cancellationToken: Ct));
+        ObjectToAdd version = TestObjects.Version(TestObjects.NewId(), TestObjects.At(1));
+
+        // The same status id again: the whole transaction is refused, the objects with it.
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddObjectsWithStatusAsync(collection, [version], existing, Ct));
+        // Pending details that are not one per object: refused before anything is written.
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddObjectsWithStatusAsync(collection, [version], PendingStatus(2), Ct));
+
+        Assert.False(await Store.ContainsObjectAsync(collection, version.Id, Ct));
+        Assert.Equal(0, await Store.GetLogSizeAsync(Ct));
+        Assert.Equal(1, (await Store.GetStatusAsync(existing.Id, cancellationToken: Ct))!.PendingCount);
+    }
 }

@@ -97,11 +97,31 @@ public sealed class LogEntry
         return CreateSalted(origin, action, time, stixObject, salt);
     }
 
+    /// <summary>Creates a salted entry for <paramref name="stixObject"/> with a fresh salt, committing to
+    /// <paramref name="canonicalJson"/>, the object's RFC 8785 form, which the caller has already (the store keeps an object
+    /// it signed in that form), so that the object is not canonicalized again.</summary>
+    /// <remarks><paramref name="canonicalJson"/> must be exactly <c>stixObject.Canonicalize()</c>; debug builds check it.</remarks>
+    /// <exception cref="ArgumentException">The origin is invalid, or the object has no id.</exception>
+    public static LogEntry CreateSalted(string origin, LogAction action, DateTimeOffset time, StixObject stixObject, ReadOnlySpan<byte> canonicalJson,
+        out byte[] salt)
+    {
+        ArgumentNullException.ThrowIfNull(stixObject);
+        CheckCanonical(stixObject, canonicalJson);
+        salt = RandomNumberGenerator.GetBytes(SaltSize);
+        return CreateSaltedCore(origin, action, time, stixObject, canonicalJson, salt);
+    }
+
     /// <summary>Creates a salted entry with a given salt (for tests and for re-creating an entry; new entries take a fresh salt).</summary>
     /// <exception cref="ArgumentException">The salt is not 32 bytes, the origin is invalid, or the object has no id or cannot be canonicalized.</exception>
     public static LogEntry CreateSalted(string origin, LogAction action, DateTimeOffset time, StixObject stixObject, ReadOnlySpan<byte> salt)
     {
         ArgumentNullException.ThrowIfNull(stixObject);
+        return CreateSaltedCore(origin, action, time, stixObject, stixObject.Canonicalize(), salt);
+    }
+
+    private static LogEntry CreateSaltedCore(string origin, LogAction action, DateTimeOffset time, StixObject stixObject, ReadOnlySpan<byte> canonicalJson,
+        ReadOnlySpan<byte> salt)
+    {
         CheckOrigin(origin);
         CheckObjectAction(action);
         if (salt.Length != SaltSize)
@@ -110,7 +130,7 @@ public sealed class LogEntry
         }
 
         string id = stixObject.Id ?? throw new ArgumentException("The object has no id.", nameof(stixObject));
-        MerkleHash commitment = Commit(stixObject, salt);
+        MerkleHash commitment = CommitCanonical(canonicalJson, salt);
         MerkleHash blinded = BlindId(id, salt);
         StixTimestamp stamp = StixTimestamp.FromDateTimeOffset(time, 3);
         byte[] encoded = JsonCanonicalizer.Canonicalize(JsonObject.Create(
@@ -128,6 +148,22 @@ public sealed class LogEntry
     public static LogEntry CreateClear(string origin, LogAction action, DateTimeOffset time, StixObject stixObject)
     {
         ArgumentNullException.ThrowIfNull(stixObject);
+        return CreateClearCore(origin, action, time, stixObject, stixObject.Canonicalize());
+    }
+
+    /// <summary>Creates a clear entry as <see cref="CreateClear(string, LogAction, DateTimeOffset, StixObject)"/> does, from
+    /// <paramref name="canonicalJson"/>, the object's RFC 8785 form, which the caller has already.</summary>
+    /// <remarks><paramref name="canonicalJson"/> must be exactly <c>stixObject.Canonicalize()</c>; debug builds check it.</remarks>
+    /// <exception cref="ArgumentException">The object is not marked TLP:CLEAR as above, has no id, or the origin is invalid.</exception>
+    public static LogEntry CreateClear(string origin, LogAction action, DateTimeOffset time, StixObject stixObject, ReadOnlySpan<byte> canonicalJson)
+    {
+        ArgumentNullException.ThrowIfNull(stixObject);
+        CheckCanonical(stixObject, canonicalJson);
+        return CreateClearCore(origin, action, time, stixObject, canonicalJson);
+    }
+
+    private static LogEntry CreateClearCore(string origin, LogAction action, DateTimeOffset time, StixObject stixObject, ReadOnlySpan<byte> canonicalJson)
+    {
         CheckOrigin(origin);
         CheckObjectAction(action);
         if (!IsTlpClear(stixObject))
@@ -136,7 +172,7 @@ public sealed class LogEntry
         }
 
         string id = stixObject.Id ?? throw new ArgumentException("The object has no id.", nameof(stixObject));
-        MerkleHash digest = new(SHA256.HashData(stixObject.Canonicalize()));
+        MerkleHash digest = new(SHA256.HashData(canonicalJson));
         StixTimestamp stamp = StixTimestamp.FromDateTimeOffset(time, 3);
         byte[] encoded = JsonCanonicalizer.Canonicalize(JsonObject.Create(
             ("v", 1), ("origin", origin), ("action", ActionName(action)), ("time", stamp.ToString()),
@@ -262,10 +298,26 @@ public sealed class LogEntry
     public static MerkleHash Commit(StixObject stixObject, ReadOnlySpan<byte> salt)
     {
         ArgumentNullException.ThrowIfNull(stixObject);
+        return CommitCanonical(stixObject.Canonicalize(), salt);
+    }
+
+    private static MerkleHash CommitCanonical(ReadOnlySpan<byte> canonicalJson, ReadOnlySpan<byte> salt)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(salt);
-        sha.AppendData(stixObject.Canonicalize());
+        sha.AppendData(canonicalJson);
         return new MerkleHash(sha.GetHashAndReset());
+    }
+
+    /// <summary>Checks, in debug builds only (it costs a canonicalization), that <paramref name="canonicalJson"/> is the
+    /// RFC 8785 form of <paramref name="stixObject"/>.</summary>
+    [System.Diagnostics.Conditional("DEBUG")]
+    private static void CheckCanonical(StixObject stixObject, ReadOnlySpan<byte> canonicalJson)
+    {
+        if (!canonicalJson.SequenceEqual(stixObject.Canonicalize()))
+        {
+            throw new ArgumentException("The bytes given are not the RFC 8785 form of the object.", nameof(canonicalJson));
+        }
     }
 
     /// <summary>The blinded id SHA-256(salt ‖ 0x00 ‖ "detente/ledger/object-id/v1" ‖ 0x00 ‖ UTF-8(id)).</summary>
@@ -435,7 +487,7 @@ public sealed class LogEntry
         return true;
     }
 
-    /// <summary>True when <see cref="CreateClear"/> accepts <paramref name="stixObject"/>: TLP 2.0 CLEAR (or TLP 1.0 WHITE) in
+    /// <summary>True when <see cref="CreateClear(string, LogAction, DateTimeOffset, StixObject)"/> accepts <paramref name="stixObject"/>: TLP 2.0 CLEAR (or TLP 1.0 WHITE) in
     /// <c>object_marking_refs</c>, no other TLP marking, no granular markings.</summary>
     public static bool QualifiesForClear(StixObject stixObject)
     {

@@ -274,7 +274,11 @@ internal sealed partial class SqlStore
     }
 
     /// <summary>A version the log records: the object, where it is stored, and what happened to it.</summary>
-    private readonly record struct LogItem(long DateAdded, LogAction Action, StixObject Object);
+    /// <remarks><see cref="Canonical"/>, when set, is the object's RFC 8785 form, committed to without canonicalizing again.</remarks>
+    private readonly record struct LogItem(long DateAdded, LogAction Action, StixObject Object)
+    {
+        public ReadOnlyMemory<byte>? Canonical { get; init; }
+    }
 
     /// <summary>Takes the global log lock (after the collection's) and appends one entry per item, with fresh salts.</summary>
     private async Task AppendLogAsync(SqlSession session, long collectionKey, IReadOnlyList<LogItem> items, CancellationToken cancellationToken)
@@ -297,9 +301,14 @@ internal sealed partial class SqlStore
         foreach (LogItem item in items)
         {
             byte[] salt = [];
-            LogEntry entry = clear && LogEntry.QualifiesForClear(item.Object)
-                ? LogEntry.CreateClear(origin, item.Action, now, item.Object)
-                : LogEntry.CreateSalted(origin, item.Action, now, item.Object, out salt);
+            bool inClear = clear && LogEntry.QualifiesForClear(item.Object);
+            LogEntry entry = item.Canonical is { } canonical
+                ? inClear
+                    ? LogEntry.CreateClear(origin, item.Action, now, item.Object, canonical.Span)
+                    : LogEntry.CreateSalted(origin, item.Action, now, item.Object, canonical.Span, out salt)
+                : inClear
+                    ? LogEntry.CreateClear(origin, item.Action, now, item.Object)
+                    : LogEntry.CreateSalted(origin, item.Action, now, item.Object, out salt);
             await session.Command(Insert)
                 .Set("@i", next)
                 .Set("@c", collectionKey)

@@ -366,10 +366,52 @@ internal sealed partial class SqlStore : IStore
         CancellationToken cancellationToken = default) =>
         AddCoreAsync(collectionId, objects, null, cancellationToken);
 
+    public async Task<(AddObjectsResult Added, StatusResource Status)> AddObjectsWithStatusAsync(Guid collectionId,
+        IReadOnlyList<ObjectToAdd> objects, NewStatus status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        CheckStatus(status);
+        int pending = status.Details.Count(static d => d.Outcome == StatusOutcome.Pending);
+        if (pending != objects.Count)
+        {
+            throw new ArgumentException(
+                $"The status has {pending} pending details for {objects.Count} objects; each object is one pending detail, in order.", nameof(status));
+        }
+
+        StatusDetail[] details = [.. status.Details];
+        AddObjectsResult added = await AddCoreAsync(collectionId, objects, null, cancellationToken, async (session, result) =>
+        {
+            int k = 0;
+            for (int i = 0; i < details.Length; i++)
+            {
+                if (details[i].Outcome == StatusOutcome.Pending)
+                {
+                    details[i] = details[i] with { Version = result.Objects[k].Version.ToString(), Outcome = StatusOutcome.Success };
+                    k++;
+                }
+            }
+
+            if (!await InsertStatusAsync(session, status with { Details = details }, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ArgumentException($"A status with id {status.Id} exists.", nameof(status));
+            }
+        }).ConfigureAwait(false);
+        Log.StatusCreated(_logger, status.Id, details.Length);
+        return (added, new StatusResource
+        {
+            Id = status.Id,
+            ApiRoot = status.ApiRoot,
+            Principal = status.Principal,
+            RequestTimestamp = Micros.ToDateTimeOffset(Micros.From(status.RequestTimestamp)),
+            Details = details,
+        });
+    }
+
     /// <summary>Adds a batch in one transaction; with <paramref name="received"/>, the provenance of each new version and
-    /// the subscription's cursor are written in the same transaction.</summary>
+    /// the subscription's cursor are written in the same transaction; <paramref name="beforeCommit"/>, when given, writes
+    /// more in it (a status resource) once the outcome of each object is known.</summary>
     private async Task<AddObjectsResult> AddCoreAsync(Guid collectionId, IReadOnlyList<ObjectToAdd> objects, ReceivedBatch? received,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<SqlSession, AddObjectsResult, Task>? beforeCommit = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         foreach (ObjectToAdd o in objects)
@@ -437,7 +479,11 @@ internal sealed partial class SqlStore : IStore
             for (int i = 0; i < inserts.Count; i++)
             {
                 StixObject parsed = ParseStored(inserts[i].Source!, reader);
-                logged[i] = new LogItem(inserts[i].DateAdded, parsed.Revoked ? LogAction.Revoke : LogAction.Publish, parsed);
+                ObjectToAdd source = inserts[i].Source!;
+                logged[i] = new LogItem(inserts[i].DateAdded, parsed.Revoked ? LogAction.Revoke : LogAction.Publish, parsed)
+                {
+                    Canonical = source.JsonIsCanonical ? source.Json : (ReadOnlyMemory<byte>?)null,
+                };
             }
 
             await AppendLogAsync(session, key, logged, cancellationToken).ConfigureAwait(false);
@@ -451,6 +497,11 @@ internal sealed partial class SqlStore : IStore
                 await session.Command("UPDATE collections SET last_date_added = @d WHERE collection_key = @c")
                     .Set("@d", last).Set("@c", key)
                     .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (beforeCommit is not null)
+            {
+                await beforeCommit(session, new AddObjectsResult(results)).ConfigureAwait(false);
             }
 
             await session.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -738,6 +789,21 @@ internal sealed partial class SqlStore : IStore
 
     public async Task<bool> CreateStatusAsync(NewStatus status, CancellationToken cancellationToken = default)
     {
+        CheckStatus(status);
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        if (!await InsertStatusAsync(session, status, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Log.StatusCreated(_logger, status.Id, status.Details.Count);
+        return true;
+    }
+
+    private static void CheckStatus(NewStatus status)
+    {
         ArgumentNullException.ThrowIfNull(status);
         CheckApiRootName(status.ApiRoot, nameof(status));
         CheckText(status.Principal, nameof(status));
@@ -749,9 +815,11 @@ internal sealed partial class SqlStore : IStore
             ArgumentNullException.ThrowIfNull(d.Version, nameof(status));
             CheckOutcome(d.Outcome, nameof(status));
         }
+    }
 
-        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+    /// <summary>Inserts a status and its details in the session's transaction; false (nothing written) when the id exists.</summary>
+    private async Task<bool> InsertStatusAsync(SqlSession session, NewStatus status, CancellationToken cancellationToken)
+    {
         int rows = await session.Command(
                 "INSERT INTO statuses (id, api_root, principal, request_timestamp) VALUES (@id, @r, @p, @t) ON CONFLICT (id) DO NOTHING")
             .Set("@id", Text(status.Id))
@@ -784,8 +852,6 @@ internal sealed partial class SqlStore : IStore
             done += size;
         }
 
-        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
-        Log.StatusCreated(_logger, status.Id, status.Details.Count);
         return true;
     }
 
