@@ -36,7 +36,7 @@ public abstract partial class NodeContractTests
     }
 
     /// <summary>What a reader gets for an object that does not exist, on each per-object route.</summary>
-    private sealed record MissingAnswers(byte[] Object, byte[] ObjectAll, byte[] Versions, byte[] Proof);
+    private sealed record MissingAnswers(byte[] Object, byte[] ObjectAll, byte[] ObjectFirst, byte[] Versions, byte[] Proof, byte[] ProofFirst);
 
     private const string EarlierVersionStamp = "2025-01-01T00:00:01.000Z";
     private const string LatestVersionStamp = "2025-01-01T00:00:02.000Z";
@@ -193,6 +193,30 @@ public abstract partial class NodeContractTests
             }
 
             Assert.True(expectedAll.SequenceEqual(seenAll), $"{what}: manifest of all versions");
+
+            // The earliest visible version of every visible object (match[version]=first), in date_added order, paged.
+            (string Id, string Version)[] expectedFirst = [.. cells.Select(c => (c.Id, Versions: VisibleVersions(kind, c))).Where(c => c.Versions.Length > 0)
+                .Select(c => (c.Id, c.Versions[0])).OrderBy(v => dateAdded[v], StringComparer.Ordinal)];
+            var seenFirst = new List<(string, string)>();
+            string? firstAfter = null;
+            while (true)
+            {
+                using HttpResponseMessage response = await SendAsync(HttpMethod.Get,
+                    ManifestPath + $"?limit={MatrixPage}&match[version]=first" + (firstAfter is null ? string.Empty : "&added_after=" + firstAfter), token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                TaxiiManifest page = new TaxiiReader().ReadManifest(await response.Content.ReadAsByteArrayAsync(Ct));
+                seenFirst.AddRange(page.Objects.Select(r => (r.Id, r.Version.ToString())));
+                AssertDateHeaders(response, [.. page.Objects.Select(r => dateAdded[(r.Id, r.Version.ToString())])], what);
+                Assert.True(page.Objects.Count == MatrixPage || !page.More, $"{what}: a first-version page is full when more follow");
+                if (!page.More)
+                {
+                    break;
+                }
+
+                firstAfter = response.Headers.GetValues("X-TAXII-Date-Added-Last").Single();
+            }
+
+            Assert.True(expectedFirst.SequenceEqual(seenFirst), $"{what}: manifest of first versions");
 
             // Object by id (latest and all versions), its versions and its inclusion proof: the visible versions, or the
             // very 404 of an object that does not exist.
@@ -367,10 +391,16 @@ public abstract partial class NodeContractTests
     {
         using HttpResponseMessage byId = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/", token);
         using HttpResponseMessage byIdAll = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/?match[version]=all", token);
+        using HttpResponseMessage byIdFirst = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/?match[version]=first", token);
         using HttpResponseMessage list = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/versions/", token);
         using HttpResponseMessage proof = await SendAsync(HttpMethod.Get, ProofPath(id), token);
+        using HttpResponseMessage proofFirst = await SendAsync(HttpMethod.Get, ProofPath(id) + "?match[version]=first", token);
         if (visible.Length == 0)
         {
+            Assert.True(HttpStatusCode.NotFound == byIdFirst.StatusCode, $"{what}: by id, first version");
+            Assert.Equal(missing.ObjectFirst, await byIdFirst.Content.ReadAsByteArrayAsync(Ct));
+            Assert.True(HttpStatusCode.NotFound == proofFirst.StatusCode, $"{what}: proof of the first version");
+            Assert.Equal(missing.ProofFirst, await proofFirst.Content.ReadAsByteArrayAsync(Ct));
             Assert.True(HttpStatusCode.NotFound == byId.StatusCode, $"{what}: by id");
             Assert.Equal(missing.Object, await byId.Content.ReadAsByteArrayAsync(Ct));
             Assert.True(HttpStatusCode.NotFound == byIdAll.StatusCode, $"{what}: by id, all versions");
@@ -387,6 +417,13 @@ public abstract partial class NodeContractTests
         TaxiiEnvelope envelope = new TaxiiReader().ReadEnvelope(await byId.Content.ReadAsByteArrayAsync(Ct));
         Assert.Equal([visible[^1]], envelope.Objects.Select(o => o.Object.Modified.ToString()));
         AssertDateHeaders(byId, [dateAddedOf(visible[^1])], what);
+
+        // "first" is the earliest version the reader may see: a withheld older version leaves no trace.
+        Assert.True(HttpStatusCode.OK == byIdFirst.StatusCode, $"{what}: by id, first version");
+        TaxiiEnvelope first = new TaxiiReader().ReadEnvelope(await byIdFirst.Content.ReadAsByteArrayAsync(Ct));
+        Assert.True(new[] { visible[0] }.SequenceEqual(first.Objects.Select(o => o.Object.Modified.ToString())), $"{what}: by id, first version");
+        AssertDateHeaders(byIdFirst, [dateAddedOf(visible[0])], what);
+        Assert.True(HttpStatusCode.ServiceUnavailable == proofFirst.StatusCode, $"{what}: proof of the first version");
 
         Assert.True(HttpStatusCode.OK == byIdAll.StatusCode, $"{what}: by id, all versions");
         TaxiiEnvelope all = new TaxiiReader().ReadEnvelope(await byIdAll.Content.ReadAsByteArrayAsync(Ct));
@@ -408,8 +445,10 @@ public abstract partial class NodeContractTests
         return new MissingAnswers(
             await NotFoundBodyAsync(ObjectsPath + id + "/", token),
             await NotFoundBodyAsync(ObjectsPath + id + "/?match[version]=all", token),
+            await NotFoundBodyAsync(ObjectsPath + id + "/?match[version]=first", token),
             await NotFoundBodyAsync(ObjectsPath + id + "/versions/", token),
-            await NotFoundBodyAsync(ProofPath(id), token));
+            await NotFoundBodyAsync(ProofPath(id), token),
+            await NotFoundBodyAsync(ProofPath(id) + "?match[version]=first", token));
     }
 
     private string ProofPath(string id) => $"/log/proof/default/collections/{_collectionId:D}/objects/{id}/";
