@@ -15,8 +15,10 @@ internal sealed record EgressPage(IReadOnlyList<StoredObject> Items, bool More, 
 /// </summary>
 /// <remarks>An endpoint gets the gate through <see cref="For"/>, which requires its <see cref="RequiresEgressPolicy"/>
 /// metadata: an object route cannot read objects without being marked, and the marks are checked by a test.</remarks>
-internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<EgressGate> logger)
+internal sealed class EgressGate(IStore store, IEgressPolicy policy, NodeOptions options, ILogger<EgressGate> logger)
 {
+    private readonly NodeSigning? _signing = options.Signing;
+
     /// <summary>The gate for the endpoint of <paramref name="context"/>.</summary>
     /// <exception cref="InvalidOperationException">The endpoint is not marked <see cref="RequiresEgressPolicy"/>.</exception>
     public static EgressGate For(HttpContext context)
@@ -237,8 +239,9 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
     }
 
     /// <summary>What the reader is served of <paramref name="version"/>: the version itself, its redacted form (added to
-    /// <paramref name="redacted"/>), or null when it is withheld (also when its redacted form would not be valid STIX).</summary>
-    private static StoredObject? Serve(StoredObject version, Func<StoredObject, EgressDecision> decide, HashSet<StoredObject>? redacted)
+    /// <paramref name="redacted"/>; signed by the node when it is the creator), or null when it is withheld (also when its redacted
+    /// form would not be valid STIX, or would lose another organization's signature: <see cref="NodeRedaction"/>).</summary>
+    private StoredObject? Serve(StoredObject version, Func<StoredObject, EgressDecision> decide, HashSet<StoredObject>? redacted)
     {
         EgressDecision decision = decide(version);
         if (!decision.Allowed)
@@ -251,7 +254,7 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
             return version;
         }
 
-        if (NodeRedaction.TryApply(version, decision.Redactions) is not { } json)
+        if (NodeRedaction.Apply(version, decision.Redactions, _signing).Json is not { } json)
         {
             return null;
         }

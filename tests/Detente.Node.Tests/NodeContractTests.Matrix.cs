@@ -348,11 +348,11 @@ public abstract partial class NodeContractTests
         Assert.Equal(missing.Proof, await proof.Content.ReadAsByteArrayAsync(Ct));
 
         // Explain names the rule that decided, and says what it redacts.
-        ExplainedVersion rule = Assert.Single(await PolicyExplain.ExplainAsync(_store, denied, "p-rule", null, _clock, Ct));
+        ExplainedVersion rule = Assert.Single(await PolicyExplain.ExplainAsync(_store, denied, "p-rule", null, _clock, cancellationToken: Ct));
         Assert.False(rule.Allowed);
         Assert.Equal("deny.egress-rule", rule.Code);
         Assert.Equal("denied: egress rule #1 of partner p-rule (deny label in [secret-source])", rule.Reason);
-        ExplainedVersion redacted = Assert.Single(await PolicyExplain.ExplainAsync(_store, trimmed, "p-rule", null, _clock, Ct));
+        ExplainedVersion redacted = Assert.Single(await PolicyExplain.ExplainAsync(_store, trimmed, "p-rule", null, _clock, cancellationToken: Ct));
         Assert.True(redacted.Allowed);
         Assert.Equal("allow.redacted", redacted.Code);
         Assert.StartsWith("allowed with redaction of description", redacted.Reason, StringComparison.Ordinal);
