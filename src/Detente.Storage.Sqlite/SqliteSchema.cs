@@ -256,5 +256,10 @@ internal static class SqliteSchema
             INSERT INTO log_checkpoints (size, note) SELECT size, note FROM log_checkpoint;
             ALTER TABLE log_state ADD COLUMN clear_tlp_clear integer NOT NULL DEFAULT 0;
             """),
+        new(10, "neutral markings: marking definitions the sharing policy ignores", """
+            CREATE TABLE neutral_markings (
+                marking_ref TEXT PRIMARY KEY
+            );
+            """),
     ];
 }
