@@ -233,7 +233,8 @@ internal sealed partial class DetenteCli
             }
 
             SharingConfiguration configuration = await store.GetSharingConfigurationAsync(cancellationToken);
-            if (await RefusedAsync(configuration with { NeutralMarkings = [.. configuration.NeutralMarkings, m] }))
+            if (!configuration.NeutralMarkings.Contains(m, StringComparer.Ordinal)
+                && await RefusedAsync(configuration with { NeutralMarkings = [.. configuration.NeutralMarkings, m] }))
             {
                 return ExitCodes.Unusable;
             }

@@ -609,6 +609,29 @@ public abstract partial class NodeContractTests
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, ObjectsPath + id + "/", token)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_neutral_marking_from_the_store_is_ignored_by_a_running_node()
+    {
+        string id = NewIndicatorId();
+        await PostAsync($$"""
+            {"type":"indicator","spec_version":"2.1","id":"{{id}}","created":"2025-01-01T00:00:00.000Z","modified":"2025-01-01T00:00:01.000Z",
+             "name":"n","pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2025-01-01T00:00:00Z",
+             "object_marking_refs":["{{TlpMarkings.Tlp2Clear}}","{{UnknownMarking}}"]}
+            """);
+        string token = await CreateTokenAsync("p-feed", TokenRole.Partner); // a guest: TLP:CLEAR only
+        await _store.GrantAsync(_collectionId, "p-feed", CollectionAccess.Read, Ct);
+        SharingPolicySource source = _app.Services.GetRequiredService<SharingPolicySource>();
+        Assert.Empty(await VisibleIdsAsync(token)); // an unknown marking counts as the default level, AMBER
+
+        Assert.Equal(SharingChange.Changed, await _store.AddNeutralMarkingAsync(UnknownMarking, Ct));
+        Assert.True(await source.RefreshAsync(Ct));
+        Assert.Equal([id], await VisibleIdsAsync(token));
+
+        Assert.True(await _store.RemoveNeutralMarkingAsync(UnknownMarking, Ct));
+        Assert.True(await source.RefreshAsync(Ct));
+        Assert.Empty(await VisibleIdsAsync(token));
+    }
+
     private async Task<StoredObject> ReadStoredAsync(string id) =>
         Assert.Single(await _store.ReadObjectsAsync(_collectionId, ObjectFilter.None with { Ids = [id] }, cancellationToken: Ct).ToListAsync(Ct));
 }
