@@ -50,7 +50,10 @@ public abstract partial class NodeContractTests
             Convert.FromHexString("fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025")];
         await _store.AddPartnerAsync(new PartnerRecord { Name = "p-in", Identity = "identity--00000000-0000-4000-8000-00000000000a", VerificationKey = keys[0] }, Ct);
         await _store.AddPartnerAsync(new PartnerRecord { Name = "p-out", Identity = "identity--00000000-0000-4000-8000-00000000000b", VerificationKey = keys[1] }, Ct);
-        await _store.AddPartnerAsync(new PartnerRecord { Name = "p-producer", Identity = ProducerIdentity, VerificationKey = keys[2] }, Ct);
+        await _store.AddPartnerAsync(new PartnerRecord { Name = "p-producer", Identity = "identity--00000000-0000-4000-8000-00000000aaab", VerificationKey = keys[2] }, Ct);
+        // The cells' creator (ProducerIdentity) is no partner's identity: these are this organization's objects. Objects
+        // created by a partner (whose AMBER is never passed on to another organization) are ForwardingTests' and
+        // ReceivedObjectTests' matrix.
         await _store.AddSharingGroupAsync("g-one", GroupMarking, Ct);
         await _store.SetGroupMemberAsync("g-one", "p-in", true, Ct);
         await _store.SetCollectionPartnerAsync(_collectionId, "p-in", true, Ct);
