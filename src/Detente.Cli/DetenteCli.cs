@@ -27,6 +27,7 @@ internal sealed partial class DetenteCli(Stream stdin, TextWriter stdout, TextWr
             GroupCommand(),
             PolicyCommand(),
             RedactionCommand(),
+            MarkingCommand(),
             PsiCommand(),
             LogCommand(),
             SyncCommand(),

@@ -212,6 +212,65 @@ internal sealed partial class DetenteCli
         return new Command("redaction", "Redaction paths: parts of objects the node may remove instead of withholding the object.") { add, list, remove };
     }
 
+    private Command MarkingCommand()
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var marking = new Argument<string>("MARKING-ID") { Description = "A marking definition id (marking-definition--UUID), not a TLP marking." };
+        var add = new Command("add",
+            "Declare a marking definition neutral (a copyright or terms-of-use statement): the sharing policy ignores it instead of "
+            + "reading it as the collection's default level.")
+        {
+            marking, data, postgres,
+        };
+        add.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            string m = result.GetValue(marking)!;
+            if (NeutralMarkings.Check(m) is { } problem)
+            {
+                await _stderr.WriteLineAsync("detente: " + problem);
+                return ExitCodes.Unusable;
+            }
+
+            SharingConfiguration configuration = await store.GetSharingConfigurationAsync(cancellationToken);
+            if (!configuration.NeutralMarkings.Contains(m, StringComparer.Ordinal)
+                && await RefusedAsync(configuration with { NeutralMarkings = [.. configuration.NeutralMarkings, m] }))
+            {
+                return ExitCodes.Unusable;
+            }
+
+            if (await store.AddNeutralMarkingAsync(m, cancellationToken) != SharingChange.Changed)
+            {
+                await _stderr.WriteLineAsync($"detente: {m} is neutral already.");
+                return ExitCodes.Invalid;
+            }
+
+            await _stdout.WriteLineAsync($"Marking {m} is neutral.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Option<string> listData = DataOption();
+        Option<string?> listPostgres = PostgresOption();
+        var list = new Command("list", "List the neutral markings.") { listData, listPostgres };
+        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
+        {
+            foreach (string m in await store.ListNeutralMarkingsAsync(cancellationToken))
+            {
+                await _stdout.WriteLineAsync(m);
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        Command remove = RemoveCommand("remove", "Make a marking count again as an unknown marking (the collection's default level).", "MARKING-ID",
+            "The neutral marking.", "neutral marking", (store, m, ct) => store.RemoveNeutralMarkingAsync(m, ct), m => $"Marking {m} is no longer neutral.");
+        var neutral = new Command("neutral", "Neutral markings: marking definitions that restrict no one, which the sharing policy ignores.")
+        {
+            add, list, remove,
+        };
+        return new Command("marking", "Marking definitions and how the sharing policy reads them.") { neutral };
+    }
+
     /// <summary>True (after printing every problem) when the sharing policy library refuses <paramref name="configuration"/>.</summary>
     private async Task<bool> RefusedAsync(SharingConfiguration configuration)
     {

@@ -491,7 +491,8 @@ internal sealed partial class DetenteCli
             }
 
             string id = result.GetValue(objectId)!;
-            IReadOnlyList<ExplainedVersion> versions = await PolicyExplain.ExplainAsync(store, id, result.GetValue(to)!, only, _timeProvider, cancellationToken);
+            IReadOnlyList<ExplainedVersion> versions = await PolicyExplain.ExplainAsync(store, id, result.GetValue(to)!, only, _timeProvider,
+                NodeDataFolder.ReadIdentityId(result.GetValue(data)!), cancellationToken);
             if (versions.Count == 0)
             {
                 await _stderr.WriteLineAsync($"detente: no collection holds {id}.");

@@ -1,3 +1,4 @@
+using Detente.Stix;
 using Detente.Storage;
 
 namespace Detente.Node;
@@ -19,8 +20,10 @@ internal sealed record EgressPage(IReadOnlyList<StoredObject> Items, bool More, 
 /// </summary>
 /// <remarks>An endpoint gets the gate through <see cref="For"/>, which requires its <see cref="RequiresEgressPolicy"/>
 /// metadata: an object route cannot read objects without being marked, and the marks are checked by a test.</remarks>
-internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<EgressGate> logger)
+internal sealed class EgressGate(IStore store, IEgressPolicy policy, NodeOptions options, ILogger<EgressGate> logger)
 {
+    private readonly NodeSigning? _signing = options.Signing;
+
     /// <summary>The gate for the endpoint of <paramref name="context"/>.</summary>
     /// <exception cref="InvalidOperationException">The endpoint is not marked <see cref="RequiresEgressPolicy"/>.</exception>
     public static EgressGate For(HttpContext context)
@@ -39,7 +42,9 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
     /// </summary>
     /// <remarks>A version is visible when the policy allows it <em>and</em> allows its object's latest version: when the
     /// latest version is withheld, the whole object is, on every route and whatever <c>match[version]</c> selects, so
-    /// that no answer reveals that a newer version exists.</remarks>
+    /// that no answer reveals that a newer version exists. <c>match[version]=first</c> (and <c>last</c> within an explicit
+    /// <c>match[spec_version]</c>) selects the earliest (latest) version <em>the reader may see</em>, so that no answer
+    /// reveals that a withheld older version exists either.</remarks>
     public async Task<EgressPage> ReadPageAsync(NodePrincipal reader, CollectionWithAccess collection, ObjectFilter filter,
         DateTimeOffset? after, int limit, CancellationToken cancellationToken)
     {
@@ -71,6 +76,12 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
         ObjectFilter filter, DateTimeOffset? after, int pageSizeHint, int wanted, CancellationToken cancellationToken)
     {
         Guid collectionId = collection.Collection.Id;
+        // "first" (and "last" within an explicit spec version) are computed over the versions the reader may see: the
+        // store then reads every version, and the gate selects.
+        VersionFilter versionFilter = filter.Versions;
+        bool selectVisible = !versionFilter.IncludeAll && (versionFilter.IncludeFirst || (versionFilter.IncludeLast && filter.SpecVersions.Count > 0));
+        ObjectFilter storeFilter = selectVisible ? filter with { Versions = VersionFilter.All } : filter;
+        var bounds = new Dictionary<string, VisibleBounds?>(StringComparer.Ordinal);
         var items = new List<StoredObject>(Math.Min(wanted, 1025));
         var chunk = new List<StoredObject>(Math.Min(wanted, ObjectFilter.MaxValues));
         var served = new List<StoredObject?>(Math.Min(wanted, ObjectFilter.MaxValues));
@@ -80,7 +91,7 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
         var lookup = new HashSet<string>(StringComparer.Ordinal);
         Func<StoredObject, EgressDecision> decide = policy.For(reader, collection);
         int withheld = 0;
-        IAsyncEnumerator<StoredObject> versions = store.ReadObjectsAsync(collectionId, filter, after, pageSizeHint, cancellationToken)
+        IAsyncEnumerator<StoredObject> versions = store.ReadObjectsAsync(collectionId, storeFilter, after, pageSizeHint, cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         await using (versions.ConfigureAwait(false))
         {
@@ -132,9 +143,15 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
                     }
                 }
 
+                if (selectVisible)
+                {
+                    await ReadVisibleBoundsAsync(collectionId, filter.SpecVersions, chunk, served, decide, bounds, cancellationToken).ConfigureAwait(false);
+                }
+
                 for (int i = 0; i < chunk.Count; i++)
                 {
-                    if (served[i] is { } version && latestAllowed[chunk[i].Id])
+                    if (served[i] is { } version && latestAllowed[chunk[i].Id]
+                        && (!selectVisible || Selects(versionFilter, chunk[i].Version, bounds[chunk[i].Id])))
                     {
                         items.Add(version);
                     }
@@ -155,9 +172,81 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
         return (items, items.Count >= wanted, redacted);
     }
 
+    /// <summary>The earliest and latest version of an object among those the reader may see (in the selected spec versions).</summary>
+    private readonly record struct VisibleBounds(StixTimestamp First, StixTimestamp Last);
+
+    /// <summary>Whether <paramref name="filter"/> selects <paramref name="version"/> when "first" and "last" mean the
+    /// earliest and latest of the reader's visible versions (<paramref name="visible"/>).</summary>
+    private static bool Selects(VersionFilter filter, StixTimestamp version, VisibleBounds? visible)
+    {
+        if (visible is not { } b)
+        {
+            return false;
+        }
+
+        if ((filter.IncludeFirst && version == b.First) || (filter.IncludeLast && version == b.Last))
+        {
+            return true;
+        }
+
+        foreach (StixTimestamp t in filter.Timestamps)
+        {
+            if (t == version)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Finds, for each object of the chunk with a version the reader may see and no bounds yet, its earliest and latest
+    /// visible version: one store read of every version of those objects (in the filter's spec versions, whatever
+    /// <c>added_after</c> says, since "first" is the first of all versions), streamed, each decided, at most
+    /// <see cref="ObjectFilter.MaxValues"/> objects per read.
+    /// </summary>
+    private async Task ReadVisibleBoundsAsync(Guid collectionId, IReadOnlyList<string> specVersions, List<StoredObject> chunk,
+        List<StoredObject?> served, Func<StoredObject, EgressDecision> decide, Dictionary<string, VisibleBounds?> bounds,
+        CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < chunk.Count; i++)
+        {
+            if (served[i] is not null && !bounds.ContainsKey(chunk[i].Id))
+            {
+                ids.Add(chunk[i].Id);
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        foreach (string id in ids)
+        {
+            bounds[id] = null;
+        }
+
+        var versions = new ObjectFilter { Ids = [.. ids], Versions = VersionFilter.All, SpecVersions = specVersions };
+        await foreach (StoredObject version in store.ReadObjectsAsync(collectionId, versions, null, 0, cancellationToken).ConfigureAwait(false))
+        {
+            if (Serve(version, decide, null) is null)
+            {
+                continue;
+            }
+
+            bounds[version.Id] = bounds[version.Id] is { } b
+                ? new VisibleBounds(version.Version < b.First ? version.Version : b.First, version.Version > b.Last ? version.Version : b.Last)
+                : new VisibleBounds(version.Version, version.Version);
+        }
+    }
+
     /// <summary>What the reader is served of <paramref name="version"/>: the version itself, its redacted form (added to
-    /// <paramref name="redacted"/>), or null when it is withheld (also when its redacted form would not be valid STIX).</summary>
-    private static StoredObject? Serve(StoredObject version, Func<StoredObject, EgressDecision> decide, HashSet<StoredObject>? redacted)
+    /// <paramref name="redacted"/>; signed by the node when it is the creator), or null when it is withheld (also when its redacted
+    /// form would not be valid STIX, or would lose another organization's signature: <see cref="NodeRedaction"/>).</summary>
+    private StoredObject? Serve(StoredObject version, Func<StoredObject, EgressDecision> decide, HashSet<StoredObject>? redacted)
     {
         EgressDecision decision = decide(version);
         if (!decision.Allowed)
@@ -170,7 +259,7 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, ILogger<Egr
             return version;
         }
 
-        if (NodeRedaction.TryApply(version, decision.Redactions) is not { } json)
+        if (NodeRedaction.Apply(version, decision.Redactions, _signing).Json is not { } json)
         {
             return null;
         }

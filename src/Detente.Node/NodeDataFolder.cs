@@ -122,6 +122,24 @@ public sealed class NodeDataFolder
         }
     }
 
+    /// <summary>The id of the node's identity as stored in <paramref name="folder"/> (<see cref="IdentityFileName"/>), without
+    /// checking its signature (no key is needed); null when the folder has no identity file or it is not a STIX identity.</summary>
+    /// <remarks>For commands that describe the node's decisions (<c>detente policy explain</c>) without running it.</remarks>
+    public static string? ReadIdentityId(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        string file = System.IO.Path.Combine(folder, IdentityFileName);
+        try
+        {
+            var identity = new StixObject((Detente.Stix.Json.JsonObject)new StixReader().Parse(File.ReadAllBytes(file)));
+            return identity.Type == "identity" ? identity.Id : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StixFormatException or InvalidCastException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// The node's STIX identity (<see cref="IdentityFileName"/>): created on first use (a random id, named
     /// <paramref name="name"/> or <c>Detente node</c> and the key id's first 8 digits), else read; a new version is written

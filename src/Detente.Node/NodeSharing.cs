@@ -39,6 +39,7 @@ public static class NodeSharing
                 Partners = c.Partners,
             })],
             RedactablePaths = configuration.RedactionPaths,
+            NeutralMarkings = configuration.NeutralMarkings,
         };
     }
 

@@ -45,6 +45,14 @@ public enum OriginCode
 
     /// <summary>Refused: a local principal's unsigned object created by another identity; the node does not sign in another's name.</summary>
     SignsForAnother,
+
+    /// <summary>Accepted: forwarded by a partner, created by another partner of this node, and signed by a key of that
+    /// creator (its origin), not the forwarder's.</summary>
+    Forwarded,
+
+    /// <summary>Refused: forwarded by a partner although its TLP marking does not let it be passed on (only TLP:CLEAR and
+    /// TLP:GREEN go beyond the organization that received them).</summary>
+    ForwardedBeyondMarking,
 }
 
 /// <summary>The decision on an object's origin: accepted or refused, and why in a sentence (ids and key ids only, never contents).</summary>
@@ -54,7 +62,7 @@ public enum OriginCode
 public readonly record struct OriginVerdict(OriginCode Code, string Reason, string? KeyId = null)
 {
     /// <summary>True when the object may be stored.</summary>
-    public bool IsAccepted => Code is OriginCode.Verified or OriginCode.SignedByNode or OriginCode.Unsigned or OriginCode.WellKnown;
+    public bool IsAccepted => Code is OriginCode.Verified or OriginCode.SignedByNode or OriginCode.Unsigned or OriginCode.WellKnown or OriginCode.Forwarded;
 
     /// <summary>The metric label of <see cref="Code"/>: lower-case words joined by <c>_</c>.</summary>
     public string Label => Code switch
@@ -70,6 +78,8 @@ public readonly record struct OriginVerdict(OriginCode Code, string Reason, stri
         OriginCode.UnknownKey => "unknown_key",
         OriginCode.IdentityNotOfPartner => "identity_not_of_partner",
         OriginCode.NoCreator => "no_creator",
+        OriginCode.Forwarded => "forwarded",
+        OriginCode.ForwardedBeyondMarking => "forwarded_beyond_marking",
         _ => "signs_for_another",
     };
 }
@@ -160,8 +170,14 @@ public sealed class OriginVerifier
         }
         else if (!string.Equals(creator, partner.Identity, StringComparison.Ordinal) && !partner.Delegated.Contains(creator))
         {
+            if (keys.ByIdentity.TryGetValue(creator, out PartnerOrigin? origin))
+            {
+                return CheckForwarded(stixObject, partner, origin, now);
+            }
+
             return new OriginVerdict(OriginCode.IdentityNotOfPartner,
-                $"created_by_ref {Printable(creator)} is neither the identity of partner {partner.Name} ({partner.Identity}) nor one it delegates to.");
+                $"created_by_ref {Printable(creator)} is neither the identity of partner {partner.Name} ({partner.Identity}), nor one it delegates to, "
+                + "nor another partner's.");
         }
 
         // The partner's own keys sign for it and for what it delegates; a delegated identity that is another partner's
@@ -173,6 +189,40 @@ public sealed class OriginVerifier
         }
 
         return CheckSignatures(stixObject, creator, allowed, null, now);
+    }
+
+    /// <summary>
+    /// An object <paramref name="forwarder"/> passes on from <paramref name="origin"/>, another partner of this node: accepted
+    /// only with a valid signature by a key of the origin (the forwarder's keys do not count: it cannot vouch for another's
+    /// content), and only when its object-level TLP marking lets it be passed on (CLEAR or GREEN). No delegation is needed:
+    /// the origin's signature proves the content, and its marking says who may pass it on.
+    /// </summary>
+    private static OriginVerdict CheckForwarded(StixObject stixObject, PartnerOrigin forwarder, PartnerOrigin origin, DateTimeOffset now)
+    {
+        Detente.Policy.TlpLevel? level = null;
+        if (stixObject.Json["object_marking_refs"] is JsonArray refs)
+        {
+            foreach (JsonValue value in refs)
+            {
+                if (value is JsonString s && Detente.Policy.Tlp.TryFromMarkingId(s.Value, out Detente.Policy.TlpLevel one))
+                {
+                    level = level is { } l ? Detente.Policy.Tlp.MostRestrictive(l, one) : one;
+                }
+            }
+        }
+
+        if (level is not (Detente.Policy.TlpLevel.Clear or Detente.Policy.TlpLevel.Green))
+        {
+            return new OriginVerdict(OriginCode.ForwardedBeyondMarking,
+                $"Forwarded by partner {forwarder.Name} from partner {origin.Name}, marked {(level is { } l2 ? Detente.Policy.Tlp.Name(l2) : "with no TLP level")}: "
+                + "only TLP:CLEAR and TLP:GREEN are passed on beyond the organization that received them.");
+        }
+
+        OriginVerdict verdict = CheckSignatures(stixObject, origin.Identity, [.. origin.Keys], null, now);
+        return verdict.Code == OriginCode.Verified
+            ? new OriginVerdict(OriginCode.Forwarded,
+                $"Forwarded by partner {forwarder.Name}; signed by key {verdict.KeyId} of its origin, partner {origin.Name}.", verdict.KeyId)
+            : verdict with { Reason = $"Forwarded by partner {forwarder.Name} from partner {origin.Name}: " + verdict.Reason };
     }
 
     internal static (OriginVerdict Verdict, StixObject? ToStore) CheckLocal(OriginKeys keys, NodeSigning? signing, StixVerificationKey? nodeKey,

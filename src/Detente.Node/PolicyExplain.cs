@@ -23,10 +23,19 @@ public static class PolicyExplain
     /// holds it). The principal is the partner of that name, else a local user with the role of its newest active token,
     /// else a guest; its read grant is the store's.
     /// </summary>
+    /// <param name="store">The node's store.</param>
+    /// <param name="objectId">The object.</param>
+    /// <param name="principal">The reader.</param>
+    /// <param name="collectionId">One collection, or null for every collection holding the object.</param>
+    /// <param name="timeProvider">The clock egress rules measure ages against.</param>
+    /// <param name="nodeIdentity">The node's identity id (<see cref="NodeSigning.IdentityId"/>), to say whether a redacted
+    /// version is signed by the node (its creator) or withheld (another organization's signature would be lost); null for a
+    /// node that signs nothing.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>The decisions, by collection then <c>date_added</c>; empty when no collection holds the object.</returns>
     /// <exception cref="NodeConfigurationException">The object id is not a STIX id, or the sharing settings do not build.</exception>
     public static async Task<IReadOnlyList<ExplainedVersion>> ExplainAsync(IStore store, string objectId, string principal, Guid? collectionId,
-        TimeProvider timeProvider, CancellationToken cancellationToken = default)
+        TimeProvider timeProvider, string? nodeIdentity = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -63,12 +72,16 @@ public static class PolicyExplain
             {
                 PolicyDecision decision = SharingEgressPolicy.Explain(policy, reader, collection, now, canRead, version);
                 bool allowed = decision.Outcome == PolicyOutcome.Allow;
+                string code = decision.CodeName;
                 string reason = decision.Reason;
                 if (decision.Outcome == PolicyOutcome.AllowWithRedaction)
                 {
-                    // The node serves the redacted object, unless it would not be valid STIX (NodeRedaction).
-                    allowed = NodeRedaction.TryApply(version, decision.Redactions) is not null;
-                    reason = allowed ? reason : reason + " (withheld: the redacted object would not be valid STIX)";
+                    // The node serves the redacted object (signed when it is the creator), unless it would not be valid
+                    // STIX or would lose another organization's signature (NodeRedaction).
+                    RedactionOutcome outcome = NodeRedaction.Decide(version, decision.Redactions, nodeIdentity);
+                    allowed = outcome is RedactionOutcome.Served or RedactionOutcome.SignedByNode;
+                    reason += new RedactedForm(outcome, null).Explanation(NodeSharing.FactsOf(version).CreatedByRef);
+                    code = outcome == RedactionOutcome.WithheldForeignSignature ? NodeRedaction.ForeignSignatureCode : code;
                 }
 
                 if (version.IsLatest)
@@ -76,7 +89,7 @@ public static class PolicyExplain
                     latestAllowed = allowed;
                 }
 
-                versions.Add(new ExplainedVersion(id, version.Version.ToString(), version.DateAdded, allowed, decision.CodeName, reason));
+                versions.Add(new ExplainedVersion(id, version.Version.ToString(), version.DateAdded, allowed, code, reason));
             }
 
             // An object is decided by its latest version: when that is withheld, so is every version (EgressGate).

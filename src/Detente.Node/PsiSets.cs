@@ -248,7 +248,7 @@ public static class PsiOwnSet
     {
         ArgumentNullException.ThrowIfNull(store);
         var builder = new PsiSetBuilder(store, NullLogger<PsiSetBuilder>.Instance);
-        var gate = new EgressGate(store, ReadGrantEgressPolicy.Instance, NullLogger<EgressGate>.Instance);
+        var gate = new EgressGate(store, ReadGrantEgressPolicy.Instance, new NodeOptions(), NullLogger<EgressGate>.Instance);
         return await builder.BuildAsync(gate, new NodePrincipal("detente-local", TokenRole.Admin), set, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -70,6 +70,10 @@ public enum PolicyCode
 
     /// <summary><c>deny.granular-marking</c>: a part is marked beyond the reader and no redaction rule covers it.</summary>
     GranularMarking = 109,
+
+    /// <summary><c>deny.received-not-passed-on</c>: TLP:AMBER created by another partner (its <c>created_by_ref</c> is that
+    /// partner's identity) is for this node's organization, not passed on to a third organization.</summary>
+    ReceivedNotPassedOn = 110,
 }
 
 /// <summary>The stable machine codes of <see cref="PolicyCode"/>, for logs, metrics and <c>detente policy explain</c>.</summary>
@@ -96,6 +100,7 @@ public static class PolicyCodes
         PolicyCode.EgressRuleDenies => "deny.egress-rule",
         PolicyCode.NoAllowRule => "deny.no-allow-rule",
         PolicyCode.GranularMarking => "deny.granular-marking",
+        PolicyCode.ReceivedNotPassedOn => "deny.received-not-passed-on",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a policy code."),
     };
 }
@@ -176,6 +181,7 @@ public readonly struct PolicyDecision : IEquatable<PolicyDecision>
         PolicyCode.EgressRuleDenies => string.Create(CultureInfo.InvariantCulture,
             $"denied: egress rule #{_ruleIndex + 1} of {_reader} ({_rule})"),
         PolicyCode.NoAllowRule => $"denied: no egress rule of {_reader} allows it",
+        PolicyCode.ReceivedNotPassedOn => $"denied: {Tlp.Name(_level)} received from partner {_group} is not passed on to another organization ({_reader})",
         PolicyCode.GranularMarking => _group is null
             ? $"denied: '{_selector}' is marked {Tlp.Name(_level)} beyond what {_reader} may read, and no redaction rule covers it"
             : $"denied: '{_selector}' is marked for sharing group {_group} beyond what {_reader} may read, and no redaction rule covers it",

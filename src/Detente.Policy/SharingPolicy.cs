@@ -113,7 +113,11 @@ public sealed partial class SharingPolicy
             return PolicyDecision.Of(PolicyCode.NoReadGrant, reader, collection.Id, level);
         }
 
-        PolicyDecision decision = Audience(reader, collection, request.Path, level, groups);
+        // Another partner's object (its creator is that partner's identity): its TLP:AMBER is for this organization only.
+        string? receivedFrom = reader.Kind == PrincipalKind.Partner && (level == TlpLevel.Amber || !facts.GranularMarkings.IsEmpty)
+            ? ReceivedFrom(reader, facts.CreatedByRef)
+            : null;
+        PolicyDecision decision = Audience(reader, collection, request.Path, level, groups, receivedFrom);
         if (!decision.IsAllowed)
         {
             return decision;
@@ -124,10 +128,18 @@ public sealed partial class SharingPolicy
             return denied;
         }
 
-        return facts.GranularMarkings.IsEmpty ? decision : ApplyGranular(reader, collection, request.Path, in facts, level, groups, decision);
+        return facts.GranularMarkings.IsEmpty ? decision : ApplyGranular(reader, collection, request.Path, in facts, level, groups, receivedFrom, decision);
     }
 
-    private PolicyDecision Audience(PolicyPrincipal reader, PolicyCollection collection, EgressPath path, TlpLevel level, ulong groups)
+    /// <summary>The name of the partner that created the object, when it is a partner other than <paramref name="reader"/>.</summary>
+    private string? ReceivedFrom(PolicyPrincipal reader, string? createdByRef) =>
+        createdByRef is not null && _partnersByIdentity.TryGetValue(createdByRef, out Partner? origin)
+        && !string.Equals(origin.Name, reader.Partner?.Name, StringComparison.Ordinal)
+            ? origin.Name
+            : null;
+
+    private PolicyDecision Audience(PolicyPrincipal reader, PolicyCollection collection, EgressPath path, TlpLevel level, ulong groups,
+        string? receivedFrom)
     {
         Guid id = collection.Id;
         switch (reader.Kind)
@@ -147,6 +159,11 @@ public sealed partial class SharingPolicy
                 if (missing != 0)
                 {
                     return PolicyDecision.Of(PolicyCode.NotInSharingGroup, reader, id, level, GroupName(missing));
+                }
+
+                if (level == TlpLevel.Amber && receivedFrom is not null)
+                {
+                    return PolicyDecision.Of(PolicyCode.ReceivedNotPassedOn, reader, id, level, receivedFrom);
                 }
 
                 return level switch
@@ -214,7 +231,7 @@ public sealed partial class SharingPolicy
     }
 
     private PolicyDecision ApplyGranular(PolicyPrincipal reader, PolicyCollection collection, EgressPath path, in ObjectFacts facts,
-        TlpLevel level, ulong groups, PolicyDecision decision)
+        TlpLevel level, ulong groups, string? receivedFrom, PolicyDecision decision)
     {
         ImmutableArray<string>.Builder? redactions = null;
         foreach (GranularMarking marking in facts.GranularMarkings)
@@ -232,7 +249,7 @@ public sealed partial class SharingPolicy
                 continue; // no stricter than the whole object
             }
 
-            PolicyDecision part = Audience(reader, collection, path, partLevel, partGroups);
+            PolicyDecision part = Audience(reader, collection, path, partLevel, partGroups, receivedFrom);
             if (part.IsAllowed)
             {
                 continue;

@@ -260,5 +260,10 @@ internal static class PostgresSchema
             ALTER TABLE log_witnesses DROP COLUMN token;
             ALTER TABLE witnessed_logs ADD COLUMN cosignature text;
             """),
+        new(12, "neutral markings: marking definitions the sharing policy ignores", """
+            CREATE TABLE neutral_markings (
+                marking_ref text PRIMARY KEY
+            );
+            """),
     ];
 }

@@ -268,5 +268,10 @@ internal static class SqliteSchema
             ALTER TABLE log_witnesses DROP COLUMN token;
             ALTER TABLE witnessed_logs ADD COLUMN cosignature TEXT;
             """),
+        new(12, "neutral markings: marking definitions the sharing policy ignores", """
+            CREATE TABLE neutral_markings (
+                marking_ref TEXT PRIMARY KEY
+            );
+            """),
     ];
 }

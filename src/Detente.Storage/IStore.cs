@@ -439,8 +439,21 @@ public interface IStore : IAsyncDisposable
     /// <summary>Every redaction path, in ordinal order.</summary>
     public Task<IReadOnlyList<string>> ListRedactionPathsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Declares a marking definition neutral (<see cref="NeutralMarkings.Check"/>): the sharing policy ignores it
+    /// (a copyright statement) instead of reading it as the collection's default level.</summary>
+    /// <returns><see cref="SharingChange.Changed"/>, or <see cref="SharingChange.AlreadyExists"/>.</returns>
+    /// <exception cref="ArgumentException">The id is not a marking-definition id, or is a TLP marking.</exception>
+    public Task<SharingChange> AddNeutralMarkingAsync(string markingId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a neutral marking (objects carrying it are then decided as carrying an unknown marking).</summary>
+    /// <returns>False when there was no such marking.</returns>
+    public Task<bool> RemoveNeutralMarkingAsync(string markingId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every neutral marking, in ordinal order.</summary>
+    public Task<IReadOnlyList<string>> ListNeutralMarkingsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>A number that increases with every change of partners, sharing groups, memberships, collection partners,
-    /// default markings, partner rules or redaction paths: a node polls it and rebuilds its policy when it moves.</summary>
+    /// default markings, partner rules, redaction paths or neutral markings: a node polls it and rebuilds its policy when it moves.</summary>
     public Task<long> GetSharingVersionAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Everything the sharing policy is built from, with the version it was read at.</summary>

@@ -120,6 +120,9 @@ public sealed record SharingConfiguration(long Version, IReadOnlyList<PartnerRec
 
     /// <summary>The redaction paths (<see cref="RedactionPaths"/>), in order.</summary>
     public IReadOnlyList<string> RedactionPaths { get; init; } = [];
+
+    /// <summary>The neutral marking definitions (<see cref="NeutralMarkings"/>), in order.</summary>
+    public IReadOnlyList<string> NeutralMarkings { get; init; } = [];
 }
 
 /// <summary>A partner egress rule as the store keeps it: allow or deny a partner objects by type, label, collection,
@@ -224,6 +227,33 @@ public static class RedactionPaths
         return s_protected.Contains(names[0], StringComparer.Ordinal)
             ? $"'{names[0]}' may not be redacted: every object needs it."
             : null;
+    }
+}
+
+/// <summary>The marking definitions an operator declares neutral: markings that restrict no one (a copyright or terms-of-use
+/// statement), which the sharing policy then ignores instead of reading them as the collection's default level.</summary>
+public static class NeutralMarkings
+{
+    /// <summary>Why <paramref name="markingId"/> may not be declared neutral, or null when it may: it must be a
+    /// <c>marking-definition--UUID</c> id, and not a TLP marking (TLP 1.0 or 2.0), whose meaning is fixed.</summary>
+    public static string? Check(string? markingId)
+    {
+        if (markingId is null || !StixId.TryParse(markingId, out StixId id) || id.Type != "marking-definition")
+        {
+            return $"'{Printable(markingId)}' is not a marking-definition id (marking-definition--UUID).";
+        }
+
+        return TlpMarkings.TryGetTlp1Level(markingId, out string tlp1)
+            ? $"{markingId} is the TLP 1.0 marking {tlp1}: TLP markings restrict sharing and cannot be neutral."
+            : TlpMarkings.TryGetTlp2Level(markingId, out string tlp2)
+                ? $"{markingId} is the TLP 2.0 marking {tlp2}: TLP markings restrict sharing and cannot be neutral."
+                : null;
+    }
+
+    private static string Printable(string? value)
+    {
+        string shown = value is null ? string.Empty : value.Length > 100 ? value[..100] + "…" : value;
+        return string.Concat(shown.Select(static c => char.IsControl(c) ? '?' : c));
     }
 }
 

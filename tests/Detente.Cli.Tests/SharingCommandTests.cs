@@ -201,6 +201,26 @@ public sealed class SharingCommandTests : IAsyncLifetime
         Assert.Equal("external_references.url\n", (await RunAsync("redaction", "list")).Out.ReplaceLineEndings("\n"));
     }
 
+    [Fact]
+    public async Task Neutral_markings_are_added_listed_removed_and_bad_ones_refused_with_the_reason()
+    {
+        const string copyright = "marking-definition--7f1b0a52-4c2e-4f7a-9d3e-0e0a5c1e0003";
+        const string terms = "marking-definition--7f1b0a52-4c2e-4f7a-9d3e-0e0a5c1e0005";
+        Assert.Equal(0, (await RunAsync("marking", "neutral", "add", terms)).Exit);
+        Assert.Equal(0, (await RunAsync("marking", "neutral", "add", copyright)).Exit);
+        Assert.Equal(1, (await RunAsync("marking", "neutral", "add", copyright)).Exit);
+        (int tlp, _, string tlpErr) = await RunAsync("marking", "neutral", "add", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1");
+        Assert.Equal(2, tlp);
+        Assert.Contains("is the TLP 2.0 marking", tlpErr, StringComparison.Ordinal);
+        (int notMarking, _, string notMarkingErr) = await RunAsync("marking", "neutral", "add", "indicator--7f1b0a52-4c2e-4f7a-9d3e-0e0a5c1e0003");
+        Assert.Equal(2, notMarking);
+        Assert.Contains("is not a marking-definition id", notMarkingErr, StringComparison.Ordinal);
+        Assert.Equal(copyright + "\n" + terms + "\n", (await RunAsync("marking", "neutral", "list")).Out.ReplaceLineEndings("\n"));
+        Assert.Equal(0, (await RunAsync("marking", "neutral", "remove", terms)).Exit);
+        Assert.Equal(1, (await RunAsync("marking", "neutral", "remove", terms)).Exit);
+        Assert.Equal(copyright + "\n", (await RunAsync("marking", "neutral", "list")).Out.ReplaceLineEndings("\n"));
+    }
+
     [Theory]
     [InlineData("45s", 45)]
     [InlineData("90m", 5_400)]

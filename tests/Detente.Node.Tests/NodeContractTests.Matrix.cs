@@ -36,7 +36,8 @@ public abstract partial class NodeContractTests
     }
 
     /// <summary>What a reader gets for an object that does not exist, on each per-object route.</summary>
-    private sealed record MissingAnswers(byte[] Object, byte[] ObjectAll, byte[] Versions, byte[] Proof, byte[] Openings);
+    private sealed record MissingAnswers(byte[] Object, byte[] ObjectAll, byte[] ObjectFirst, byte[] Versions, byte[] Proof, byte[] ProofFirst,
+        byte[] Openings);
 
     private const string EarlierVersionStamp = "2025-01-01T00:00:01.000Z";
     private const string LatestVersionStamp = "2025-01-01T00:00:02.000Z";
@@ -50,7 +51,10 @@ public abstract partial class NodeContractTests
             Convert.FromHexString("fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025")];
         await _store.AddPartnerAsync(new PartnerRecord { Name = "p-in", Identity = "identity--00000000-0000-4000-8000-00000000000a", VerificationKey = keys[0] }, Ct);
         await _store.AddPartnerAsync(new PartnerRecord { Name = "p-out", Identity = "identity--00000000-0000-4000-8000-00000000000b", VerificationKey = keys[1] }, Ct);
-        await _store.AddPartnerAsync(new PartnerRecord { Name = "p-producer", Identity = ProducerIdentity, VerificationKey = keys[2] }, Ct);
+        await _store.AddPartnerAsync(new PartnerRecord { Name = "p-producer", Identity = "identity--00000000-0000-4000-8000-00000000aaab", VerificationKey = keys[2] }, Ct);
+        // The cells' creator (ProducerIdentity) is no partner's identity: these are this organization's objects. Objects
+        // created by a partner (whose AMBER is never passed on to another organization) are ForwardingTests' and
+        // ReceivedObjectTests' matrix.
         await _store.AddSharingGroupAsync("g-one", GroupMarking, Ct);
         await _store.SetGroupMemberAsync("g-one", "p-in", true, Ct);
         await _store.SetCollectionPartnerAsync(_collectionId, "p-in", true, Ct);
@@ -194,6 +198,30 @@ public abstract partial class NodeContractTests
 
             Assert.True(expectedAll.SequenceEqual(seenAll), $"{what}: manifest of all versions");
 
+            // The earliest visible version of every visible object (match[version]=first), in date_added order, paged.
+            (string Id, string Version)[] expectedFirst = [.. cells.Select(c => (c.Id, Versions: VisibleVersions(kind, c))).Where(c => c.Versions.Length > 0)
+                .Select(c => (c.Id, c.Versions[0])).OrderBy(v => dateAdded[v], StringComparer.Ordinal)];
+            var seenFirst = new List<(string, string)>();
+            string? firstAfter = null;
+            while (true)
+            {
+                using HttpResponseMessage response = await SendAsync(HttpMethod.Get,
+                    ManifestPath + $"?limit={MatrixPage}&match[version]=first" + (firstAfter is null ? string.Empty : "&added_after=" + firstAfter), token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                TaxiiManifest page = new TaxiiReader().ReadManifest(await response.Content.ReadAsByteArrayAsync(Ct));
+                seenFirst.AddRange(page.Objects.Select(r => (r.Id, r.Version.ToString())));
+                AssertDateHeaders(response, [.. page.Objects.Select(r => dateAdded[(r.Id, r.Version.ToString())])], what);
+                Assert.True(page.Objects.Count == MatrixPage || !page.More, $"{what}: a first-version page is full when more follow");
+                if (!page.More)
+                {
+                    break;
+                }
+
+                firstAfter = response.Headers.GetValues("X-TAXII-Date-Added-Last").Single();
+            }
+
+            Assert.True(expectedFirst.SequenceEqual(seenFirst), $"{what}: manifest of first versions");
+
             // Object by id (latest and all versions), its versions and its inclusion proof: the visible versions, or the
             // very 404 of an object that does not exist.
             MissingAnswers missing = await MissingAnswersAsync(token);
@@ -336,11 +364,11 @@ public abstract partial class NodeContractTests
         }
 
         // Explain names the rule that decided, and says what it redacts.
-        ExplainedVersion rule = Assert.Single(await PolicyExplain.ExplainAsync(_store, denied, "p-rule", null, _clock, Ct));
+        ExplainedVersion rule = Assert.Single(await PolicyExplain.ExplainAsync(_store, denied, "p-rule", null, _clock, cancellationToken: Ct));
         Assert.False(rule.Allowed);
         Assert.Equal("deny.egress-rule", rule.Code);
         Assert.Equal("denied: egress rule #1 of partner p-rule (deny label in [secret-source])", rule.Reason);
-        ExplainedVersion redacted = Assert.Single(await PolicyExplain.ExplainAsync(_store, trimmed, "p-rule", null, _clock, Ct));
+        ExplainedVersion redacted = Assert.Single(await PolicyExplain.ExplainAsync(_store, trimmed, "p-rule", null, _clock, cancellationToken: Ct));
         Assert.True(redacted.Allowed);
         Assert.Equal("allow.redacted", redacted.Code);
         Assert.StartsWith("allowed with redaction of description", redacted.Reason, StringComparison.Ordinal);
@@ -379,14 +407,20 @@ public abstract partial class NodeContractTests
     {
         using HttpResponseMessage byId = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/", token);
         using HttpResponseMessage byIdAll = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/?match[version]=all", token);
+        using HttpResponseMessage byIdFirst = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/?match[version]=first", token);
         using HttpResponseMessage list = await SendAsync(HttpMethod.Get, ObjectsPath + id + "/versions/", token);
         using HttpResponseMessage proof = await SendAsync(HttpMethod.Get, ProofPath(id), token);
         using HttpResponseMessage openings = await SendAsync(HttpMethod.Get, OpeningsPath(id), token);
+        using HttpResponseMessage proofFirst = await SendAsync(HttpMethod.Get, ProofPath(id) + "?match[version]=first", token);
         if (visible.Length == 0)
         {
             // The page of openings is the page of a missing object: no opening, byte for byte the same answer.
             Assert.True(HttpStatusCode.OK == openings.StatusCode, $"{what}: openings");
             Assert.Equal(missing.Openings, await openings.Content.ReadAsByteArrayAsync(Ct));
+            Assert.True(HttpStatusCode.NotFound == byIdFirst.StatusCode, $"{what}: by id, first version");
+            Assert.Equal(missing.ObjectFirst, await byIdFirst.Content.ReadAsByteArrayAsync(Ct));
+            Assert.True(HttpStatusCode.NotFound == proofFirst.StatusCode, $"{what}: proof of the first version");
+            Assert.Equal(missing.ProofFirst, await proofFirst.Content.ReadAsByteArrayAsync(Ct));
             Assert.True(HttpStatusCode.NotFound == byId.StatusCode, $"{what}: by id");
             Assert.Equal(missing.Object, await byId.Content.ReadAsByteArrayAsync(Ct));
             Assert.True(HttpStatusCode.NotFound == byIdAll.StatusCode, $"{what}: by id, all versions");
@@ -403,6 +437,13 @@ public abstract partial class NodeContractTests
         TaxiiEnvelope envelope = new TaxiiReader().ReadEnvelope(await byId.Content.ReadAsByteArrayAsync(Ct));
         Assert.Equal([visible[^1]], envelope.Objects.Select(o => o.Object.Modified.ToString()));
         AssertDateHeaders(byId, [dateAddedOf(visible[^1])], what);
+
+        // "first" is the earliest version the reader may see: a withheld older version leaves no trace.
+        Assert.True(HttpStatusCode.OK == byIdFirst.StatusCode, $"{what}: by id, first version");
+        TaxiiEnvelope first = new TaxiiReader().ReadEnvelope(await byIdFirst.Content.ReadAsByteArrayAsync(Ct));
+        Assert.True(new[] { visible[0] }.SequenceEqual(first.Objects.Select(o => o.Object.Modified.ToString())), $"{what}: by id, first version");
+        AssertDateHeaders(byIdFirst, [dateAddedOf(visible[0])], what);
+        Assert.True(HttpStatusCode.ServiceUnavailable == proofFirst.StatusCode, $"{what}: proof of the first version");
 
         Assert.True(HttpStatusCode.OK == byIdAll.StatusCode, $"{what}: by id, all versions");
         TaxiiEnvelope all = new TaxiiReader().ReadEnvelope(await byIdAll.Content.ReadAsByteArrayAsync(Ct));
@@ -425,8 +466,10 @@ public abstract partial class NodeContractTests
         return new MissingAnswers(
             await NotFoundBodyAsync(ObjectsPath + id + "/", token),
             await NotFoundBodyAsync(ObjectsPath + id + "/?match[version]=all", token),
+            await NotFoundBodyAsync(ObjectsPath + id + "/?match[version]=first", token),
             await NotFoundBodyAsync(ObjectsPath + id + "/versions/", token),
             await NotFoundBodyAsync(ProofPath(id), token),
+            await NotFoundBodyAsync(ProofPath(id) + "?match[version]=first", token),
             await OpeningsBodyAsync(id, token));
     }
 
@@ -600,6 +643,29 @@ public abstract partial class NodeContractTests
         await _store.SetDefaultMarkingAsync(_collectionId, TlpMarkings.Tlp2Red, Ct);
         Assert.True(await source.RefreshAsync(Ct));
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, ObjectsPath + id + "/", token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_neutral_marking_from_the_store_is_ignored_by_a_running_node()
+    {
+        string id = NewIndicatorId();
+        await PostAsync($$"""
+            {"type":"indicator","spec_version":"2.1","id":"{{id}}","created":"2025-01-01T00:00:00.000Z","modified":"2025-01-01T00:00:01.000Z",
+             "name":"n","pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2025-01-01T00:00:00Z",
+             "object_marking_refs":["{{TlpMarkings.Tlp2Clear}}","{{UnknownMarking}}"]}
+            """);
+        string token = await CreateTokenAsync("p-feed", TokenRole.Partner); // a guest: TLP:CLEAR only
+        await _store.GrantAsync(_collectionId, "p-feed", CollectionAccess.Read, Ct);
+        SharingPolicySource source = _app.Services.GetRequiredService<SharingPolicySource>();
+        Assert.Empty(await VisibleIdsAsync(token)); // an unknown marking counts as the default level, AMBER
+
+        Assert.Equal(SharingChange.Changed, await _store.AddNeutralMarkingAsync(UnknownMarking, Ct));
+        Assert.True(await source.RefreshAsync(Ct));
+        Assert.Equal([id], await VisibleIdsAsync(token));
+
+        Assert.True(await _store.RemoveNeutralMarkingAsync(UnknownMarking, Ct));
+        Assert.True(await source.RefreshAsync(Ct));
+        Assert.Empty(await VisibleIdsAsync(token));
     }
 
     private async Task<StoredObject> ReadStoredAsync(string id) =>

@@ -91,7 +91,7 @@ public sealed class PostgresStoreTests : StoreContractTests
 
             await using NpgsqlConnection connection = await ConnectAsync();
             await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{schema}\".schema_migrations", connection);
-            Assert.Equal(11L, (long)(await command.ExecuteScalarAsync(cancellationToken: Ct))!);
+            Assert.Equal(12L, (long)(await command.ExecuteScalarAsync(cancellationToken: Ct))!);
         }
         finally
         {

@@ -370,3 +370,38 @@ public abstract partial class StoreContractTests
         Assert.Equal(["external_references.url"], await Store.ListRedactionPathsAsync(Ct));
     }
 }
+
+public abstract partial class StoreContractTests
+{
+    private const string CopyrightMarking = "marking-definition--7f1b0a52-4c2e-4f7a-9d3e-0e0a5c1e0003";
+    private const string TermsMarking = "marking-definition--7f1b0a52-4c2e-4f7a-9d3e-0e0a5c1e0005";
+
+    [Fact]
+    public async Task Neutral_markings_are_added_once_listed_in_the_sharing_snapshot_and_removed()
+    {
+        long version = await Store.GetSharingVersionAsync(Ct);
+        Assert.Equal(SharingChange.Changed, await Store.AddNeutralMarkingAsync(TermsMarking, Ct));
+        Assert.Equal(SharingChange.Changed, await Store.AddNeutralMarkingAsync(CopyrightMarking, Ct));
+        Assert.Equal(SharingChange.AlreadyExists, await Store.AddNeutralMarkingAsync(CopyrightMarking, Ct));
+        long added = await Store.GetSharingVersionAsync(Ct);
+        Assert.True(added > version);
+
+        await ReopenAsync();
+
+        Assert.Equal([CopyrightMarking, TermsMarking], await Store.ListNeutralMarkingsAsync(Ct));
+        Assert.Equal([CopyrightMarking, TermsMarking], (await Store.GetSharingConfigurationAsync(Ct)).NeutralMarkings);
+        foreach (string bad in (string[])["", "indicator--7f1b0a52-4c2e-4f7a-9d3e-0e0a5c1e0003", "marking-definition--nope",
+            TlpMarkings.Tlp2Clear, TlpMarkings.Tlp2Red, TlpMarkings.Tlp1White,
+            TlpMarkings.Tlp1Amber])
+        {
+            ArgumentException e = await Assert.ThrowsAsync<ArgumentException>(() => Store.AddNeutralMarkingAsync(bad, Ct));
+            Assert.False(string.IsNullOrEmpty(e.Message));
+        }
+
+        Assert.Equal(added, await Store.GetSharingVersionAsync(Ct)); // refusals change nothing
+        Assert.True(await Store.RemoveNeutralMarkingAsync(TermsMarking, Ct));
+        Assert.False(await Store.RemoveNeutralMarkingAsync(TermsMarking, Ct));
+        Assert.Equal([CopyrightMarking], await Store.ListNeutralMarkingsAsync(Ct));
+        Assert.True(await Store.GetSharingVersionAsync(Ct) > added);
+    }
+}

@@ -44,6 +44,7 @@ public class DecisionBenchmarks
 
     private SharingPolicy _policy = null!;
     private EgressRequest _common;
+    private EgressRequest _amberCreatedByPartner;
     private EgressRequest _greenWithRules;
     private EgressRequest _worst;
     private EgressRequest _worstRedacted;
@@ -108,6 +109,9 @@ public class DecisionBenchmarks
             Confidence = 80, Labels = ["c2", "phishing"], ObjectMarkingRefs = [TlpMarkings.Tlp2Amber],
         };
         _common = new EgressRequest(_policy.Principal("partner-1"), collection, in amber, EgressPath.TaxiiRead, s_now, true);
+        // The common case, created by another partner (a received object): one identity lookup more.
+        ObjectFacts amberReceived = amber with { CreatedByRef = "identity--00000000-0000-4000-8000-000000000007" };
+        _amberCreatedByPartner = new EgressRequest(_policy.Principal("partner-1"), collection, in amberReceived, EgressPath.TaxiiRead, s_now, true);
         ObjectFacts green = amber with { ObjectMarkingRefs = [TlpMarkings.Tlp2Green] };
         _greenWithRules = new EgressRequest(_policy.Principal("partner-2"), collection, in green, EgressPath.Sync, s_now, true);
 
@@ -144,6 +148,9 @@ public class DecisionBenchmarks
 
     [Benchmark]
     public PolicyCode CommonCase() => _policy.Decide(in _common).Code;
+
+    [Benchmark]
+    public PolicyCode AmberCreatedByAnotherPartner() => _policy.Decide(in _amberCreatedByPartner).Code;
 
     [Benchmark]
     public PolicyCode GreenWithRules() => _policy.Decide(in _greenWithRules).Code;

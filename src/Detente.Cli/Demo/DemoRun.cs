@@ -306,7 +306,7 @@ internal sealed partial class DemoRun(DemoSettings settings, TextWriter output, 
                 {
                     bool held = await receiver.Store.ContainsObjectAsync(receiver.Inbox[sender.Name], o.Id, cancellationToken);
                     ExplainedVersion decision = (await PolicyExplain.ExplainAsync(sender.Store, o.Id, receiver.Name, sender.DefaultCollection, clock,
-                        cancellationToken)).Last();
+                        sender.Signing.IdentityId, cancellationToken)).Last();
                     received += held ? 1 : 0;
                     rows.Add(["   ", held ? "received" : "withheld", o.Label, o.Type, o.Name, decision.Reason]);
                     Expect(held == decision.Allowed, $"{receiver.Name} holds {sender.Name}'s '{o.Name}' exactly when {sender.Name}'s policy allows it");

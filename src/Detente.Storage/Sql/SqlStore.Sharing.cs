@@ -467,6 +467,41 @@ internal sealed partial class SqlStore
         return found.Order(StringComparer.Ordinal).ToArray();
     }
 
+    // ---- Neutral markings ----
+
+    public async Task<SharingChange> AddNeutralMarkingAsync(string markingId, CancellationToken cancellationToken = default)
+    {
+        if (NeutralMarkings.Check(markingId) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(markingId));
+        }
+
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        int rows = await session.Command("INSERT INTO neutral_markings (marking_ref) VALUES (@m) ON CONFLICT DO NOTHING").Set("@m", markingId)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return rows == 0
+            ? SharingChange.AlreadyExists
+            : await FinishChangeAsync(session, rows, "added neutral marking", markingId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> RemoveNeutralMarkingAsync(string markingId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(markingId);
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        int rows = await session.Command("DELETE FROM neutral_markings WHERE marking_ref = @m").Set("@m", markingId)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await FinishChangeAsync(session, rows, "removed neutral marking", markingId, cancellationToken).ConfigureAwait(false) == SharingChange.Changed;
+    }
+
+    public async Task<IReadOnlyList<string>> ListNeutralMarkingsAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<string> found = await QueryAsync("SELECT marking_ref FROM neutral_markings", static _ => { }, static r => r.GetString(0), cancellationToken)
+            .ConfigureAwait(false);
+        return found.Order(StringComparer.Ordinal).ToArray();
+    }
+
     public async Task<long> GetSharingVersionAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<long> found = await QueryAsync("SELECT version FROM sharing_state WHERE id = 1", static _ => { },
@@ -489,6 +524,7 @@ internal sealed partial class SqlStore
         IReadOnlyList<PartnerRuleRecord> rules = await QueryAsync($"SELECT {RuleColumns} FROM partner_rules ORDER BY partner, rule_id",
             static _ => { }, ReadRule, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> redactions = await ListRedactionPathsAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> neutral = await ListNeutralMarkingsAsync(cancellationToken).ConfigureAwait(false);
         return new SharingConfiguration(version, partners, groups,
             collections.OrderBy(c => c.Id)
                 .Select(c => new CollectionSharingRecord(c.Id, c.Marking, byCollection[c.Id].Order(StringComparer.Ordinal).ToArray()))
@@ -496,6 +532,7 @@ internal sealed partial class SqlStore
         {
             PartnerRules = rules,
             RedactionPaths = redactions,
+            NeutralMarkings = neutral,
         };
     }
 
