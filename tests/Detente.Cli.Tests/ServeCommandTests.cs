@@ -355,7 +355,8 @@ public sealed class ServeCommandTests : IDisposable
             await connection.OpenAsync(TestContext.Current.CancellationToken);
             await using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
             command.CommandText = """
-                DELETE FROM schema_migrations WHERE version = 11;
+                DELETE FROM schema_migrations WHERE version >= 11;
+                DROP TABLE neutral_markings;
                 DROP TABLE log_witness_tokens_to_move;
                 ALTER TABLE witnessed_logs DROP COLUMN cosignature;
                 ALTER TABLE log_witnesses ADD COLUMN token TEXT;

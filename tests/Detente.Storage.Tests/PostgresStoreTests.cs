@@ -58,7 +58,8 @@ public sealed class PostgresStoreTests : StoreContractTests
     }
 
     protected override Task RewindToSchema10WithWitnessTokenAsync(string witness, string token) => ExecuteAsync($"""
-        DELETE FROM "{_schema}".schema_migrations WHERE version = 11;
+        DELETE FROM "{_schema}".schema_migrations WHERE version >= 11;
+        DROP TABLE "{_schema}".neutral_markings;
         DROP TABLE "{_schema}".log_witness_tokens_to_move;
         ALTER TABLE "{_schema}".witnessed_logs DROP COLUMN cosignature;
         ALTER TABLE "{_schema}".log_witnesses ADD COLUMN token text;

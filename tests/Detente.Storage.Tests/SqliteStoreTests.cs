@@ -35,7 +35,8 @@ public sealed class SqliteStoreTests : StoreContractTests
         ExecuteAsync($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, 'from a newer Detente', 0)");
 
     protected override Task RewindToSchema10WithWitnessTokenAsync(string witness, string token) => ExecuteAsync($"""
-        DELETE FROM schema_migrations WHERE version = 11;
+        DELETE FROM schema_migrations WHERE version >= 11;
+        DROP TABLE neutral_markings;
         DROP TABLE log_witness_tokens_to_move;
         ALTER TABLE witnessed_logs DROP COLUMN cosignature;
         ALTER TABLE log_witnesses ADD COLUMN token TEXT;

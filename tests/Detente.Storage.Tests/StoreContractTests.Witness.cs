@@ -3,7 +3,7 @@ namespace Detente.Storage.Tests;
 public abstract partial class StoreContractTests
 {
     [Fact]
-    public async Task Migration_10_takes_witness_tokens_out_of_the_witness_table_until_the_node_moves_them()
+    public async Task Migration_11_takes_witness_tokens_out_of_the_witness_table_until_the_node_moves_them()
     {
         await Store.DisposeAsync();
         Store = null!;
