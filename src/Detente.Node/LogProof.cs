@@ -129,17 +129,9 @@ public sealed record LogProof
         ArgumentNullException.ThrowIfNull(logKey);
         try
         {
-            SignedNote note = SignedNote.Parse(Encoding.UTF8.GetBytes(Checkpoint));
-            NoteVerification verification = note.Verify([logKey]);
-            if (!verification.IsValid)
+            if (VerifyCheckpoint(Checkpoint, TreeSize, logKey, out string? problem) is not { } checkpoint)
             {
-                return "the checkpoint's signature does not verify: " + verification.Message;
-            }
-
-            Checkpoint checkpoint = Ledger.Notes.Checkpoint.FromNote(note);
-            if (checkpoint.Size != TreeSize)
-            {
-                return $"the checkpoint is of size {checkpoint.Size}, the proof says {TreeSize}.";
+                return problem;
             }
 
             LogEntry entry = LogEntry.Parse(Entry.Span);
@@ -164,6 +156,27 @@ public sealed record LogProof
         {
             return "malformed: " + e.Message;
         }
+    }
+
+    /// <summary>
+    /// Checks a proof's checkpoint: the note parses, is signed by <paramref name="logKey"/>, and is of
+    /// <paramref name="treeSize"/>. Shared by every proof that carries its checkpoint's text.
+    /// </summary>
+    /// <returns>The checkpoint when it holds; else null, and the problem in English.</returns>
+    /// <exception cref="LedgerFormatException">The note or the checkpoint is malformed.</exception>
+    internal static Checkpoint? VerifyCheckpoint(string checkpointText, long treeSize, NoteVerifierKey logKey, out string? problem)
+    {
+        SignedNote note = SignedNote.Parse(Encoding.UTF8.GetBytes(checkpointText));
+        NoteVerification verification = note.Verify([logKey]);
+        if (!verification.IsValid)
+        {
+            problem = "the checkpoint's signature does not verify: " + verification.Message;
+            return null;
+        }
+
+        Checkpoint checkpoint = Ledger.Notes.Checkpoint.FromNote(note);
+        problem = checkpoint.Size == treeSize ? null : $"the checkpoint is of size {checkpoint.Size}, the proof says {treeSize}.";
+        return problem is null ? checkpoint : null;
     }
 
     /// <summary>The proof as JSON (UTF-8).</summary>

@@ -142,17 +142,9 @@ public sealed record PsiSessionLogProof
 
         try
         {
-            SignedNote note = SignedNote.Parse(Encoding.UTF8.GetBytes(Checkpoint));
-            NoteVerification verification = note.Verify([logKey]);
-            if (!verification.IsValid)
+            if (LogProof.VerifyCheckpoint(Checkpoint, TreeSize, logKey, out string? problem) is not { } checkpoint)
             {
-                return "the checkpoint's signature does not verify: " + verification.Message;
-            }
-
-            Checkpoint checkpoint = Ledger.Notes.Checkpoint.FromNote(note);
-            if (checkpoint.Size != TreeSize)
-            {
-                return $"the checkpoint is of size {checkpoint.Size}, the proof says {TreeSize}.";
+                return problem;
             }
 
             string id = SessionId.ToString();
