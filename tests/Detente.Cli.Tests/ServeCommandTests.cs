@@ -346,24 +346,8 @@ public sealed class ServeCommandTests : IDisposable
     {
         Assert.Equal(0, await StopAsync(await StartAsync("--urls", "http://127.0.0.1:0")));
         // Back to a store from before migration 11: the witness's token in log_witnesses.
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(DataFolder, Detente.Storage.Sqlite.SqliteStore.FileName),
-            Pooling = false,
-        }.ToString()))
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
-            command.CommandText = """
-                DELETE FROM schema_migrations WHERE version >= 11;
-                DROP TABLE neutral_markings;
-                DROP TABLE log_witness_tokens_to_move;
-                ALTER TABLE witnessed_logs DROP COLUMN cosignature;
-                ALTER TABLE log_witnesses ADD COLUMN token TEXT;
-                INSERT INTO log_witnesses (name, verifier_key, url, token, known_size) VALUES ('old.example/witness', 'old.example/witness+00000000+BA', 'http://127.0.0.1:1/log/witness', 'old-witness-token', 0);
-                """;
-            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
+        await SqliteRewind.ToSchema10WithWitnessTokenAsync(Path.Combine(DataFolder, Detente.Storage.Sqlite.SqliteStore.FileName), "old.example/witness",
+            "old.example/witness+00000000+BA", "http://127.0.0.1:1/log/witness", "old-witness-token", TestContext.Current.CancellationToken);
 
         Running running = await StartAsync("--urls", "http://127.0.0.1:0");
         Assert.Equal(0, await StopAsync(running));

@@ -246,24 +246,8 @@ public sealed class WitnessCommandTests : IAsyncLifetime
     public async Task A_witness_token_an_older_store_kept_moves_to_the_data_folder_and_leaves_the_store()
     {
         // A store from before migration 11: the witness's token in log_witnesses.
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(_folder, Storage.Sqlite.SqliteStore.FileName),
-            Pooling = false,
-        }.ToString()))
-        {
-            await connection.OpenAsync(Ct);
-            await using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
-            command.CommandText = """
-                DELETE FROM schema_migrations WHERE version >= 11;
-                DROP TABLE neutral_markings;
-                DROP TABLE log_witness_tokens_to_move;
-                ALTER TABLE witnessed_logs DROP COLUMN cosignature;
-                ALTER TABLE log_witnesses ADD COLUMN token TEXT;
-                INSERT INTO log_witnesses (name, verifier_key, url, token, known_size) VALUES ('old.example/witness', 'old.example/witness+00000000+BA', 'https://old.example/log/witness', 'old-witness-token', 0);
-                """;
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        await SqliteRewind.ToSchema10WithWitnessTokenAsync(Path.Combine(_folder, Storage.Sqlite.SqliteStore.FileName), "old.example/witness",
+            "old.example/witness+00000000+BA", "https://old.example/log/witness", "old-witness-token", Ct);
 
         var secrets = new LogWitnessSecrets(NodeDataFolder.Open(_folder));
         await using (IStore store = await NodeAdmin.OpenStoreAsync(_folder, null, _clock, cancellationToken: Ct))

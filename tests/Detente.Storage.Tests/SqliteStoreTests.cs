@@ -1,4 +1,5 @@
 using Detente.Storage.Sqlite;
+using Detente.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Detente.Storage.Tests;
@@ -34,14 +35,8 @@ public sealed class SqliteStoreTests : StoreContractTests
     protected override Task RecordSchemaVersionAsync(int version) =>
         ExecuteAsync($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, 'from a newer Detente', 0)");
 
-    protected override Task RewindToSchema10WithWitnessTokenAsync(string witness, string token) => ExecuteAsync($"""
-        DELETE FROM schema_migrations WHERE version >= 11;
-        DROP TABLE neutral_markings;
-        DROP TABLE log_witness_tokens_to_move;
-        ALTER TABLE witnessed_logs DROP COLUMN cosignature;
-        ALTER TABLE log_witnesses ADD COLUMN token TEXT;
-        INSERT INTO log_witnesses (name, verifier_key, url, token, known_size) VALUES ('{witness}', 'key-of-{witness}', 'https://witness.example/log/witness', '{token}', 0);
-        """);
+    protected override Task RewindToSchema10WithWitnessTokenAsync(string witness, string token) =>
+        SqliteRewind.ToSchema10WithWitnessTokenAsync(DatabasePath, witness, $"key-of-{witness}", "https://witness.example/log/witness", token);
 
     protected override Task DeleteStoreAsync()
     {

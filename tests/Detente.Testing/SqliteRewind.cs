@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+
+namespace Detente.Testing;
+
+/// <summary>
+/// Turns a SQLite store back into one an older Detente left, for the tests of what a newer one does with it at start.
+/// </summary>
+public static class SqliteRewind
+{
+    /// <summary>
+    /// Rewinds the store in <paramref name="databaseFile"/> to schema 10, when witness tokens were kept in the store, and
+    /// keeps <paramref name="token"/> there for a witness named <paramref name="witness"/>. Every migration above 10 is
+    /// undone, since migrations run above the highest recorded version.
+    /// </summary>
+    public static async Task ToSchema10WithWitnessTokenAsync(string databaseFile, string witness, string verifierKey, string url,
+        string token, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = databaseFile,
+            Pooling = false,
+        }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = """
+            DELETE FROM schema_migrations WHERE version >= 11;
+            DROP TABLE neutral_markings;
+            DROP TABLE log_witness_tokens_to_move;
+            ALTER TABLE witnessed_logs DROP COLUMN cosignature;
+            ALTER TABLE log_witnesses ADD COLUMN token TEXT;
+            INSERT INTO log_witnesses (name, verifier_key, url, token, known_size) VALUES ($witness, $key, $url, $token, 0);
+            """;
+        command.Parameters.AddWithValue("$witness", witness);
+        command.Parameters.AddWithValue("$key", verifierKey);
+        command.Parameters.AddWithValue("$url", url);
+        command.Parameters.AddWithValue("$token", token);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
