@@ -172,10 +172,8 @@ internal sealed partial class DetenteCli
         list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
         {
             string name = result.GetValue(listPartner)!;
-            PartnerRecord? found = (await store.ListPartnersAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
-            if (found is null)
+            if (await FindPartnerAsync(store, name, cancellationToken) is not { } found)
             {
-                await _stderr.WriteLineAsync($"detente: no partner {name}.");
                 return ExitCodes.Invalid;
             }
 
@@ -201,10 +199,8 @@ internal sealed partial class DetenteCli
         remove.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(removeData)!, result.GetValue(removePostgres), async store =>
         {
             string name = result.GetValue(removePartner)!, text = result.GetValue(removeKey)!;
-            PartnerRecord? found = (await store.ListPartnersAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
-            if (found is null)
+            if (await FindPartnerAsync(store, name, cancellationToken) is not { } found)
             {
-                await _stderr.WriteLineAsync($"detente: no partner {name}.");
                 return ExitCodes.Invalid;
             }
 
@@ -223,6 +219,18 @@ internal sealed partial class DetenteCli
                 : $"Key {match.KeyId} of partner {name} revoked.");
         }, cancellationToken));
         return new Command("key", "The Ed25519 keys whose signatures the node accepts on a partner's objects.") { add, list, remove };
+    }
+
+    /// <summary>The partner named <paramref name="name"/>, or null after saying on stderr that there is none.</summary>
+    private async Task<PartnerRecord?> FindPartnerAsync(IStore store, string name, CancellationToken cancellationToken)
+    {
+        PartnerRecord? found = (await store.ListPartnersAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
+        if (found is null)
+        {
+            await _stderr.WriteLineAsync($"detente: no partner {name}.");
+        }
+
+        return found;
     }
 
     private Command PartnerDelegateCommand()
@@ -273,10 +281,8 @@ internal sealed partial class DetenteCli
         list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
         {
             string name = result.GetValue(listPartner)!;
-            PartnerRecord? found = (await store.ListPartnersAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
-            if (found is null)
+            if (await FindPartnerAsync(store, name, cancellationToken) is not { } found)
             {
-                await _stderr.WriteLineAsync($"detente: no partner {name}.");
                 return ExitCodes.Invalid;
             }
 
