@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,8 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Detente.Load;
 
-/// <summary>What the in-process A/B and sync runs share: a client of a started node, the median of rounds, and the
-/// machine's load average to print beside each figure.</summary>
+/// <summary>What the in-process A/B and sync runs share: a client of a started node, the alternating rounds of an A/B run
+/// with their medians, and the machine's load average to print beside each figure.</summary>
 internal static class LoadHarness
 {
     /// <summary>A TAXII client of <paramref name="app"/> (its first bound address) with <paramref name="token"/>, enough
@@ -25,6 +27,49 @@ internal static class LoadHarness
         return http;
     }
 
+    /// <summary>
+    /// Runs <paramref name="a"/> and <paramref name="b"/> in turn (A B, B A, …) for <paramref name="rounds"/> rounds, timing
+    /// the process CPU of each run; prints a line per run and then the medians of the rate and of the CPU per unit.
+    /// </summary>
+    /// <param name="a">The first side's name.</param>
+    /// <param name="b">The second side's name.</param>
+    /// <param name="rounds">How many rounds (each runs both sides once).</param>
+    /// <param name="unit">What a run counts, singular ("object", "page").</param>
+    /// <param name="run">One measured run of the named side.</param>
+    /// <returns>0, or 1 at the first run that reports an error (printed on stderr).</returns>
+    public static async Task<int> AlternateAsync(string a, string b, int rounds, string unit, Func<string, Task<RoundResult>> run)
+    {
+        var rates = new Dictionary<string, List<double>> { [a] = [], [b] = [] };
+        var cpu = new Dictionary<string, List<double>> { [a] = [], [b] = [] };
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (string name in round % 2 == 0 ? new[] { a, b } : [b, a])
+            {
+                TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                RoundResult result = await run(name);
+                double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+                if (result.Error is { } error)
+                {
+                    Console.Error.WriteLine($"{name}: {error}");
+                    return 1;
+                }
+
+                double rate = result.Units / result.WallSeconds, perUnit = cpuSeconds * 1e6 / result.Units;
+                rates[name].Add(rate);
+                cpu[name].Add(perUnit);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round + 1} {name,-10}: {result.Units} {unit}s in {result.WallSeconds:F2} s, {rate:F0} {unit}s/s, "
+                    + $"process cpu {perUnit:F1} µs/{unit}{result.Detail}, load {LoadAverage()}"));
+            }
+        }
+
+        double medianA = Median(rates[a]), medianB = Median(rates[b]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median {unit}s/s: {a} {medianA:F0}, {b} {medianB:F0}, change {(medianA / medianB - 1) * 100:+0.0;-0.0}%; "
+            + $"median process cpu µs/{unit}: {a} {Median(cpu[a]):F1}, {b} {Median(cpu[b]):F1}"));
+        return 0;
+    }
+
     /// <summary>The median of <paramref name="values"/>.</summary>
     public static double Median(List<double> values)
     {
@@ -35,3 +80,7 @@ internal static class LoadHarness
     /// <summary>The 1, 5 and 15 minute load averages ("?" where /proc/loadavg is absent).</summary>
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }
+
+/// <summary>One measured run of an A/B round: how many units it did in how long, a note for its line (starting with a
+/// comma, or empty), or the error that ends the benchmark.</summary>
+internal readonly record struct RoundResult(long Units, double WallSeconds, string Detail = "", string? Error = null);

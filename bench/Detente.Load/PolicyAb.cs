@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using Detente.Node;
 using Detente.Storage;
@@ -56,45 +54,23 @@ internal static class PolicyAb
 
             using HttpClient withPolicy = LoadHarness.Client(policyNode, secret, options);
             using HttpClient baseline = LoadHarness.Client(baselineNode, secret, options);
-            var rates = new Dictionary<string, List<double>> { ["policy"] = [], ["read-grant"] = [] };
-            var cpu = new Dictionary<string, List<double>> { ["policy"] = [], ["read-grant"] = [] };
-            foreach ((string name, HttpClient http) in new[] { ("policy", withPolicy), ("read-grant", baseline) })
+            foreach (HttpClient http in new[] { withPolicy, baseline })
             {
                 await Program.ReadPagesAsync(http, options, 1, CancellationToken.None, maxPages: 200); // warm-up, not counted
             }
 
-            for (int round = 0; round < rounds; round++)
+            int exit = await LoadHarness.AlternateAsync("policy", "read-grant", rounds, "page", async name =>
             {
-                foreach ((string name, HttpClient http) in round % 2 == 0
-                    ? new[] { ("policy", withPolicy), ("read-grant", baseline) }
-                    : [("read-grant", baseline), ("policy", withPolicy)])
-                {
-                    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
-                    TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-                    Program.ReadResult result = await Program.ReadPagesAsync(http, options, options.Concurrency, stop.Token);
-                    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-                    double rate = result.Pages / result.Wall.TotalSeconds;
-                    rates[name].Add(rate);
-                    cpu[name].Add(cpuSeconds * 1e6 / result.Pages);
-                    if (result.WalkObjects.Any(n => n != options.Objects))
-                    {
-                        Console.Error.WriteLine($"{name}: a walk saw {string.Join('/', result.WalkObjects.Distinct())} objects, not {options.Objects}");
-                        return 1;
-                    }
-
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round + 1} {name,-10}: {result.Pages} pages in {result.Wall.TotalSeconds:F1} s, {rate:F0} pages/s, "
-                        + $"process cpu {cpuSeconds * 1e6 / result.Pages:F0} µs/page, {Latency.Describe(result.Latencies)}, load {LoadHarness.LoadAverage()}"));
-                }
-            }
-
-            double policy = LoadHarness.Median(rates["policy"]), readGrant = LoadHarness.Median(rates["read-grant"]);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"median pages/s: policy {policy:F0}, read-grant {readGrant:F0}, change {(policy / readGrant - 1) * 100:+0.0;-0.0}%; "
-                + $"median process cpu µs/page: policy {LoadHarness.Median(cpu["policy"]):F0}, read-grant {LoadHarness.Median(cpu["read-grant"]):F0}"));
+                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
+                Program.ReadResult result = await Program.ReadPagesAsync(name == "policy" ? withPolicy : baseline, options, options.Concurrency, stop.Token);
+                return new RoundResult(result.Pages, result.Wall.TotalSeconds, ", " + Latency.Describe(result.Latencies),
+                    result.WalkObjects.Any(n => n != options.Objects)
+                        ? $"a walk saw {string.Join('/', result.WalkObjects.Distinct())} objects, not {options.Objects}"
+                        : null);
+            });
             await policyNode.StopAsync();
             await baselineNode.StopAsync();
-            return 0;
+            return exit;
         }
         finally
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Detente.Node;
 using Detente.Stix.Signatures;
 using Detente.Storage;
@@ -35,47 +34,22 @@ internal static class SigningAb
             await using WebApplication off = await StartAsync(storeOff, null);
             using HttpClient clientOn = LoadHarness.Client(on, tokenOn, options);
             using HttpClient clientOff = LoadHarness.Client(off, tokenOff, options);
-            var rates = new Dictionary<string, List<double>> { ["signing"] = [], ["no-signing"] = [] };
-            var cpu = new Dictionary<string, List<double>> { ["signing"] = [], ["no-signing"] = [] };
             int seed = options.Seed * 1000;
-            foreach ((string _, HttpClient http) in new[] { ("signing", clientOn), ("no-signing", clientOff) })
+            foreach (HttpClient http in new[] { clientOn, clientOff })
             {
                 await PostAllAsync(http, options, seed++, Math.Min(options.Objects, 5 * options.Envelope)); // warm-up, not counted
             }
 
-            for (int round = 0; round < rounds; round++)
+            int exit = await LoadHarness.AlternateAsync("signing", "no-signing", rounds, "object", async name =>
             {
-                foreach ((string name, HttpClient http) in round % 2 == 0
-                    ? new[] { ("signing", clientOn), ("no-signing", clientOff) }
-                    : [("no-signing", clientOff), ("signing", clientOn)])
-                {
-                    TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-                    var wall = Stopwatch.StartNew();
-                    long stored = await PostAllAsync(http, options, seed++, options.Objects);
-                    wall.Stop();
-                    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-                    if (stored != options.Objects)
-                    {
-                        Console.Error.WriteLine($"{name}: {stored} of {options.Objects} objects stored");
-                        return 1;
-                    }
-
-                    double rate = stored / wall.Elapsed.TotalSeconds;
-                    rates[name].Add(rate);
-                    cpu[name].Add(cpuSeconds * 1e6 / stored);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round + 1} {name,-10}: {stored} objects in {wall.Elapsed.TotalSeconds:F2} s, {rate:F0} objects/s, "
-                        + $"process cpu {cpuSeconds * 1e6 / stored:F1} µs/object, load {LoadHarness.LoadAverage()}"));
-                }
-            }
-
-            double signed = LoadHarness.Median(rates["signing"]), unsigned = LoadHarness.Median(rates["no-signing"]);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"median objects/s: signing {signed:F0}, no-signing {unsigned:F0}, change {(signed / unsigned - 1) * 100:+0.0;-0.0}%; "
-                + $"median process cpu µs/object: signing {LoadHarness.Median(cpu["signing"]):F1}, no-signing {LoadHarness.Median(cpu["no-signing"]):F1}"));
+                var wall = Stopwatch.StartNew();
+                long stored = await PostAllAsync(name == "signing" ? clientOn : clientOff, options, seed++, options.Objects);
+                return new RoundResult(stored, wall.Elapsed.TotalSeconds,
+                    Error: stored == options.Objects ? null : $"{stored} of {options.Objects} objects stored");
+            });
             await on.StopAsync();
             await off.StopAsync();
-            return 0;
+            return exit;
         }
         finally
         {
