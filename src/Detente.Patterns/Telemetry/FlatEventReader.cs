@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using System.Text.Unicode;
 using Detente.Patterns.Indexing;
 using Detente.Patterns.Observations;
@@ -16,8 +16,9 @@ namespace Detente.Patterns.Telemetry;
 /// same event as an <see cref="Observation"/> for the general evaluator.
 /// </summary>
 /// <remarks>
-/// <para><b>Fast path</b> (<see cref="Read"/>): one pass of <see cref="Utf8JsonReader"/> over the line. Each member name is
-/// looked up in the mapping's field tree (one hash probe); unmapped values are skipped. A mapped value is normalized
+/// <para><b>Fast path</b> (<see cref="Read"/>): one pass of <see cref="FlatJsonScanner"/> over the line, which checks the whole
+/// line as JSON. Each member name is looked up in the mapping's field tree (one hash probe); unmapped values are skipped
+/// (a vectorized search for the end of each string, no tokens handed out). A mapped value is normalized
 /// (see <see cref="FlatLogMapping"/>) in a reused buffer and reported as a <see cref="FlatField"/>; a reference target
 /// reports two keys: <c>T:R_ref.value</c> and the referenced object's <c>value</c> (<c>ipv4-addr:value</c> …), because
 /// the observation holds both. Nothing is allocated per line once the buffers are warm.
@@ -40,7 +41,6 @@ public sealed class FlatEventReader
     private readonly CompiledTarget[] _targets;
     private readonly CompiledUrl[] _urls;
     private readonly FieldKey[] _valueKeys; // by RefType: the key of <type>:value
-    private readonly JsonReaderOptions _jsonOptions;
     private readonly UrlPart[] _urlHost;
     private readonly UrlPart[] _urlPath;
     private byte[] _scratch = new byte[1024];
@@ -61,7 +61,6 @@ public sealed class FlatEventReader
         Mapping = mapping;
         KeyTable = keys;
         Options = options ?? FlatLogOptions.Default;
-        _jsonOptions = new JsonReaderOptions { MaxDepth = Options.MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
         _valueKeys =
         [
             keys.Intern("ipv4-addr:value"),
@@ -230,34 +229,26 @@ public sealed class FlatEventReader
             part.Length = -1;
         }
 
-        var reader = new Utf8JsonReader(line, _jsonOptions);
+        var scanner = new FlatJsonScanner(line, Options.MaxDepth);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!scanner.StartRootObject())
             {
                 return "The line is not a JSON object.";
             }
 
-            WalkObject(ref reader, 0, ref emitter);
+            WalkObject(ref scanner, 0, ref emitter);
         }
-        catch (JsonException e)
+        catch (FlatLineException e)
         {
-            return $"The line is not valid JSON (at byte {e.BytePositionInLine ?? reader.BytesConsumed}).";
-        }
-        catch (InvalidOperationException)
-        {
-            // Utf8JsonReader reports an escaped unpaired surrogate this way when a string is unescaped.
-            return $"The line holds an escaped string that is not valid Unicode (at byte {reader.TokenStartIndex}).";
+            return e.Message;
         }
 
         try
         {
-            if (reader.Read())
-            {
-                return "The line continues after its JSON object.";
-            }
+            scanner.EndRoot();
         }
-        catch (JsonException)
+        catch (FlatLineException)
         {
             return "The line continues after its JSON object.";
         }
@@ -276,96 +267,97 @@ public sealed class FlatEventReader
         return null;
     }
 
-    private void WalkObject<TEmitter>(ref Utf8JsonReader reader, int node, ref TEmitter emitter)
+    private void WalkObject<TEmitter>(ref FlatJsonScanner scanner, int node, ref TEmitter emitter)
         where TEmitter : IEmitter, allows ref struct
     {
         Span<byte> unescaped = stackalloc byte[128];
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        for (bool first = true; scanner.NextMember(first, out ReadOnlySpan<byte> name, out bool escaped); first = false)
         {
             int child;
-            if (!reader.ValueIsEscaped)
+            if (!escaped)
             {
-                child = _names.Find(node, reader.ValueSpan);
+                child = _names.Find(node, name);
             }
-            else if (reader.ValueSpan.Length <= unescaped.Length)
+            else if (name.Length <= unescaped.Length)
             {
-                child = _names.Find(node, unescaped[..reader.CopyString(unescaped)]);
+                int length = FlatJsonScanner.Unescape(name, unescaped);
+                if (length < 0)
+                {
+                    throw InvalidUnicode(scanner.Position);
+                }
+
+                child = _names.Find(node, unescaped[..length]);
             }
             else
             {
                 child = -1; // mapped names are short; a long escaped name is not one of them
             }
 
-            reader.Read();
             if (child < 0)
             {
-                reader.Skip();
+                scanner.SkipValue();
                 continue;
             }
 
-            Visit(ref reader, child, ref emitter);
+            Visit(ref scanner, child, ref emitter);
         }
     }
 
-    private void Visit<TEmitter>(ref Utf8JsonReader reader, int index, ref TEmitter emitter)
+    private void Visit<TEmitter>(ref FlatJsonScanner scanner, int index, ref TEmitter emitter)
         where TEmitter : IEmitter, allows ref struct
     {
         Node node = _nodes[index];
-        switch (reader.TokenType)
+        switch (scanner.PeekValue())
         {
-            case JsonTokenType.StartObject:
-                if (node.HasNames)
+            case FlatJsonKind.Object when node.HasNames:
+                scanner.EnterContainer();
+                WalkObject(ref scanner, index, ref emitter);
+                break;
+            case FlatJsonKind.Array when node.ArrayChild >= 0:
+                scanner.EnterContainer();
+                for (bool first = true; scanner.NextItem(first); first = false)
                 {
-                    WalkObject(ref reader, index, ref emitter);
-                }
-                else
-                {
-                    reader.Skip();
+                    Visit(ref scanner, node.ArrayChild, ref emitter);
                 }
 
                 break;
-            case JsonTokenType.StartArray:
-                if (node.ArrayChild < 0)
+            case FlatJsonKind.String:
+                ReadOnlySpan<byte> text = scanner.ReadString(out bool escaped);
+                if (escaped)
                 {
-                    reader.Skip();
-                    break;
+                    Span<byte> destination = Reserve(text.Length);
+                    int length = FlatJsonScanner.Unescape(text, destination);
+                    if (length < 0)
+                    {
+                        throw InvalidUnicode(scanner.Position);
+                    }
+
+                    text = Commit(length);
                 }
 
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                if (!Utf8.IsValid(text))
                 {
-                    Visit(ref reader, node.ArrayChild, ref emitter);
+                    _invalidUtf8 = true;
+                    return;
                 }
 
+                Scalar(text, isString: true, node, ref emitter);
                 break;
-            case JsonTokenType.String or JsonTokenType.Number:
-                Scalar(ref reader, node, ref emitter);
+            case FlatJsonKind.Number:
+                Scalar(scanner.ReadNumber(), isString: false, node, ref emitter);
                 break;
             default:
-                break; // true, false, null: not mapped
+                scanner.SkipValue(); // true, false, null, and containers the mapping does not enter
+                break;
         }
     }
 
-    private void Scalar<TEmitter>(ref Utf8JsonReader reader, Node node, ref TEmitter emitter)
+    private static FlatLineException InvalidUnicode(int position) =>
+        new($"The line holds an escaped string that is not valid Unicode (at byte {position}).");
+
+    private void Scalar<TEmitter>(ReadOnlySpan<byte> text, bool isString, Node node, ref TEmitter emitter)
         where TEmitter : IEmitter, allows ref struct
     {
-        bool isString = reader.TokenType == JsonTokenType.String;
-        ReadOnlySpan<byte> text = reader.ValueSpan;
-        if (isString)
-        {
-            if (reader.ValueIsEscaped)
-            {
-                Span<byte> destination = Reserve(text.Length);
-                int length = reader.CopyString(destination);
-                text = Commit(length);
-            }
-
-            if (!Utf8.IsValid(text))
-            {
-                _invalidUtf8 = true;
-                return;
-            }
-        }
-
         if (node.TimestampRank < _timestampRank && FlatTimestamp.TryParse(text, out DateTimeOffset time, out int digits))
         {
             _timestampRank = node.TimestampRank;
@@ -383,11 +375,11 @@ public sealed class FlatEventReader
 
         foreach (int t in node.Targets)
         {
-            Emit(_targets[t], text, isString, ref reader, ref emitter);
+            Emit(_targets[t], text, isString, ref emitter);
         }
     }
 
-    private void Emit<TEmitter>(CompiledTarget target, ReadOnlySpan<byte> text, bool isString, ref Utf8JsonReader reader, ref TEmitter emitter)
+    private void Emit<TEmitter>(CompiledTarget target, ReadOnlySpan<byte> text, bool isString, ref TEmitter emitter)
         where TEmitter : IEmitter, allows ref struct
     {
         switch (target.Target.Kind)
@@ -415,7 +407,7 @@ public sealed class FlatEventReader
                 emitter.Value(target, FlatValueKind.String, Commit(text.Length), 0, 0, default, RefType.None);
                 break;
             case TargetKind.Port:
-                if (TryInteger(text, isString, ref reader, out long port) && port is >= 0 and <= 65535)
+                if (TryInteger(text, isString, out long port) && port is >= 0 and <= 65535)
                 {
                     EmitInteger(target, port, ref emitter);
                 }
@@ -431,11 +423,12 @@ public sealed class FlatEventReader
                 {
                     emitter.Value(target, FlatValueKind.String, text, 0, 0, default, RefType.None);
                 }
-                else if (reader.TryGetInt64(out long integer) && Math.Abs(integer) <= JsonNumber.MaxSafeInteger)
+                else if (TryJsonInteger(text, out long integer) && Math.Abs(integer) <= JsonNumber.MaxSafeInteger)
                 {
                     EmitInteger(target, integer, ref emitter);
                 }
-                else if (reader.TryGetDouble(out double number) && double.IsFinite(number) && JsonNumber.HasExactForm(number))
+                else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number)
+                    && JsonNumber.HasExactForm(number))
                 {
                     emitter.Value(target, FlatValueKind.Number, text, 0, number, default, RefType.None);
                 }
@@ -556,16 +549,20 @@ public sealed class FlatEventReader
         return char.IsAsciiLetter((char)text[0]);
     }
 
-    private static bool TryInteger(ReadOnlySpan<byte> text, bool isString, ref Utf8JsonReader reader, out long value)
+    private static bool TryInteger(ReadOnlySpan<byte> text, bool isString, out long value)
     {
         if (!isString)
         {
-            return reader.TryGetInt64(out value);
+            return TryJsonInteger(text, out value);
         }
 
         value = 0;
         return text.Length is > 0 and <= 18 && Utf8Parser.TryParse(text, out value, out int consumed) && consumed == text.Length && text[0] != '-' && text[0] != '+';
     }
+
+    /// <summary>A JSON number token that is an integer in range of <see cref="long"/> (no fraction, no exponent).</summary>
+    private static bool TryJsonInteger(ReadOnlySpan<byte> number, out long value) =>
+        Utf8Parser.TryParse(number, out value, out int consumed) && consumed == number.Length;
 
     /// <summary>Lower-cases ASCII, drops a <c>:port</c> and a trailing dot; an IPv6 literal in brackets comes out empty.</summary>
     private ReadOnlySpan<byte> NormalizeDomain(ReadOnlySpan<byte> text)
