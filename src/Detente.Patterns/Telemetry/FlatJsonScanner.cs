@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Detente.Patterns.Telemetry;
@@ -187,23 +190,28 @@ internal ref struct FlatJsonScanner
         int start = ++_position;
         escaped = false;
 
-        // Most names and many values are short: look at the first bytes one by one before a vectorized search.
-        int shortEnd = Math.Min(_json.Length, _position + 16);
-        while (_position < shortEnd)
+        // Sixteen bytes at a time: the first quote, backslash or control character among them, if any.
+        ref byte json = ref MemoryMarshal.GetReference(_json);
+        while (_position + Vector128<byte>.Count <= _json.Length)
         {
-            byte b = _json[_position];
-            if (b == '"')
+            Vector128<byte> chunk = Vector128.LoadUnsafe(ref json, (nuint)_position);
+            uint stops = (Vector128.Equals(chunk, Vector128.Create((byte)'"'))
+                | Vector128.Equals(chunk, Vector128.Create((byte)'\\'))
+                | Vector128.LessThan(chunk, Vector128.Create((byte)0x20))).ExtractMostSignificantBits();
+            if (stops == 0)
+            {
+                _position += Vector128<byte>.Count;
+                continue;
+            }
+
+            _position += BitOperations.TrailingZeroCount(stops);
+            if (_json[_position] == '"')
             {
                 _position++;
                 return _json[start..(_position - 1)];
             }
 
-            if (b == '\\' || b < 0x20)
-            {
-                break;
-            }
-
-            _position++;
+            break; // an escape or a control character: the general loop below
         }
 
         while (true)
