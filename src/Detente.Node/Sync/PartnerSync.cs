@@ -567,8 +567,30 @@ public sealed class PartnerSync
         {
             var checks = new (StatusDetail Detail, ObjectToAdd? Object, OriginVerdict? Verdict)[objects.Count];
             Parallel.For(0, objects.Count, new ParallelOptions { MaxDegreeOfParallelism = owner._options.CheckConcurrency, CancellationToken = cancellationToken },
-                i => checks[i] = ObjectIngest.Check(owner._validator, objects[i], i, local, o => Origin(o, now)));
+                i => checks[i] = Canonical(objects[i], ObjectIngest.Check(owner._validator, objects[i], i, local, o => Origin(o, now))));
             return checks;
+        }
+
+        /// <summary>Marks an object to store as canonical when the partner sent it in its RFC 8785 form (as nodes serve what they
+        /// sign): the store then commits to those bytes in its log entry, and the inclusion check uses them, instead of each
+        /// canonicalizing the object again. The bytes stored are the bytes received either way.</summary>
+        private static (StatusDetail Detail, ObjectToAdd? Object, OriginVerdict? Verdict) Canonical(TaxiiEnvelopeObject item,
+            (StatusDetail Detail, ObjectToAdd? Object, OriginVerdict? Verdict) check)
+        {
+            if (check.Object is not { JsonIsCanonical: false } toAdd)
+            {
+                return check;
+            }
+
+            try
+            {
+                return item.Object.Canonicalize().AsSpan().SequenceEqual(item.Json.Span) ? check with { Object = toAdd with { JsonIsCanonical = true } } : check;
+            }
+            catch (ArgumentException)
+            {
+                // No RFC 8785 form (an unpaired surrogate): the store and the inclusion check decide about it as before.
+                return check;
+            }
         }
 
         /// <summary>The origin check of a received object (<see cref="OriginVerifier.CheckPartner"/>).</summary>
@@ -660,7 +682,7 @@ public sealed class PartnerSync
 
             var problems = new string?[stop];
             Parallel.For(0, stop, new ParallelOptions { MaxDegreeOfParallelism = owner._options.CheckConcurrency, CancellationToken = cancellationToken },
-                i => problems[i] = opened[i] is { } o ? o.Problem ?? o.Check(valid[i].Item.Object, checkpoint) : null);
+                i => problems[i] = opened[i] is { } o ? o.Problem ?? o.Check(valid[i].Item.Object, valid[i].Object, checkpoint) : null);
             var unopened = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>();
             for (int i = 0; i < stop; i++)
             {
@@ -931,9 +953,10 @@ internal sealed record OpenedObject(LogOpening Opening, ReadOnlyMemory<byte> Ent
     public string? Problem { get; init; }
 
     /// <summary>Null when the entry is of the log's origin, commits to <paramref name="stixObject"/> with the opening's salt and,
-    /// when the path is known, is included in <paramref name="checkpoint"/>'s tree; else the problem. Safe to call from several
-    /// threads at once.</summary>
-    public string? Check(StixObject stixObject, Checkpoint checkpoint)
+    /// when the path is known, is included in <paramref name="checkpoint"/>'s tree; else the problem. <paramref name="toStore"/>
+    /// is the object as it will be stored (its canonical bytes, when it says it has them, stand for the object's). Safe to call
+    /// from several threads at once.</summary>
+    public string? Check(StixObject stixObject, ObjectToAdd toStore, Checkpoint checkpoint)
     {
         long leaf = Opening.LeafIndex;
         LogEntry entry;
@@ -951,7 +974,10 @@ internal sealed record OpenedObject(LogOpening Opening, ReadOnlyMemory<byte> Ent
             return $"the entry at leaf {leaf.ToString(CultureInfo.InvariantCulture)} names the origin '{entry.Origin}', the checkpoint '{checkpoint.Origin}'";
         }
 
-        if (entry.IsRecord || !entry.Matches(stixObject, Opening.Salt.Span))
+        bool matches = toStore.JsonIsCanonical
+            ? entry.MatchesCanonical(stixObject.Id!, toStore.Json.Span, Opening.Salt.Span)
+            : entry.Matches(stixObject, Opening.Salt.Span);
+        if (entry.IsRecord || !matches)
         {
             return string.Create(CultureInfo.InvariantCulture, $"the entry at leaf {leaf} does not commit to this object with the opening's salt");
         }
