@@ -77,6 +77,31 @@ public sealed class LogEntryTests
     }
 
     [Fact]
+    public void Matching_from_the_canonical_bytes_agrees_with_matching_the_object_for_salted_clear_and_changed_objects()
+    {
+        StixObject o = Indicator();
+        StixObject changed = o.With("name", "changed");
+        LogEntry salted = LogEntry.Parse(LogEntry.CreateSalted("n", LogAction.Publish, s_time, o, out byte[] salt).Encoded.Span);
+        StixObject clear = Indicator(TlpMarkings.Tlp2Clear);
+        LogEntry inClear = LogEntry.Parse(LogEntry.CreateClear("n", LogAction.Publish, s_time, clear).Encoded.Span);
+        LogEntry record = LogEntry.Parse(LogEntry.CreateRecord("n", LogAction.PsiSession, s_time, "r", JsonObject.Create(("id", "r")), out byte[] recordSalt).Encoded.Span);
+
+        foreach ((LogEntry entry, StixObject candidate, byte[] with) in new[]
+        {
+            (salted, o, salt), (salted, o, s_salt), (salted, changed, salt), (salted, o, []),
+            (inClear, clear, []), (inClear, clear, salt), (inClear, clear.With("name", "changed"), []),
+            (record, o, recordSalt),
+        })
+        {
+            Assert.Equal(entry.Matches(candidate, with), entry.MatchesCanonical(candidate.Id!, candidate.Canonicalize(), with));
+        }
+
+        Assert.True(salted.MatchesCanonical(o.Id!, o.Canonicalize(), salt));
+        Assert.True(inClear.MatchesCanonical(clear.Id!, clear.Canonicalize(), []));
+        Assert.False(salted.MatchesCanonical("indicator--00000000-0000-4000-8000-000000000000", o.Canonicalize(), salt));
+    }
+
+    [Fact]
     public void Only_tlp_clear_objects_may_be_logged_in_the_clear()
     {
         Assert.Throws<ArgumentException>(() => LogEntry.CreateClear("n", LogAction.Publish, s_time, Indicator()));

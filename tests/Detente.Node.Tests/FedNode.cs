@@ -4,6 +4,7 @@ using Detente.Ledger.Notes;
 using Detente.Node.Sync;
 using Detente.Stix.Signatures;
 using Detente.Storage;
+using Detente.Storage.Postgres;
 using Detente.Storage.Sqlite;
 using Detente.Taxii;
 using Detente.Taxii.Client;
@@ -14,6 +15,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Detente.Node.Tests;
 
@@ -24,6 +26,8 @@ internal sealed class FedNode : IAsyncDisposable
     private static readonly HttpClient s_http = new();
     private readonly string _folder;
     private HttpClient _http = s_http;
+    private string? _postgres;
+    private string? _schema;
 
     private FedNode(string name, string folder, StixSigningKey key, NodeSigning? signing, IStore store, WebApplication app, Uri server, string adminToken, Guid collectionId,
         CapturedLog log, ManualTimeProvider clock)
@@ -77,11 +81,17 @@ internal sealed class FedNode : IAsyncDisposable
 
     public PartnerSync Sync => App.Services.GetRequiredService<PartnerSync>();
 
-    public static async Task<FedNode> StartAsync(string name, int pageSize = 7, bool signs = true, NodeTls? tls = null)
+    /// <summary>Starts a node on SQLite, or on PostgreSQL in a schema of its own (dropped at dispose) when
+    /// <paramref name="postgres"/> is a connection string; <paramref name="checkConcurrency"/> sets
+    /// <see cref="NodeSyncOptions.CheckConcurrency"/> (0: the default).</summary>
+    public static async Task<FedNode> StartAsync(string name, int pageSize = 7, bool signs = true, NodeTls? tls = null, string? postgres = null,
+        int checkConcurrency = 0)
     {
         string folder = Path.Combine(Path.GetTempPath(), "detente-fed-" + Guid.NewGuid().ToString("N"));
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        IStore store = await SqliteStore.OpenAsync(folder, clock);
+        string? schema = postgres is null ? null : "detente_fed_" + Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(folder);
+        IStore store = postgres is null ? await SqliteStore.OpenAsync(folder, clock) : await PostgresStore.OpenAsync(postgres, schema!, clock);
         BootstrapResult bootstrap = await NodeBootstrap.EnsureAsync(store, clock);
         StixSigningKey key = StixSigningKey.Create();
         var log = new CapturedLog();
@@ -106,6 +116,7 @@ internal sealed class FedNode : IAsyncDisposable
                 RetryBaseDelay = TimeSpan.FromMilliseconds(5),
                 RetryMaxDelay = TimeSpan.FromMilliseconds(50),
                 MaxAttempts = 200,
+                CheckConcurrency = checkConcurrency > 0 ? checkConcurrency : Math.Min(Environment.ProcessorCount, 64),
             },
         };
         WebApplication app = DetenteNode.Build(store, options, [tls is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0"], clock, logging =>
@@ -115,7 +126,11 @@ internal sealed class FedNode : IAsyncDisposable
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var node = new FedNode(name, folder, key, signing, store, app, new Uri(address + "/"), bootstrap.AdminToken!, bootstrap.DefaultCollectionId!.Value, log, clock);
+        var node = new FedNode(name, folder, key, signing, store, app, new Uri(address + "/"), bootstrap.AdminToken!, bootstrap.DefaultCollectionId!.Value, log, clock)
+        {
+            _postgres = postgres,
+            _schema = schema,
+        };
         connections = node.Connections;
         witnessConnections = node.WitnessConnections;
         if (tls is not null)
@@ -225,6 +240,13 @@ internal sealed class FedNode : IAsyncDisposable
 
         Key.Dispose();
         Directory.Delete(_folder, true);
+        if (_postgres is not null)
+        {
+            await using var connection = new NpgsqlConnection(_postgres);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE", connection);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 }
 

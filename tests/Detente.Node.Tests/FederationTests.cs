@@ -525,4 +525,146 @@ public sealed class FederationTests
             Assert.NotNull((await sink.Store.GetPartnerLogAsync("us-cert", Ct))!.Alarm);
         }
     }
+
+    public enum PageCheat { BadSignature, FailedInclusion }
+
+    [Theory]
+    [InlineData(PageCheat.BadSignature, AuditFailures.ObjectOrigin, "does not verify")]
+    [InlineData(PageCheat.FailedInclusion, AuditFailures.MissingObject, "does not commit to this object with the opening's salt")]
+    public async Task A_failure_in_the_middle_of_a_page_checked_on_several_threads_raises_the_first_failing_objects_alarm_and_stores_nothing_of_it(
+        PageCheat cheatKind, string kind, string finding)
+    {
+        // Two objects of the same page of 60 fail (the 21st and the 36th); the page is checked on 4 threads at once.
+        const int first = 20, second = 35;
+        bool cheat = false;
+        List<string> page = [];
+        Func<HttpMessageHandler, HttpMessageHandler> wrap = inner => new RewritingHandler(inner, async (request, response) =>
+        {
+            string path = request.RequestUri!.AbsolutePath;
+            if (!cheat || !response.IsSuccessStatusCode
+                || !(path.EndsWith("/objects/", StringComparison.Ordinal) || path.StartsWith("/log/openings/", StringComparison.Ordinal)))
+            {
+                return response;
+            }
+
+            var answer = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsByteArrayAsync())!.AsObject();
+            if (path.EndsWith("/objects/", StringComparison.Ordinal) && answer["objects"] is System.Text.Json.Nodes.JsonArray objects)
+            {
+                page = [.. objects.Select(o => o!["id"]!.GetValue<string>())];
+                if (cheatKind == PageCheat.BadSignature)
+                {
+                    // Changed after it was signed: the signature stays, and no longer verifies.
+                    objects[first]!["name"] = "rewritten in transit";
+                    objects[second]!["name"] = "rewritten in transit";
+                }
+            }
+            else if (path.StartsWith("/log/openings/", StringComparison.Ordinal) && cheatKind == PageCheat.FailedInclusion)
+            {
+                foreach (System.Text.Json.Nodes.JsonNode? opening in answer["openings"]!.AsArray())
+                {
+                    string id = opening!["object_id"]!.GetValue<string>();
+                    if (id == page[first] || id == page[second])
+                    {
+                        opening["salt"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+                    }
+                }
+            }
+            else
+            {
+                return response;
+            }
+
+            response.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(answer.ToJsonString()));
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/taxii+json") { CharSet = null };
+            response.Content.Headers.ContentType.Parameters.Add(new System.Net.Http.Headers.NameValueHeaderValue("version", "2.1"));
+            return response;
+        });
+        FedNode source = await FedNode.StartAsync("us-cert", pageSize: 60);
+        FedNode sink = await FedNode.StartAsync("un-wg", pageSize: 60, checkConcurrency: 4);
+        await sink.AddPartnerAsync(source, await source.IssueConnectionAsync(sink.Name, wrap));
+        await using (source)
+        await using (sink)
+        {
+            await source.PostIndicatorsAsync(60);
+            Assert.True((await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct)).IsClean);
+
+            cheat = true;
+            await source.PostIndicatorsAsync(60);
+            SyncReport report = await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct);
+
+            Assert.Equal(60, page.Count);
+            Assert.StartsWith(kind + ":", report.Alarm, StringComparison.Ordinal);
+            Assert.Contains(page[first], report.Alarm, StringComparison.Ordinal);
+            Assert.DoesNotContain(page[second], report.Alarm, StringComparison.Ordinal);
+            Assert.Contains(finding, report.Alarm, StringComparison.Ordinal);
+            AuditEvidenceRecord evidence = Assert.Single(await sink.Store.ListAuditEvidenceAsync("us-cert", Ct));
+            Assert.Equal(kind, evidence.Kind);
+            string text = Encoding.UTF8.GetString(evidence.Evidence.Span);
+            Assert.Contains("--- object as received ---", text, StringComparison.Ordinal);
+            Assert.Contains(page[first], text, StringComparison.Ordinal);
+            Assert.DoesNotContain(page[second], text, StringComparison.Ordinal);
+            Assert.Equal(0, report.ObjectsNew);
+            Assert.Equal(0, report.Pages);
+            List<StoredObject> stored = await sink.ReadAllAsync();
+            Assert.Equal(60, stored.Count);
+            Assert.DoesNotContain(stored, o => page.Contains(o.Id));
+            Assert.NotNull((await sink.Store.GetPartnerLogAsync("us-cert", Ct))!.Alarm);
+        }
+    }
+
+    [Fact]
+    public async Task Both_nodes_on_PostgreSQL_sync_several_pages_with_the_audit_and_catch_an_object_served_other_than_logged()
+    {
+        string? postgres = Detente.Testing.TestPostgres.ConnectionString;
+        if (postgres is null)
+        {
+            Assert.False(Detente.Testing.TestPostgres.IsRequired, Detente.Testing.TestPostgres.MissingButRequired);
+            Assert.Skip(Detente.Testing.TestPostgres.SkipReason);
+        }
+
+        bool cheat = false;
+        string? victim = null;
+        Func<HttpMessageHandler, HttpMessageHandler> wrap = inner => new RewritingHandler(inner, async (request, response) =>
+        {
+            if (!cheat || !request.RequestUri!.AbsolutePath.StartsWith("/log/openings/", StringComparison.Ordinal) || !response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            var answer = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsByteArrayAsync())!.AsObject();
+            System.Text.Json.Nodes.JsonObject lied = answer["openings"]!.AsArray()[3]!.AsObject();
+            victim = lied["object_id"]!.GetValue<string>();
+            lied["salt"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            response.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(answer.ToJsonString()));
+            return response;
+        });
+        FedNode source = await FedNode.StartAsync("us-cert", postgres: postgres);
+        FedNode sink = await FedNode.StartAsync("un-wg", postgres: postgres);
+        await sink.AddPartnerAsync(source, await source.IssueConnectionAsync(sink.Name, wrap));
+        await using (source)
+        await using (sink)
+        {
+            await source.PostIndicatorsAsync(30, twice: 5);
+            SyncReport first = await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct);
+
+            Assert.True(first.IsClean, first.Alarm);
+            Assert.Equal(35, first.ObjectsNew);
+            Assert.Equal(5, first.Pages);
+            Assert.Equal(35, first.VerifiedSize);
+            Assert.Contains(first.Checks, c => c.Contains("proven included", StringComparison.Ordinal));
+            await AssertSameVersionsAsync(source, sink);
+            Assert.True((await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct)).IsClean);
+
+            cheat = true;
+            await source.PostIndicatorsAsync(7);
+            SyncReport report = await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct);
+
+            Assert.StartsWith(AuditFailures.MissingObject + ":", report.Alarm, StringComparison.Ordinal);
+            Assert.Contains(victim!, report.Alarm, StringComparison.Ordinal);
+            Assert.Contains(victim!, Encoding.UTF8.GetString(Assert.Single(await sink.Store.ListAuditEvidenceAsync("us-cert", Ct)).Evidence.Span),
+                StringComparison.Ordinal);
+            Assert.Equal(35, (await sink.ReadAllAsync()).Count);
+            Assert.Equal(report.Alarm, (await sink.Sync.SyncAsync("us-cert", cancellationToken: Ct)).Alarm);
+        }
+    }
 }

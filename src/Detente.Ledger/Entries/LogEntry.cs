@@ -294,6 +294,26 @@ public sealed class LogEntry
         return salt.Length == SaltSize && Commit(stixObject, salt) == Commitment && BlindId(id, salt) == BlindedId;
     }
 
+    /// <summary>True when this entry records the object <paramref name="objectId"/> whose RFC 8785 form is
+    /// <paramref name="canonicalJson"/>: <see cref="Matches(StixObject, ReadOnlySpan{byte})"/> for a caller that has the
+    /// canonical bytes already (they must be the object's JCS form; nothing here checks it).</summary>
+    public bool MatchesCanonical(string objectId, ReadOnlySpan<byte> canonicalJson, ReadOnlySpan<byte> salt)
+    {
+        ArgumentNullException.ThrowIfNull(objectId);
+        if (IsRecord)
+        {
+            return false;
+        }
+
+        if (IsClear)
+        {
+            return salt.IsEmpty && string.Equals(objectId, ObjectId, StringComparison.Ordinal)
+                && new MerkleHash(SHA256.HashData(canonicalJson)) == Commitment;
+        }
+
+        return salt.Length == SaltSize && CommitCanonical(canonicalJson, salt) == Commitment && BlindId(objectId, salt) == BlindedId;
+    }
+
     /// <summary>The salted commitment SHA-256(salt ‖ JCS(object)).</summary>
     public static MerkleHash Commit(StixObject stixObject, ReadOnlySpan<byte> salt)
     {

@@ -76,6 +76,19 @@ public sealed record NodeSyncOptions
         }
     } = 8;
 
+    /// <summary>Threads that check a page's objects (validation, origin signatures, inclusion) at once. Default: the number of
+    /// processors, at most 64; 1–64. Pages are still stored one at a time, in order.</summary>
+    public int CheckConcurrency
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 64);
+            field = value;
+        }
+    } = Math.Min(Environment.ProcessorCount, 64);
+
     /// <summary>Called after every successful audit of a partner's checkpoint (the witness's cosigning seam); null: none.</summary>
     public IAuditWitness? Witness { get; init; }
 }

@@ -485,10 +485,10 @@ public sealed class PartnerSync
                     var valid = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>(objects.Count);
                     int refused = 0;
                     DateTimeOffset now = owner._time.GetUtcNow();
+                    (StatusDetail Detail, ObjectToAdd? Object, OriginVerdict? Verdict)[] checks = CheckPage(objects, local, now, cancellationToken);
                     for (int i = 0; i < objects.Count; i++)
                     {
-                        (StatusDetail detail, ObjectToAdd? toAdd, OriginVerdict? verdict) = ObjectIngest.Check(owner._validator, objects[i], i, local,
-                            o => Origin(o, now));
+                        (StatusDetail detail, ObjectToAdd? toAdd, OriginVerdict? verdict) = checks[i];
                         if (verdict is { IsAccepted: false } refusal)
                         {
                             // The partner served an object whose origin does not hold (unsigned, forged, or not by a key of its
@@ -559,8 +559,41 @@ public sealed class PartnerSync
             }
         }
 
-        /// <summary>Every object of the page is in the partner's log: its proof verifies against a checkpoint consistent with
-        /// the pinned one, and its entry commits to the object as received with the proof's salt.</summary>
+        /// <summary>The checks of every object of a page (<c>ObjectIngest.Check</c>: validation, media type, origin signature),
+        /// spread over <see cref="NodeSyncOptions.CheckConcurrency"/> threads; answered in page order, so that the caller acts on
+        /// the first failing object exactly as a check in order would.</summary>
+        private (StatusDetail Detail, ObjectToAdd? Object, OriginVerdict? Verdict)[] CheckPage(IReadOnlyList<TaxiiEnvelopeObject> objects, Collection local,
+            DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var checks = new (StatusDetail Detail, ObjectToAdd? Object, OriginVerdict? Verdict)[objects.Count];
+            Parallel.For(0, objects.Count, new ParallelOptions { MaxDegreeOfParallelism = owner._options.CheckConcurrency, CancellationToken = cancellationToken },
+                i => checks[i] = Canonical(objects[i], ObjectIngest.Check(owner._validator, objects[i], i, local, o => Origin(o, now))));
+            return checks;
+        }
+
+        /// <summary>Marks an object to store as canonical when the partner sent it in its RFC 8785 form (as nodes serve what they
+        /// sign): the store then commits to those bytes in its log entry, and the inclusion check uses them, instead of each
+        /// canonicalizing the object again. The bytes stored are the bytes received either way.</summary>
+        private static (StatusDetail Detail, ObjectToAdd? Object, OriginVerdict? Verdict) Canonical(TaxiiEnvelopeObject item,
+            (StatusDetail Detail, ObjectToAdd? Object, OriginVerdict? Verdict) check)
+        {
+            if (check.Object is not { JsonIsCanonical: false } toAdd)
+            {
+                return check;
+            }
+
+            try
+            {
+                return item.Object.Canonicalize().AsSpan().SequenceEqual(item.Json.Span) ? check with { Object = toAdd with { JsonIsCanonical = true } } : check;
+            }
+            catch (ArgumentException)
+            {
+                // No RFC 8785 form (an unpaired surrogate): the store and the inclusion check decide about it as before.
+                return check;
+            }
+        }
+
+        /// <summary>The origin check of a received object (<see cref="OriginVerifier.CheckPartner"/>).</summary>
         private (OriginVerdict Verdict, StixObject? ToStore) Origin(StixObject received, DateTimeOffset now)
         {
             OriginVerdict verdict = OriginVerifier.CheckPartner(origins, Name, received, now);
@@ -621,38 +654,54 @@ public sealed class PartnerSync
 
             var hashes = new MemoizedHashReader(new TileHashReader(PartnerTiles, checkpoint.Size));
             var bundles = new Dictionary<long, ReadOnlyMemory<byte>[]>();
-            var unopened = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>();
-            foreach ((TaxiiEnvelopeObject Item, ObjectToAdd Object) v in valid)
+
+            // First, in order and on this thread, what each opening needs from the partner's tiles (its entry, its audit path);
+            // then every entry and path checked at once; then the outcomes read in page order, so that the first failing
+            // object raises the alarm as a check in order would.
+            var opened = new OpenedObject?[valid.Count];
+            int stop = valid.Count;
+            for (int i = 0; i < valid.Count; i++)
             {
-                StixObject stixObject = v.Item.Object;
+                StixObject stixObject = valid[i].Item.Object;
                 StixTimestamp? version = stixObject.Modified ?? stixObject.Created;
                 LogOpening? opening = version is { } known ? byVersion.GetValueOrDefault((stixObject.Id!, known)) : byId.GetValueOrDefault(stixObject.Id!);
                 if (opening is null)
                 {
+                    continue;
+                }
+
+                OpenedObject? prepared = await OpenAsync(opening, checkpoint, hashes, bundles, cancellationToken).ConfigureAwait(false);
+                opened[i] = prepared;
+                if (prepared?.Problem is not null)
+                {
+                    // Nothing after the first object known to fail matters.
+                    stop = i + 1;
+                    break;
+                }
+            }
+
+            var problems = new string?[stop];
+            Parallel.For(0, stop, new ParallelOptions { MaxDegreeOfParallelism = owner._options.CheckConcurrency, CancellationToken = cancellationToken },
+                i => problems[i] = opened[i] is { } o ? o.Problem ?? o.Check(valid[i].Item.Object, valid[i].Object, checkpoint) : null);
+            var unopened = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>();
+            for (int i = 0; i < stop; i++)
+            {
+                (TaxiiEnvelopeObject Item, ObjectToAdd Object) v = valid[i];
+                if (opened[i] is not { } o || problems[i] is null && o.Path is null)
+                {
+                    // No opening, or a tile or bundle of the checkpoint is not served: this object is proven on its own.
                     unopened.Add(v);
                     continue;
                 }
 
-                string? problem;
-                string entryText = string.Empty;
-                try
+                if (problems[i] is { } problem)
                 {
-                    (problem, entryText) = await CheckOpeningAsync(opening, stixObject, checkpoint, hashes, bundles, cancellationToken).ConfigureAwait(false);
-                }
-                catch (InvalidOperationException)
-                {
-                    // A tile or bundle of the checkpoint is not served (or not of its size): this object is proven on its own.
-                    unopened.Add(v);
-                    continue;
-                }
-
-                if (problem is not null)
-                {
-                    byte[] evidence = new LogOpenings(openings.TreeSize, openings.Checkpoint, [opening]).ToJson();
+                    StixObject stixObject = v.Item.Object;
+                    byte[] evidence = new LogOpenings(openings.TreeSize, openings.Checkpoint, [o.Opening]).ToJson();
                     return await AlarmAsync(AuditFailures.MissingObject,
-                        $"{stixObject.Id} (version {version?.ToString() ?? "none"}) was received but is not in the partner's log: {problem}",
+                        $"{stixObject.Id} (version {(stixObject.Modified ?? stixObject.Created)?.ToString() ?? "none"}) was received but is not in the partner's log: {problem}",
                         ("object as received", v.Item.Json.ToArray()),
-                        ("opening answered", [.. evidence, .. "\n--- entry at the leaf index ---\n"u8, .. Encoding.UTF8.GetBytes(entryText)]), cancellationToken)
+                        ("opening answered", [.. evidence, .. "\n--- entry at the leaf index ---\n"u8, .. o.Entry.Span]), cancellationToken)
                         .ConfigureAwait(false);
                 }
             }
@@ -666,52 +715,47 @@ public sealed class PartnerSync
             return unopened.Count == 0 ? null : await ProveIncludedAsync(subscription, unopened, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Checks one opening against the partner's tiles: null when the entry at its leaf index is of the log's origin,
-        /// commits to <paramref name="stixObject"/> with its salt and is included in <paramref name="checkpoint"/>'s tree; else the
-        /// problem. Also answers the entry's text (for evidence).</summary>
-        /// <exception cref="InvalidOperationException">A tile or bundle of the checkpoint's tree is missing or has the wrong length.</exception>
-        private async Task<(string? Problem, string Entry)> CheckOpeningAsync(LogOpening opening, StixObject stixObject, Checkpoint checkpoint,
-            MemoizedHashReader hashes, Dictionary<long, ReadOnlyMemory<byte>[]> bundles, CancellationToken cancellationToken)
+        /// <summary>What checking one opening needs from the partner's tiles: the entry at its leaf index and the leaf's audit path
+        /// in <paramref name="checkpoint"/>'s tree (null when a tile of the path is not served: the entry is still checked against the
+        /// object). Null when the entry's bundle is not served; an opening past the checkpoint's size comes back with its problem.</summary>
+        private async Task<OpenedObject?> OpenAsync(LogOpening opening, Checkpoint checkpoint, MemoizedHashReader hashes,
+            Dictionary<long, ReadOnlyMemory<byte>[]> bundles, CancellationToken cancellationToken)
         {
             long leaf = opening.LeafIndex;
             if (leaf >= checkpoint.Size)
             {
-                return (string.Create(CultureInfo.InvariantCulture, $"the opening names leaf {leaf}, past the checkpoint's size {checkpoint.Size}"), string.Empty);
+                return new OpenedObject(opening, ReadOnlyMemory<byte>.Empty, null)
+                {
+                    Problem = string.Create(CultureInfo.InvariantCulture, $"the opening names leaf {leaf}, past the checkpoint's size {checkpoint.Size}"),
+                };
             }
 
             long bundleIndex = leaf / TilePath.FullWidth;
             if (!bundles.TryGetValue(bundleIndex, out ReadOnlyMemory<byte>[]? entries))
             {
-                entries = await ReadBundleAsync(bundleIndex, checkpoint.Size, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    entries = await ReadBundleAsync(bundleIndex, checkpoint.Size, cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException)
+                {
+                    return null;
+                }
+
                 bundles[bundleIndex] = entries;
             }
 
-            ReadOnlyMemory<byte> encoded = entries[(int)(leaf % TilePath.FullWidth)];
-            string text = Encoding.UTF8.GetString(encoded.Span);
-            LogEntry entry;
+            MerkleHash[]? path;
             try
             {
-                entry = LogEntry.Parse(encoded.Span);
+                path = await MerkleProof.InclusionAsync(hashes, leaf, checkpoint.Size, cancellationToken).ConfigureAwait(false);
             }
-            catch (LedgerFormatException e)
+            catch (InvalidOperationException)
             {
-                return (string.Create(CultureInfo.InvariantCulture, $"the entry at leaf {leaf} is malformed: {e.Message}"), text);
+                path = null;
             }
 
-            if (!string.Equals(entry.Origin, checkpoint.Origin, StringComparison.Ordinal))
-            {
-                return ($"the entry at leaf {leaf.ToString(CultureInfo.InvariantCulture)} names the origin '{entry.Origin}', the checkpoint '{checkpoint.Origin}'", text);
-            }
-
-            if (entry.IsRecord || !entry.Matches(stixObject, opening.Salt.Span))
-            {
-                return (string.Create(CultureInfo.InvariantCulture, $"the entry at leaf {leaf} does not commit to this object with the opening's salt"), text);
-            }
-
-            MerkleHash[] path = await MerkleProof.InclusionAsync(hashes, leaf, checkpoint.Size, cancellationToken).ConfigureAwait(false);
-            return MerkleProof.VerifyInclusion(leaf, checkpoint.Size, entry.LeafHash, path, checkpoint.RootHash)
-                ? (null, text)
-                : (string.Create(CultureInfo.InvariantCulture, $"the partner's tiles do not lead from the entry at leaf {leaf} to the checkpoint's root"), text);
+            return new OpenedObject(opening, entries[(int)(leaf % TilePath.FullWidth)], path);
         }
 
         /// <summary>The entries of one bundle of a tree of <paramref name="size"/> leaves (a full bundle stands in for a
@@ -897,6 +941,50 @@ public sealed class PartnerSync
             _ = cancellationToken;
             return alarm;
         }
+    }
+}
+
+/// <summary>One opening of a page with what checking it needs from the partner's tiles: the entry at its leaf index (its bytes,
+/// empty when the opening is already known to fail) and the leaf's audit path in the checkpoint's tree (null when a tile of the
+/// path is not served).</summary>
+internal sealed record OpenedObject(LogOpening Opening, ReadOnlyMemory<byte> Entry, MerkleHash[]? Path)
+{
+    /// <summary>Why the opening fails before its entry is read (a leaf past the checkpoint's size); null otherwise.</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>Null when the entry is of the log's origin, commits to <paramref name="stixObject"/> with the opening's salt and,
+    /// when the path is known, is included in <paramref name="checkpoint"/>'s tree; else the problem. <paramref name="toStore"/>
+    /// is the object as it will be stored (its canonical bytes, when it says it has them, stand for the object's). Safe to call
+    /// from several threads at once.</summary>
+    public string? Check(StixObject stixObject, ObjectToAdd toStore, Checkpoint checkpoint)
+    {
+        long leaf = Opening.LeafIndex;
+        LogEntry entry;
+        try
+        {
+            entry = LogEntry.Parse(Entry.Span);
+        }
+        catch (LedgerFormatException e)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the entry at leaf {leaf} is malformed: {e.Message}");
+        }
+
+        if (!string.Equals(entry.Origin, checkpoint.Origin, StringComparison.Ordinal))
+        {
+            return $"the entry at leaf {leaf.ToString(CultureInfo.InvariantCulture)} names the origin '{entry.Origin}', the checkpoint '{checkpoint.Origin}'";
+        }
+
+        bool matches = toStore.JsonIsCanonical
+            ? entry.MatchesCanonical(stixObject.Id!, toStore.Json.Span, Opening.Salt.Span)
+            : entry.Matches(stixObject, Opening.Salt.Span);
+        if (entry.IsRecord || !matches)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the entry at leaf {leaf} does not commit to this object with the opening's salt");
+        }
+
+        return Path is null || MerkleProof.VerifyInclusion(leaf, checkpoint.Size, entry.LeafHash, Path, checkpoint.RootHash)
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"the partner's tiles do not lead from the entry at leaf {leaf} to the checkpoint's root");
     }
 }
 
