@@ -8,7 +8,7 @@ namespace Detente.Benchmarks;
 /// <c>generate-lines COUNT FILE</c> writes COUNT seeded STIX objects as JSON lines; <c>matcher-memory [SIZE…]</c>
 /// measures the compiled matcher's compile time and retained memory (<see cref="Patterns.MatcherMemory"/>);
 /// <c>matcher-throughput [SIZE…]</c> its events/s against interleaved baselines (<see cref="Patterns.MatcherThroughput"/>);
-/// <c>psi COUNT [--cardinality] [--filter-bits P] [--runs N]</c> runs the end-to-end PSI benchmark (see Psi/PsiRun.cs);
+/// <c>psi COUNT [--cardinality] [--multiplicative | --pairs] [--filter-bits P] [--runs N]</c> runs the end-to-end PSI benchmark (see Psi/PsiRun.cs);
 /// <c>ledger-audit COUNT [RUNS]</c> builds an in-memory log of COUNT entries and times full audits of it;
 /// <c>ledger-store COUNT [RUNS]</c> times the node's log path on SQLite (see Ledger/StoreLogRun.cs).
 /// <c>ledger-witness COUNT [RUNS]</c> times witnessing on SQLite (see Ledger/WitnessRun.cs).

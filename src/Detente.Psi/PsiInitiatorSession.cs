@@ -303,7 +303,9 @@ public sealed class PsiInitiatorSession
             }
 
             int offset = _evaluated;
-            byte[] evaluated = payload.ToArray();
+            // The pieces below run on other threads, which cannot capture a span: a pooled copy, returned at the end.
+            byte[] evaluated = ArrayPool<byte>.Shared.Rent(payload.Length);
+            payload.CopyTo(evaluated);
             PsiElement[] inputs = _inputs;
             UInt128[] tags = _tags;
             byte[] sessionInverse = _inverse;
@@ -343,6 +345,7 @@ public sealed class PsiInitiatorSession
 
                 return -1;
             });
+            ArrayPool<byte>.Shared.Return(evaluated);
             if (inverses is not null)
             {
                 CryptographicOperations.ZeroMemory(inverses);

@@ -19,6 +19,10 @@ namespace Detente.Psi;
 /// (chunk N + 1 is blinded while chunk N is evaluated and chunk N − 1 finalized), so this is less than their sum.</param>
 /// <param name="BytesToResponder">Bytes of all chunks the initiator sent.</param>
 /// <param name="BytesToInitiator">Bytes of all chunks the responder sent.</param>
+/// <param name="PrepareCpu">The process's CPU time (user and system, all threads) during <paramref name="Prepare"/>.</param>
+/// <param name="PrecomputeCpu">The process's CPU time during <paramref name="Precompute"/>.</param>
+/// <param name="OnlineCpu">The process's CPU time during <paramref name="Online"/>: close to twice the wall time when both
+/// cores are kept busy.</param>
 public sealed record PsiLocalReport(
     PsiResult Result,
     int InitiatorSetSize,
@@ -31,7 +35,10 @@ public sealed record PsiLocalReport(
     TimeSpan Compare,
     TimeSpan Online,
     long BytesToResponder,
-    long BytesToInitiator)
+    long BytesToInitiator,
+    TimeSpan PrepareCpu = default,
+    TimeSpan PrecomputeCpu = default,
+    TimeSpan OnlineCpu = default)
 {
     /// <summary>Everything one session costs its two sides: the initiator's precomputation plus the online part.</summary>
     public TimeSpan PerSession => Precompute + Online;
@@ -72,20 +79,25 @@ public static class PsiLocal
         TimeProvider clock = timeProvider ?? TimeProvider.System;
         PsiSessionId sessionId = PsiSessionId.New();
 
+        TimeSpan cpu = Environment.CpuUsage.TotalTime;
         long start = clock.GetTimestamp();
         using PsiKey key = PsiKey.Generate();
         PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, sessionId, responder, responderOptions);
         TimeSpan prepare = clock.GetElapsedTime(start);
+        TimeSpan prepareCpu = Environment.CpuUsage.TotalTime - cpu;
 
         // The local run is its own key epoch: the session id serves as the epoch id.
         bool additive = mode == PsiMode.Intersection && blinding == PsiBlinding.Additive;
+        cpu = Environment.CpuUsage.TotalTime;
         start = clock.GetTimestamp();
         using PsiBlindedSet? blindedSet = additive && blindAhead ? PsiBlindedSet.Create(key.PublicKey, sessionId, initiator, initiatorOptions) : null;
         using PsiBlinds? blinds = additive && !blindAhead
             ? PsiBlinds.Precompute(key.PublicKey, Math.Max(new HashSet<PsiElement>(initiator).Count, initiatorOptions?.PadTo ?? 0), initiatorOptions)
             : null;
         TimeSpan precompute = clock.GetElapsedTime(start);
+        TimeSpan precomputeCpu = Environment.CpuUsage.TotalTime - cpu;
 
+        cpu = Environment.CpuUsage.TotalTime;
         long online = clock.GetTimestamp();
         start = online;
         PsiInitiatorSession initiatorSession = blindedSet is not null
@@ -120,7 +132,8 @@ public static class PsiLocal
         PsiResult result = initiatorSession.Complete();
         TimeSpan compare = clock.GetElapsedTime(start);
         return new PsiLocalReport(result, initiatorSession.SetSize, prepared.Count, prepare, precompute, setup + pipeline.Blind, pipeline.Evaluate,
-            pipeline.Finalize, compare, clock.GetElapsedTime(online), pipeline.BytesToResponder, toInitiator);
+            pipeline.Finalize, compare, clock.GetElapsedTime(online), pipeline.BytesToResponder, toInitiator, prepareCpu, precomputeCpu,
+            Environment.CpuUsage.TotalTime - cpu);
     }
 
     /// <summary>
@@ -195,15 +208,16 @@ public static class PsiLocal
             {
                 while (true)
                 {
-                    long start = clock.GetTimestamp();
                     frame.ResetWrittenCount();
                     bool more;
                     lock (_initiatorLock)
                     {
+                        // Timed inside the lock: waiting for the finalizer is not blinding.
+                        long start = clock.GetTimestamp();
                         more = initiator.TryWriteBlinded(frame);
+                        Blind += clock.GetElapsedTime(start);
                     }
 
-                    Blind += clock.GetElapsedTime(start);
                     if (!more)
                     {
                         break;
@@ -247,13 +261,12 @@ public static class PsiLocal
         {
             foreach (byte[] frames in _evaluated.GetConsumingEnumerable(_failed.Token))
             {
-                long start = clock.GetTimestamp();
                 lock (_initiatorLock)
                 {
+                    long start = clock.GetTimestamp();
                     ForEachFrame(frames, initiator.ReadEvaluated);
+                    Finalize += clock.GetElapsedTime(start);
                 }
-
-                Finalize += clock.GetElapsedTime(start);
             }
         }
     }
