@@ -15,7 +15,7 @@ namespace Detente.Node;
 /// <param name="KeyEpoch">The node's key epoch.</param>
 /// <param name="KeyCommitment">The node's public key K of that epoch (the key commitment the node's record names).</param>
 /// <param name="Blinding">How the elements were blinded.</param>
-/// <param name="Precompute">Time to precompute the additive blinds (zero for multiplicative blinding).</param>
+/// <param name="Precompute">Time to blind the set additively ahead of the session (zero for multiplicative blinding).</param>
 /// <param name="Online">Time from opening the session to comparing.</param>
 /// <param name="BytesSent">Chunk bytes sent to the node.</param>
 /// <param name="BytesReceived">Chunk bytes received from the node.</param>
@@ -32,7 +32,8 @@ public sealed record PsiRunReport(PsiResult Result, PsiSessionId SessionId, int 
 
 /// <summary>
 /// The initiator's side of a PSI session with a node over HTTP (<c>detente psi run</c>): fetches the node's key for the
-/// epoch, precomputes additive blinds for it (intersection mode), opens a session, sends one Blinded chunk per request,
+/// epoch, blinds its set additively for that key ahead of the session (intersection mode, <see cref="PsiBlindedSet"/>),
+/// opens a session, sends one Blinded chunk per request (the next one while the answers to the previous are unblinded),
 /// unblinds the answers, fetches the node's tags, compares and closes the session. Any refusal of the node or
 /// malformed answer ends the session (it is closed on the node) with a <see cref="PsiException"/>.
 /// </summary>
@@ -61,7 +62,8 @@ public sealed class PsiNodeClient(HttpClient http, Uri node, string? token, Time
         byte[] commitment = Convert.FromHexString(key.RootElement.GetProperty("key_commitment").GetString()!);
 
         long start = _clock.GetTimestamp();
-        using PsiBlinds? blinds = mode == PsiMode.Intersection ? PsiBlinds.Precompute(commitment, size, options) : null;
+        // The set is known: it is hashed to the group and blinded now, so the session only sends and unblinds.
+        using PsiBlindedSet? blinds = mode == PsiMode.Intersection ? PsiBlindedSet.Create(commitment, epoch, elements, options) : null;
         TimeSpan precompute = _clock.GetElapsedTime(start);
 
         start = _clock.GetTimestamp();
@@ -82,16 +84,52 @@ public sealed class PsiNodeClient(HttpClient http, Uri node, string? token, Time
         {
             PsiInitiatorSession session = blinds is null
                 ? new PsiInitiatorSession(sessionId, epoch, mode, elements, responderSize, options)
-                : new PsiInitiatorSession(sessionId, epoch, elements, responderSize, blinds, options);
-            var frame = new ArrayBufferWriter<byte>();
-            while (session.TryWriteBlinded(frame))
+                : new PsiInitiatorSession(sessionId, blinds, responderSize, options);
+            // Two frame buffers in turn: chunk N + 1 travels to the node and is evaluated there while the answers to
+            // chunk N are unblinded here. The node still sees one request at a time, in order.
+            ArrayBufferWriter<byte>[] frames = [new(), new()];
+            int turn = 0;
+            byte[]? answered = null;
+            while (true)
             {
-                sent += frame.WrittenCount;
-                byte[] evaluated = await SendFramesAsync(HttpMethod.Post, $"psi/sessions/{sessionId}/blinded", frame.WrittenMemory, cancellationToken)
-                    .ConfigureAwait(false);
-                received += evaluated.Length;
-                ForEachFrame(evaluated, session.ReadEvaluated);
+                ArrayBufferWriter<byte> frame = frames[turn];
                 frame.ResetWrittenCount();
+                if (!session.TryWriteBlinded(frame))
+                {
+                    break;
+                }
+
+                sent += frame.WrittenCount;
+                Task<byte[]> inFlight = SendFramesAsync(HttpMethod.Post, $"psi/sessions/{sessionId}/blinded", frame.WrittenMemory, cancellationToken);
+                try
+                {
+                    if (answered is not null)
+                    {
+                        ForEachFrame(answered, session.ReadEvaluated);
+                    }
+                }
+                catch (Exception e) when (e is PsiException or InvalidOperationException)
+                {
+                    // Let the request in flight finish before the session is closed; its outcome no longer matters.
+                    try
+                    {
+                        await inFlight.ConfigureAwait(false);
+                    }
+                    catch (Exception ignored) when (ignored is PsiException or HttpRequestException or OperationCanceledException)
+                    {
+                    }
+
+                    throw;
+                }
+
+                answered = await inFlight.ConfigureAwait(false);
+                received += answered.Length;
+                turn ^= 1;
+            }
+
+            if (answered is not null)
+            {
+                ForEachFrame(answered, session.ReadEvaluated);
             }
 
             byte[] tags = await SendFramesAsync(HttpMethod.Get, $"psi/sessions/{sessionId}/tags", null, cancellationToken).ConfigureAwait(false);

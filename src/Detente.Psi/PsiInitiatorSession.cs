@@ -30,6 +30,7 @@ public sealed class PsiInitiatorSession
     private readonly int _responderSetSize;
     private readonly PsiBlinds? _additive;
     private readonly int _additiveOffset;
+    private readonly PsiBlindedSet? _blindedSet;
     private int _blindSequence;
     private int _sent;
     private int _evaluatedSequence;
@@ -59,49 +60,92 @@ public sealed class PsiInitiatorSession
     /// <exception cref="PsiException">A set is larger than <see cref="PsiOptions.MaxSetSize"/>.</exception>
     public PsiInitiatorSession(PsiSessionId sessionId, PsiSessionId keyContext, PsiMode mode, IReadOnlyList<PsiElement> elements, int responderSetSize,
         PsiOptions? options = null)
+        : this(sessionId, keyContext, mode, DistinctAndPadded(elements, options ?? new PsiOptions(), out int realCount), realCount, responderSetSize, options)
     {
-        ArgumentNullException.ThrowIfNull(elements);
+    }
+
+    /// <summary>
+    /// Starts an intersection-mode session over a set blinded ahead of it (<see cref="PsiBlindedSet"/>): the online blind
+    /// sends the precomputed blinded elements, and each answer is unblinded with one subtraction.
+    /// </summary>
+    /// <param name="sessionId">The session id; every chunk in and out carries it.</param>
+    /// <param name="set">The initiator's set, blinded for the responder's public key and key epoch; a set serves one session.</param>
+    /// <param name="responderSetSize">The responder's announced (padded) set size.</param>
+    /// <param name="options">Limits and tuning (the set's padding was fixed when it was blinded).</param>
+    /// <exception cref="PsiException">The responder's set is larger than <see cref="PsiOptions.MaxSetSize"/>, or
+    /// <paramref name="set"/> already served a session.</exception>
+    /// <remarks>The caller checks that <see cref="PsiBlindedSet.ResponderPublicKey"/> is the key the responder announced
+    /// for the session and <see cref="PsiBlindedSet.KeyContext"/> its key epoch; otherwise the result is empty, not a leak.</remarks>
+    public PsiInitiatorSession(PsiSessionId sessionId, PsiBlindedSet set, int responderSetSize, PsiOptions? options = null)
+        : this(sessionId, (set ?? throw new ArgumentNullException(nameof(set))).KeyContext, PsiMode.Intersection, set.Inputs, set.RealCount,
+            responderSetSize, options)
+    {
+        set.Take();
+        _blindedSet = set;
+    }
+
+    private PsiInitiatorSession(PsiSessionId sessionId, PsiSessionId keyContext, PsiMode mode, PsiElement[] inputs, int realCount, int responderSetSize,
+        PsiOptions? options)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(responderSetSize);
         _options = options ?? new PsiOptions();
-        var distinct = new HashSet<PsiElement>(elements);
-        if (distinct.Count > _options.MaxSetSize || responderSetSize > _options.MaxSetSize)
+        if (inputs.Length > _options.MaxSetSize || responderSetSize > _options.MaxSetSize)
         {
             throw new PsiException($"A set is larger than the limit of {_options.MaxSetSize}.");
         }
 
-        _realCount = 0;
-        int size = Math.Max(distinct.Count, _options.PadTo);
-        if (size > _options.MaxSetSize)
-        {
-            throw new PsiException($"Padding to {size} exceeds the limit of {_options.MaxSetSize}.");
-        }
-
-        _inputs = new PsiElement[size];
-        foreach (PsiElement element in elements)
-        {
-            // Keep the caller's order, first occurrence of each element.
-            if (distinct.Remove(element))
-            {
-                _inputs[_realCount++] = element;
-            }
-        }
-
-        for (int i = _realCount; i < size; i++)
-        {
-            // "pad" is no element type, so a dummy never equals a real element of either side.
-            _inputs[i] = PsiElement.FromCanonicalBytes(Encoding.ASCII.GetBytes($"pad:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}"));
-        }
-
+        _inputs = inputs;
+        _realCount = realCount;
         SessionId = sessionId;
         _oprf = Oprf.ForDetente(keyContext);
         _mode = mode;
         _responderSetSize = responderSetSize;
-        _tags = new UInt128[size];
+        _tags = new UInt128[inputs.Length];
         if (mode == PsiMode.Cardinality)
         {
             Ristretto255.RandomScalar(_blind);
             Ristretto255.Invert(_blind, _inverse);
         }
+    }
+
+    /// <summary>
+    /// The distinct elements in the caller's order (first occurrence of each), then random dummies up to
+    /// <see cref="PsiOptions.PadTo"/>; what a session sends, and what <see cref="PsiBlindedSet"/> blinds ahead of one.
+    /// </summary>
+    /// <exception cref="PsiException">The set, or its padding, is larger than <see cref="PsiOptions.MaxSetSize"/>.</exception>
+    internal static PsiElement[] DistinctAndPadded(IReadOnlyList<PsiElement> elements, PsiOptions options, out int realCount)
+    {
+        ArgumentNullException.ThrowIfNull(elements);
+        var distinct = new HashSet<PsiElement>(elements);
+        if (distinct.Count > options.MaxSetSize)
+        {
+            throw new PsiException($"A set is larger than the limit of {options.MaxSetSize}.");
+        }
+
+        realCount = 0;
+        int size = Math.Max(distinct.Count, options.PadTo);
+        if (size > options.MaxSetSize)
+        {
+            throw new PsiException($"Padding to {size} exceeds the limit of {options.MaxSetSize}.");
+        }
+
+        var inputs = new PsiElement[size];
+        foreach (PsiElement element in elements)
+        {
+            // Keep the caller's order, first occurrence of each element.
+            if (distinct.Remove(element))
+            {
+                inputs[realCount++] = element;
+            }
+        }
+
+        for (int i = realCount; i < size; i++)
+        {
+            // "pad" is no element type, so a dummy never equals a real element of either side.
+            inputs[i] = PsiElement.FromCanonicalBytes(Encoding.ASCII.GetBytes($"pad:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}"));
+        }
+
+        return inputs;
     }
 
     /// <summary>
@@ -130,7 +174,7 @@ public sealed class PsiInitiatorSession
     public PsiSessionId SessionId { get; }
 
     /// <summary>How this session blinds its elements.</summary>
-    public PsiBlinding Blinding => _additive is null ? PsiBlinding.Multiplicative : PsiBlinding.Additive;
+    public PsiBlinding Blinding => _additive is null && _blindedSet is null ? PsiBlinding.Multiplicative : PsiBlinding.Additive;
 
     /// <summary>The set size the responder sees (after removing duplicates and padding).</summary>
     public int SetSize => _inputs.Length;
@@ -153,6 +197,16 @@ public sealed class PsiInitiatorSession
 
         int offset = _sent;
         int count = Math.Min(_options.ChunkSize, _inputs.Length - offset);
+        if (_blindedSet is not null)
+        {
+            // Blinded ahead of the session: the online blind is a copy.
+            _blindedSet.ThrowIfDisposed();
+            PsiChunk.Write(output, new PsiChunkHeader(PsiChunkKind.Blinded, offset + count == _inputs.Length, SessionId, _blindSequence++, count),
+                _blindedSet.Blinded(offset, count));
+            _sent += count;
+            return true;
+        }
+
         byte[] blinded = new byte[count * Ristretto255.ElementLength];
         bool multiplicative = _mode == PsiMode.Intersection && _additive is null;
         byte[]? inverses = multiplicative ? new byte[count * Ristretto255.ScalarLength] : null;
@@ -235,7 +289,8 @@ public sealed class PsiInitiatorSession
             PsiChunkHeader header = PsiChunk.ReadWhole(frame, out ReadOnlySpan<byte> payload);
             PsiResponderSession.CheckHeader(header, PsiChunkKind.Evaluated, SessionId, _evaluatedSequence, _evaluated, _inputs.Length);
             byte[]? inverses = null;
-            if (_mode == PsiMode.Intersection && _additive is null)
+            _blindedSet?.ThrowIfDisposed();
+            if (_mode == PsiMode.Intersection && _additive is null && _blindedSet is null)
             {
                 if (!_inverses.Remove(header.Sequence, out inverses) || inverses.Length != header.Count * Ristretto255.ScalarLength)
                 {
@@ -248,23 +303,27 @@ public sealed class PsiInitiatorSession
             }
 
             int offset = _evaluated;
-            byte[] evaluated = payload.ToArray();
+            // The pieces below run on other threads, which cannot capture a span: a pooled copy, returned at the end.
+            byte[] evaluated = ArrayPool<byte>.Shared.Rent(payload.Length);
+            payload.CopyTo(evaluated);
             PsiElement[] inputs = _inputs;
             UInt128[] tags = _tags;
             byte[] sessionInverse = _inverse;
             PsiMode mode = _mode;
             PsiBlinds? additive = _additive;
+            PsiBlindedSet? blindedSet = _blindedSet;
             int pair = _additiveOffset + offset;
             int bad = Batch.Run(header.Count, _options.Parallelism, (start, end) =>
             {
                 Span<byte> unblinded = stackalloc byte[Ristretto255.ElementLength];
                 for (int i = start; i < end; i++)
                 {
-                    if (additive is not null)
+                    if (additive is not null || blindedSet is not null)
                     {
                         // E − r·K = k·H(x); the identity (whose encoding is all zeros) is refused as from any peer.
                         ReadOnlySpan<byte> answer = evaluated.AsSpan(i * Ristretto255.ElementLength, Ristretto255.ElementLength);
-                        if (Ristretto255.IsZero(answer) || !Ristretto255.TrySubtract(answer, additive.Unmask(pair + i), unblinded))
+                        ReadOnlySpan<byte> unmask = additive is not null ? additive.Unmask(pair + i) : blindedSet!.Unmask(offset + i);
+                        if (Ristretto255.IsZero(answer) || !Ristretto255.TrySubtract(answer, unmask, unblinded))
                         {
                             return i;
                         }
@@ -286,12 +345,14 @@ public sealed class PsiInitiatorSession
 
                 return -1;
             });
+            ArrayPool<byte>.Shared.Return(evaluated);
             if (inverses is not null)
             {
                 CryptographicOperations.ZeroMemory(inverses);
             }
 
             additive?.WipeUnmasks(pair, header.Count);
+            blindedSet?.WipeUnmasks(offset, header.Count);
             if (bad >= 0)
             {
                 PsiResponderSession.ThrowBadElement("evaluated", offset + bad);

@@ -88,6 +88,26 @@ public sealed class PsiEndpointTests
     }
 
     [Fact]
+    public async Task Small_chunks_keep_one_request_in_flight_while_the_previous_answers_are_unblinded()
+    {
+        // Chunks of two: the client sends chunk N + 1 before it unblinds the answers to chunk N, in both modes.
+        var recorder = new RecordingRecorder();
+        await using OpsNode node = await StartAsync(recorder);
+        string token = await PartnerAsync(node);
+        await AddIndicatorsAsync(node, node.CollectionId, s_nodeIndicators);
+        using var http = new HttpClient();
+        var options = new PsiOptions { ChunkSize = 2 };
+        PsiRunReport intersection = await new PsiNodeClient(http, node.Server, token).RunAsync(Elements(s_local), PsiSetKind.Indicators,
+            PsiMode.Intersection, options, Ct);
+        Assert.Equal(s_expected.Order(StringComparer.Ordinal), intersection.Result.Intersection.Select(e => e.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(3 * (PsiChunk.HeaderLength + (2 * 32)), intersection.BytesSent);
+        PsiRunReport cardinality = await new PsiNodeClient(http, node.Server, token).RunAsync(Elements(s_local), PsiSetKind.Indicators,
+            PsiMode.Cardinality, options, Ct);
+        Assert.Equal(3, cardinality.Result.Count);
+        Assert.Equal(4, recorder.Records.Count);
+    }
+
+    [Fact]
     public async Task The_sightings_set_is_the_observables_of_the_sighted_observed_data()
     {
         await using OpsNode node = await StartAsync(new RecordingRecorder());

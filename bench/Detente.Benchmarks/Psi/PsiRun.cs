@@ -8,9 +8,11 @@ namespace Detente.Benchmarks.Psi;
 
 /// <summary>
 /// The end-to-end PSI benchmark, as a console mode (a run of 10^6 × 10^6 takes minutes, too long for BenchmarkDotNet):
-/// <c>psi COUNT [--cardinality] [--multiplicative] [--filter-bits P] [--runs N]</c> first measures the rates of variable-base
+/// <c>psi COUNT [--cardinality] [--multiplicative | --pairs] [--filter-bits P] [--runs N]</c> first measures the rates of variable-base
 /// and fixed-base scalar multiplication and of point addition on one and on all cores, then runs both sides of a session over two seeded sets of COUNT elements that share half, and prints
-/// the time per phase, the bytes each way and the peak working set.
+/// the responder's per-epoch work, the initiator's per-session precomputation, the session's online wall and CPU time (with
+/// each phase's busy time, which overlap), the bytes each way and the peak working set. <c>--pairs</c> precomputes
+/// set-independent pairs (<see cref="PsiBlinds"/>) and hashes online; the default blinds the set ahead (<see cref="PsiBlindedSet"/>).
 /// </summary>
 public static class PsiRun
 {
@@ -19,6 +21,7 @@ public static class PsiRun
         int count = int.Parse(args[0], CultureInfo.InvariantCulture);
         bool cardinality = args.Contains("--cardinality");
         PsiBlinding blinding = args.Contains("--multiplicative") ? PsiBlinding.Multiplicative : PsiBlinding.Additive;
+        bool blindAhead = !args.Contains("--pairs");
         int? filterBits = Option(args, "--filter-bits");
         int runs = Option(args, "--runs") ?? 1;
 
@@ -39,7 +42,8 @@ public static class PsiRun
         for (int run = 0; run < runs; run++)
         {
             var wall = Stopwatch.StartNew();
-            PsiLocalReport report = PsiLocal.Run(a, b, cardinality ? PsiMode.Cardinality : PsiMode.Intersection, filterBits, options, options, blinding: blinding);
+            PsiLocalReport report = PsiLocal.Run(a, b, cardinality ? PsiMode.Cardinality : PsiMode.Intersection, filterBits, options, options, blinding: blinding,
+                blindAhead: blindAhead);
             wall.Stop();
             if (report.Result.Count != count - (count / 2))
             {
@@ -47,9 +51,10 @@ public static class PsiRun
                 return 1;
             }
 
-            string mode = (cardinality ? "cardinality" : "intersection " + blinding.ToString().ToLowerInvariant()) + (filterBits is int p ? $" filter P={p}" : string.Empty);
+            string mode = (cardinality ? "cardinality" : "intersection " + blinding.ToString().ToLowerInvariant() + (blinding == PsiBlinding.Additive ? (blindAhead ? " blinded ahead" : " pairs") : string.Empty))
+                + (filterBits is int p ? $" filter P={p}" : string.Empty);
             Console.WriteLine(FormattableString.Invariant(
-                $"run {run + 1}: {mode} {count} x {count}, common {report.Result.Count}; prepare {report.Prepare.TotalSeconds:F1} s, precompute {report.Precompute.TotalSeconds:F1} s, blind {report.Blind.TotalSeconds:F1} s, evaluate {report.Evaluate.TotalSeconds:F1} s, finalize {report.Finalize.TotalSeconds:F1} s, compare {report.Compare.TotalSeconds:F2} s, online {report.Online.TotalSeconds:F1} s, wall {wall.Elapsed.TotalSeconds:F1} s; bytes A->B {report.BytesToResponder / 1e6:F1} MB, B->A {report.BytesToInitiator / 1e6:F1} MB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; load {LoadAverage()}"));
+                $"run {run + 1}: {mode} {count} x {count}, common {report.Result.Count}; per epoch: responder prepare {report.Prepare.TotalSeconds:F1} s (cpu {report.PrepareCpu.TotalSeconds:F1} s); per session: initiator precompute {report.Precompute.TotalSeconds:F1} s (cpu {report.PrecomputeCpu.TotalSeconds:F1} s, before the session), online {report.Online.TotalSeconds:F1} s wall (cpu {report.OnlineCpu.TotalSeconds:F1} s; busy: blind {report.Blind.TotalSeconds:F1} s, evaluate {report.Evaluate.TotalSeconds:F1} s, finalize {report.Finalize.TotalSeconds:F1} s, compare {report.Compare.TotalSeconds:F2} s), per-session wall {report.PerSession.TotalSeconds:F1} s; whole run {wall.Elapsed.TotalSeconds:F1} s; bytes A->B {report.BytesToResponder / 1e6:F1} MB, B->A {report.BytesToInitiator / 1e6:F1} MB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; load {LoadAverage()}"));
         }
 
         return 0;
