@@ -3,18 +3,20 @@ using Detente.Ledger.Merkle;
 namespace Detente.Ledger.Tiles;
 
 /// <summary>
-/// A bounded, thread-safe cache of one log's full hash tiles, each kept with every hash inside it (the 255 node hashes
-/// between its 256 hashes and its root), so that a proof reads a hash at any of the tile's eight inner levels without
-/// reading the tile again or hashing. Shared by every <see cref="TileHashReader"/> of one log.
+/// A bounded, thread-safe cache of one log's hash tiles, each kept with every hash inside it (for a full tile the 255
+/// node hashes between its 256 hashes and its root), so that a proof reads a hash at any of the tile's eight inner
+/// levels without reading the tile again or hashing. Shared by every <see cref="TileHashReader"/> of one log.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Only full hash tiles are kept: a full tile never changes (C2SP tlog-tiles), so a cached one is never stale. Partial
-/// tiles and entry bundles are never cached here. One cache serves one log (the tile path is the key): never share it
-/// between the stores of different logs.
+/// A tile path names fixed bytes: a full tile never changes (C2SP tlog-tiles), and a partial tile's path carries its
+/// width, so <c>tile/1/000.p/134</c> is always the same 134 hashes; a cached tile is therefore never stale. Partial tiles
+/// are kept under their width like any other (a newer tree size asks for another width, and the old entry ages out).
+/// Entry bundles are never cached here. One cache serves one log (the tile path is the key): never share it between the
+/// stores of different logs.
 /// </para>
 /// <para>
-/// Memory is bounded by <see cref="Capacity"/>: each tile takes <see cref="BytesPerTile"/> bytes (16,352) plus about
+/// Memory is bounded by <see cref="Capacity"/>: each tile, full or partial, takes <see cref="BytesPerTile"/> bytes (16,352) plus about
 /// 100 bytes of bookkeeping, so the default capacity of 1,024 tiles holds at most about 16.1 MiB. When full, the least
 /// recently used tile is dropped. A tile is checked for length before it is kept; what it is worth is decided by the
 /// proof that uses it, exactly as without the cache.
@@ -65,7 +67,7 @@ public sealed class TileCache
     /// <summary>How many lookups did not find their tile (and read it from the store).</summary>
     public long Misses => Interlocked.Read(ref _misses);
 
-    /// <summary>The kept hashes of the full tile <paramref name="path"/>, or null when it is not kept.</summary>
+    /// <summary>The kept hashes of the hash tile <paramref name="path"/>, or null when it is not kept.</summary>
     internal byte[]? Find(TilePath path)
     {
         lock (_index)
@@ -83,16 +85,16 @@ public sealed class TileCache
         }
     }
 
-    /// <summary>Keeps the full tile <paramref name="path"/> whose 256 hashes are <paramref name="tile"/>, with its inner hashes.</summary>
-    /// <returns>The kept hashes (<see cref="BytesPerTile"/> bytes: the tile's rows, bottom up).</returns>
+    /// <summary>Keeps the hash tile <paramref name="path"/> whose hashes are <paramref name="tile"/>, with its inner hashes.</summary>
+    /// <returns>The kept hashes (<see cref="BytesPerTile"/> bytes: the tile's rows, bottom up; row k holds width / 2^k hashes).</returns>
     internal byte[] Add(TilePath path, ReadOnlySpan<byte> tile)
     {
-        if (!path.IsFull || path.IsEntryBundle || tile.Length != TilePath.FullWidth * MerkleHash.Size)
+        if (path.IsEntryBundle || tile.Length != path.Width * MerkleHash.Size)
         {
-            throw new ArgumentException("Only a full hash tile of 8,192 bytes is cached.", nameof(tile));
+            throw new ArgumentException("Only a hash tile of 32 bytes a hash is cached.", nameof(tile));
         }
 
-        byte[] hashes = Expand(tile);
+        byte[] hashes = Expand(tile, path.Width);
         lock (_index)
         {
             if (_index.TryGetValue(path, out LinkedListNode<Entry>? present))
@@ -119,13 +121,13 @@ public sealed class TileCache
         return new MerkleHash(hashes.AsSpan(row * MerkleHash.Size, MerkleHash.Size));
     }
 
-    /// <summary>The tile's own 256 hashes (its first row) in kept hashes.</summary>
-    internal static ReadOnlyMemory<byte> TileBytes(byte[] hashes) => hashes.AsMemory(0, TilePath.FullWidth * MerkleHash.Size);
+    /// <summary>The tile's own <paramref name="width"/> hashes (its first row) in kept hashes.</summary>
+    internal static ReadOnlyMemory<byte> TileBytes(byte[] hashes, int width) => hashes.AsMemory(0, width * MerkleHash.Size);
 
     /// <summary>The index of the first hash of row <paramref name="k"/> (row 0: the tile's hashes; row 8: its root).</summary>
     private static int RowOffset(int k) => (2 * TilePath.FullWidth) - ((2 * TilePath.FullWidth) >> k);
 
-    private static byte[] Expand(ReadOnlySpan<byte> tile)
+    private static byte[] Expand(ReadOnlySpan<byte> tile, int width)
     {
         byte[] hashes = new byte[BytesPerTile];
         tile.CopyTo(hashes);
@@ -133,7 +135,7 @@ public sealed class TileCache
         {
             int below = RowOffset(k - 1);
             int row = RowOffset(k);
-            int count = TilePath.FullWidth >> k;
+            int count = width >> k; // only whole subtrees: a partial tile's last odd hash has no parent inside the tile
             for (int i = 0; i < count; i++)
             {
                 ReadOnlySpan<byte> left = hashes.AsSpan((below + (2 * i)) * MerkleHash.Size, MerkleHash.Size);
