@@ -41,6 +41,8 @@ public static class DetenteNode
         builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
         ObjectEndpoints.AddServices(builder.Services, egressPolicy);
         builder.Services.AddSingleton<NodeMetrics>();
+        // The node's own log's full tiles with their inner hashes, for every proof it makes (bounded by the limit).
+        builder.Services.AddSingleton(new Ledger.Tiles.TileCache(options.Limits.LogTileCacheTiles));
         if (options.Log is not null)
         {
             // Verifies the stored log and integrates entries past its checkpoint before the server takes requests.

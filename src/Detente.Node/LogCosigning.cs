@@ -52,7 +52,7 @@ public static class CosignedCheckpoint
 /// (<see cref="LogWitnessConnection"/>: token, TLS trust, client certificate), one client per distinct TLS setting.
 /// </summary>
 internal sealed class LogCosigning(IStore store, NoteVerifierKey logKey, Func<LogWitnessRecord, LogWitnessConnection?> connections, TimeProvider time,
-    ILogger logger) : IDisposable
+    ILogger logger, TileCache? tiles = null) : IDisposable
 {
     /// <summary>How often the loop looks at the checkpoint when no seal woke it.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -259,7 +259,7 @@ internal sealed class LogCosigning(IStore store, NoteVerifierKey logKey, Func<Lo
 
             MerkleHash[] proof = old == 0 || old == checkpoint.Size
                 ? []
-                : await MerkleProof.ConsistencyAsync(new TileHashReader(store.LogTiles, checkpoint.Size), old, checkpoint.Size, cancellationToken)
+                : await MerkleProof.ConsistencyAsync(new TileHashReader(store.LogTiles, checkpoint.Size, tiles), old, checkpoint.Size, cancellationToken)
                     .ConfigureAwait(false);
             using var request = new HttpRequestMessage(HttpMethod.Post, target)
             {

@@ -163,7 +163,7 @@ internal static class LogEndpoints
     }
 
     private static async Task<IResult> GetProofAsync(string apiRoot, string collectionId, string objectId, HttpContext context, IStore store,
-        CancellationToken cancellationToken)
+        TileCache tiles, CancellationToken cancellationToken)
     {
         // tree_size is the proof's own parameter; the rest of the query is TAXII's, parsed strictly as for the object.
         if (!TryTakeTreeSize(context, out long? treeSize))
@@ -200,7 +200,7 @@ internal static class LogEndpoints
         }
 
         (LogProofStatus status, LogProof? proof) = await LogProof.CreateAsync(store, request.Collection!.Collection.Id, page.Items[0], treeSize,
-            cancellationToken).ConfigureAwait(false);
+            tiles, cancellationToken).ConfigureAwait(false);
         switch (status)
         {
             case LogProofStatus.NotLogged:
@@ -293,7 +293,7 @@ internal static class LogEndpoints
             && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size);
     }
 
-    private static async Task<IResult> GetConsistencyAsync(HttpContext context, IStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetConsistencyAsync(HttpContext context, IStore store, TileCache tiles, CancellationToken cancellationToken)
     {
         if (RefuseLog(context) is { } refused)
         {
@@ -336,7 +336,7 @@ internal static class LogEndpoints
 
         Ledger.Merkle.MerkleHash[] proof = oldSize == 0 || oldSize == newSize
             ? []
-            : await Ledger.Merkle.MerkleProof.ConsistencyAsync(new TileHashReader(store.LogTiles, newSize), oldSize, newSize, cancellationToken)
+            : await Ledger.Merkle.MerkleProof.ConsistencyAsync(new TileHashReader(store.LogTiles, newSize, tiles), oldSize, newSize, cancellationToken)
                 .ConfigureAwait(false);
         context.Response.Headers.CacheControl = query["new"].Count == 1 ? FullTileCache : "no-store";
         return Results.Bytes(new LogConsistency(oldSize, newSize, proof, System.Text.Encoding.UTF8.GetString(oldBytes.Span),
@@ -345,7 +345,7 @@ internal static class LogEndpoints
 
     /// <summary>The inclusion proofs of a PSI session's log entries, for the session's parties only (404 for anyone else,
     /// exactly as for a session that does not exist).</summary>
-    private static async Task<IResult> GetPsiProofAsync(string sessionId, HttpContext context, IStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetPsiProofAsync(string sessionId, HttpContext context, IStore store, TileCache tiles, CancellationToken cancellationToken)
     {
         PsiSessionId id;
         try
@@ -366,7 +366,7 @@ internal static class LogEndpoints
             return TaxiiErrors.Result(StatusCodes.Status404NotFound, "Not found", "No such PSI session in the log.");
         }
 
-        (_, PsiSessionLogProof? proof) = await PsiSessionLogProof.CreateAsync(store, entries, id, cancellationToken).ConfigureAwait(false);
+        (_, PsiSessionLogProof? proof) = await PsiSessionLogProof.CreateAsync(store, entries, id, tiles, cancellationToken).ConfigureAwait(false);
         if (proof is null)
         {
             return NotYet(context, "The session is logged but no checkpoint covers its entries yet; ask again in a second.");

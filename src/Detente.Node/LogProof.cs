@@ -73,8 +73,15 @@ public sealed record LogProof
     /// <summary>Makes the proof of <paramref name="version"/> of a collection against the store's latest checkpoint, or against
     /// the checkpoint the log had at <paramref name="treeSize"/> (every checkpoint is kept), for a partner who pinned an older one.</summary>
     /// <remarks>The caller must have decided that its reader may read the version (egress): the proof holds the salt.</remarks>
+    public static Task<(LogProofStatus Status, LogProof? Proof)> CreateAsync(IStore store, Guid collectionId, StoredObject version,
+        long? treeSize = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(store, collectionId, version, treeSize, null, cancellationToken);
+
+    /// <summary>Makes the proof of <paramref name="version"/> as <see cref="CreateAsync(IStore, Guid, StoredObject, long?, CancellationToken)"/>
+    /// does, taking full tiles from <paramref name="tiles"/>, the cache of the store's log tiles, when given.</summary>
+    /// <remarks>The caller must have decided that its reader may read the version (egress): the proof holds the salt.</remarks>
     public static async Task<(LogProofStatus Status, LogProof? Proof)> CreateAsync(IStore store, Guid collectionId, StoredObject version,
-        long? treeSize = null, CancellationToken cancellationToken = default)
+        long? treeSize, TileCache? tiles, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(version);
@@ -102,7 +109,7 @@ public sealed record LogProof
             return (LogProofStatus.NotYetSealed, null);
         }
 
-        MerkleHash[] path = await MerkleProof.InclusionAsync(new TileHashReader(store.LogTiles, checkpoint.Size), record.LeafIndex, checkpoint.Size,
+        MerkleHash[] path = await MerkleProof.InclusionAsync(new TileHashReader(store.LogTiles, checkpoint.Size, tiles), record.LeafIndex, checkpoint.Size,
             cancellationToken).ConfigureAwait(false);
         return (LogProofStatus.Ok, new LogProof
         {

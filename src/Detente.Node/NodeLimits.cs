@@ -168,6 +168,21 @@ public sealed record NodeLimits
         }
     } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Full tiles of the node's own log kept in memory for proofs (inclusion, consistency, PSI session proofs), each with
+    /// the hashes inside it computed (<see cref="Ledger.Tiles.TileCache"/>: 16,352 bytes a tile, least recently used
+    /// dropped first). Default 1,024 tiles, at most about 16 MiB.
+    /// </summary>
+    public int LogTileCacheTiles
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            field = value;
+        }
+    } = Ledger.Tiles.TileCache.DefaultCapacity;
+
     /// <summary>The page size to serve for a request's <c>limit</c> (null when absent): the default, or at most the maximum.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="requested"/> is not positive (the node answers 400 before).</exception>
     public int PageLimit(int? requested)

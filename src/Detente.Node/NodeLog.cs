@@ -307,7 +307,7 @@ internal sealed class NodeLog
 
 /// <summary>Runs the log at start (verification, integration) and then seals batches while the node runs.</summary>
 internal sealed class LogSequencerService(IStore store, NodeOptions options, TimeProvider time,
-    ILogger<LogSequencerService> logger) : IHostedService, IDisposable
+    ILogger<LogSequencerService> logger, TileCache tiles) : IHostedService, IDisposable
 {
     /// <summary>How often the service looks for new entries when none is waiting.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -332,7 +332,7 @@ internal sealed class LogSequencerService(IStore store, NodeOptions options, Tim
         Log = await NodeLog.OpenAsync(store, settings, options.PublicUrl, logger, cancellationToken).ConfigureAwait(false);
         Witness = new NodeWitness(store, new Cosigner(settings.WitnessName ?? NodeWitness.DefaultName(Log.Origin), settings.Key, time), time);
         var policy = new BatchPolicy(settings.MaxBatchEntries, settings.MaxBatchDelay, time);
-        _cosigning = new LogCosigning(store, Log.Verifier, settings.WitnessConnections, time, logger);
+        _cosigning = new LogCosigning(store, Log.Verifier, settings.WitnessConnections, time, logger, tiles);
         _loop = Task.Run(() => RunAsync(Log, policy), CancellationToken.None);
         _cosignLoop = Task.Run(() => _cosigning.RunAsync(_stop.Token), CancellationToken.None);
     }

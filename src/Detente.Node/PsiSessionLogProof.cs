@@ -82,8 +82,14 @@ public sealed record PsiSessionLogProof
 
     /// <summary>Makes the proof of the session's entries against the store's latest checkpoint.</summary>
     /// <remarks>The caller must have decided that its reader is a party of the session: the proof holds the salts.</remarks>
+    public static Task<(LogProofStatus Status, PsiSessionLogProof? Proof)> CreateAsync(IStore store, IReadOnlyList<LogEntryRecord> entries,
+        PsiSessionId sessionId, CancellationToken cancellationToken = default) =>
+        CreateAsync(store, entries, sessionId, null, cancellationToken);
+
+    /// <summary>Makes the proofs as <see cref="CreateAsync(IStore, IReadOnlyList{LogEntryRecord}, PsiSessionId, CancellationToken)"/> does,
+    /// taking full tiles from <paramref name="tiles"/>, the cache of the store's log tiles, when given.</summary>
     public static async Task<(LogProofStatus Status, PsiSessionLogProof? Proof)> CreateAsync(IStore store, IReadOnlyList<LogEntryRecord> entries,
-        PsiSessionId sessionId, CancellationToken cancellationToken = default)
+        PsiSessionId sessionId, TileCache? tiles, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(entries);
@@ -103,7 +109,7 @@ public sealed record PsiSessionLogProof
             return (LogProofStatus.NotYetSealed, null);
         }
 
-        var reader = new TileHashReader(store.LogTiles, checkpoint.Size);
+        var reader = new TileHashReader(store.LogTiles, checkpoint.Size, tiles);
         var proven = new List<PsiSessionLogEntry>(entries.Count);
         foreach (LogEntryRecord entry in entries)
         {

@@ -43,6 +43,8 @@ internal sealed class SqliteBackend : SqlBackend
 
     public override int MaxRowsPerInsert => 1;
 
+    public override int MaxLogRowsPerInsert => 16;
+
     // One writer at a time (the write lock): reading the row is enough.
     public override string LockCollectionSql => "SELECT last_date_added FROM collections WHERE collection_key = @c";
 

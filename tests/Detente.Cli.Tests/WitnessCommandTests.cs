@@ -74,6 +74,34 @@ public sealed class WitnessCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Log_verify_on_a_data_folder_whose_stored_tile_was_changed_fails_at_the_first_discrepancy()
+    {
+        _ = await AddAndSealAsync(300); // one full level-0 tile and a partial one
+        (int exit, string output, string error) = await RunAsync("log", "verify", "--data", _folder);
+        Assert.True(exit == 0, output + error);
+
+        // One bit of the full tile tile/0/000 flipped in the node's SQLite file, as damage or a rewrite would.
+        string file = Path.Combine(_folder, Detente.Storage.Sqlite.SqliteStore.FileName);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            using Microsoft.Data.Sqlite.SqliteCommand read = connection.CreateCommand();
+            read.CommandText = "SELECT data FROM log_tiles WHERE level = 0 AND tile_index = 0 AND width = 256";
+            byte[] tile = (byte[])(await read.ExecuteScalarAsync(Ct))!;
+            tile[100] ^= 0x08;
+            using Microsoft.Data.Sqlite.SqliteCommand write = connection.CreateCommand();
+            write.CommandText = "UPDATE log_tiles SET data = @d WHERE level = 0 AND tile_index = 0 AND width = 256";
+            write.Parameters.AddWithValue("@d", tile);
+            Assert.Equal(1, await write.ExecuteNonQueryAsync(Ct));
+        }
+
+        (exit, output, error) = await RunAsync("log", "verify", "--data", _folder);
+        Assert.Equal(1, exit);
+        Assert.Contains("the log does not verify", error, StringComparison.Ordinal);
+        Assert.Contains("tile/0/000", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Witness_add_list_remove_and_key_manage_the_logs_the_node_cosigns()
     {
         using StixSigningKey partnerKey = StixSigningKey.Create();

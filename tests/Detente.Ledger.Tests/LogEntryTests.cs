@@ -177,4 +177,35 @@ public sealed class LogEntryTests
         Assert.Throws<ArgumentException>(() => LogEntry.CreateSalted(new string('a', 256), LogAction.Publish, s_time, Indicator(), s_salt));
         Assert.Throws<ArgumentException>(() => LogEntry.CreateSalted("n", LogAction.Publish, s_time, Indicator(), s_salt[..31]));
     }
+
+    [Fact]
+    public void The_direct_salted_encoding_equals_the_canonicalizer_for_any_origin_and_hashes()
+    {
+        // The store's fast path writes salted entries without building a JSON tree; the bytes must be JCS's exactly.
+        var cases = CsCheck.Gen.Select(
+            CsCheck.Gen.OneOf(CsCheck.Gen.String[CsCheck.Gen.Char["ab\"\\/é☃ .-"], 1, 40], CsCheck.Gen.String[CsCheck.Gen.Char.AlphaNumeric, 1, 255]),
+            CsCheck.Gen.Int, CsCheck.Gen.Int, CsCheck.Gen.Int[0, 3]);
+        Property.ForAll(cases, c =>
+        {
+            string action = LogEntry.NameOf((LogAction)c.Item4);
+            var commitment = new MerkleHash(SHA256.HashData(BitConverter.GetBytes(c.Item2)));
+            var blinded = new MerkleHash(SHA256.HashData(BitConverter.GetBytes(~c.Item3)));
+            const string Time = "2026-11-24T05:30:00.123Z";
+            byte[] expected = JsonCanonicalizer.Canonicalize(JsonObject.Create(
+                ("v", 1), ("origin", c.Item1), ("action", action), ("time", Time),
+                ("commitment", commitment.ToBase64()), ("blinded_id", blinded.ToBase64())));
+            Assert.Equal(expected, LogEntry.EncodeSalted(c.Item1, action, Time, commitment, blinded));
+        }, iterations: 500);
+    }
+
+    [Fact]
+    public void An_entry_from_canonical_bytes_and_a_given_salt_equals_the_entry_made_from_the_object()
+    {
+        StixObject indicator = Indicator();
+        LogEntry fromBytes = LogEntry.CreateSalted("example.org/log", LogAction.Publish, s_time, indicator, indicator.Canonicalize(), s_salt);
+        LogEntry fromObject = LogEntry.CreateSalted("example.org/log", LogAction.Publish, s_time, indicator, s_salt);
+        Assert.Equal(fromObject.Encoded.ToArray(), fromBytes.Encoded.ToArray());
+        Assert.True(fromBytes.Matches(indicator, s_salt));
+        Assert.Throws<ArgumentException>(() => LogEntry.CreateSalted("n", LogAction.Publish, s_time, indicator, indicator.Canonicalize(), s_salt[..31]));
+    }
 }

@@ -74,6 +74,28 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task A_batch_written_several_rows_per_statement_gets_consecutive_leaves_each_with_its_own_salt()
+    {
+        // 37 versions: statements of 16, 16, 4 and 1 rows where the backend batches them; the entries follow the adds' order.
+        Guid collection = await NewCollectionAsync();
+        ObjectToAdd[] versions = [.. Enumerable.Range(0, 37).Select(i => TestObjects.Version(TestObjects.NewId(), TestObjects.At(1)))];
+        AddObjectsResult added = await Store.AddObjectsAsync(collection, versions, Ct);
+
+        LogEntry[] log = await ReadLogAsync();
+        Assert.Equal(37, log.Length);
+        IReadOnlyList<LogEntryRecord?> records = await Store.FindLogEntriesAsync(collection, [.. added.Objects.Select(o => o.DateAdded)], Ct);
+        var salts = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < versions.Length; i++)
+        {
+            LogEntryRecord record = records[i]!;
+            Assert.Equal(i, record.LeafIndex);
+            Assert.Equal(log[i].Encoded.ToArray(), record.Entry.ToArray());
+            Assert.True(log[i].Matches(Parse(versions[i]), record.Salt.Span));
+            Assert.True(salts.Add(Convert.ToHexString(record.Salt.Span)));
+        }
+    }
+
+    [Fact]
     public async Task Log_entries_are_found_in_bulk_in_the_order_asked_with_null_for_a_version_without_one()
     {
         Guid collection = await NewCollectionAsync();

@@ -111,6 +111,20 @@ public sealed class LogEntry
         return CreateSaltedCore(origin, action, time, stixObject, canonicalJson, salt);
     }
 
+    /// <summary>Creates a salted entry committing to <paramref name="canonicalJson"/> (the object's RFC 8785 form, which the
+    /// caller has already) with <paramref name="salt"/>, 32 bytes the caller drew fresh from the OS CSPRNG for this entry alone
+    /// (a store appending a batch draws the salts of the whole batch in one call).</summary>
+    /// <remarks><paramref name="canonicalJson"/> must be exactly <c>stixObject.Canonicalize()</c>; debug builds check it.
+    /// Never reuse a salt: the salt is what keeps the commitment and the blinded id from confirming guesses.</remarks>
+    /// <exception cref="ArgumentException">The salt is not 32 bytes, the origin is invalid, or the object has no id.</exception>
+    public static LogEntry CreateSalted(string origin, LogAction action, DateTimeOffset time, StixObject stixObject, ReadOnlySpan<byte> canonicalJson,
+        ReadOnlySpan<byte> salt)
+    {
+        ArgumentNullException.ThrowIfNull(stixObject);
+        CheckCanonical(stixObject, canonicalJson);
+        return CreateSaltedCore(origin, action, time, stixObject, canonicalJson, salt);
+    }
+
     /// <summary>Creates a salted entry with a given salt (for tests and for re-creating an entry; new entries take a fresh salt).</summary>
     /// <exception cref="ArgumentException">The salt is not 32 bytes, the origin is invalid, or the object has no id or cannot be canonicalized.</exception>
     public static LogEntry CreateSalted(string origin, LogAction action, DateTimeOffset time, StixObject stixObject, ReadOnlySpan<byte> salt)
@@ -133,10 +147,65 @@ public sealed class LogEntry
         MerkleHash commitment = CommitCanonical(canonicalJson, salt);
         MerkleHash blinded = BlindId(id, salt);
         StixTimestamp stamp = StixTimestamp.FromDateTimeOffset(time, 3);
-        byte[] encoded = JsonCanonicalizer.Canonicalize(JsonObject.Create(
-            ("v", 1), ("origin", origin), ("action", ActionName(action)), ("time", stamp.ToString()),
-            ("commitment", commitment.ToBase64()), ("blinded_id", blinded.ToBase64())));
+        byte[] encoded = EncodeSalted(origin, ActionName(action), stamp.ToString(), commitment, blinded);
         return new LogEntry(origin, action, stamp, commitment, blinded, null, encoded);
+    }
+
+    /// <summary>The JCS bytes of a salted entry, written directly in JCS member order when no string needs an escape
+    /// (the usual case: an ASCII origin), else through the canonicalizer; both give the same bytes.</summary>
+    internal static byte[] EncodeSalted(string origin, string action, string time, MerkleHash commitment, MerkleHash blinded)
+    {
+        if (!IsPlainAscii(origin) || !IsPlainAscii(action) || !IsPlainAscii(time))
+        {
+            return JsonCanonicalizer.Canonicalize(JsonObject.Create(
+                ("v", 1), ("origin", origin), ("action", action), ("time", time),
+                ("commitment", commitment.ToBase64()), ("blinded_id", blinded.ToBase64())));
+        }
+
+        const int HashChars = 44; // padded base64 of 32 bytes
+        ReadOnlySpan<byte> p1 = "{\"action\":\""u8;
+        ReadOnlySpan<byte> p2 = "\",\"blinded_id\":\""u8;
+        ReadOnlySpan<byte> p3 = "\",\"commitment\":\""u8;
+        ReadOnlySpan<byte> p4 = "\",\"origin\":\""u8;
+        ReadOnlySpan<byte> p5 = "\",\"time\":\""u8;
+        ReadOnlySpan<byte> p6 = "\",\"v\":1}"u8;
+        byte[] bytes = new byte[p1.Length + action.Length + p2.Length + HashChars + p3.Length + HashChars + p4.Length + origin.Length
+            + p5.Length + time.Length + p6.Length];
+        var at = new Span<byte>(bytes);
+        Put(ref at, p1);
+        at = at[Encoding.ASCII.GetBytes(action, at)..];
+        Put(ref at, p2);
+        _ = System.Buffers.Text.Base64.EncodeToUtf8(blinded.Bytes, at, out _, out int written);
+        at = at[written..];
+        Put(ref at, p3);
+        _ = System.Buffers.Text.Base64.EncodeToUtf8(commitment.Bytes, at, out _, out written);
+        at = at[written..];
+        Put(ref at, p4);
+        at = at[Encoding.ASCII.GetBytes(origin, at)..];
+        Put(ref at, p5);
+        at = at[Encoding.ASCII.GetBytes(time, at)..];
+        Put(ref at, p6);
+        return bytes;
+
+        static void Put(ref Span<byte> at, ReadOnlySpan<byte> literal)
+        {
+            literal.CopyTo(at);
+            at = at[literal.Length..];
+        }
+    }
+
+    /// <summary>True when every character is printable ASCII other than a quote and a backslash, so JCS writes the string as it is.</summary>
+    private static bool IsPlainAscii(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c is < ' ' or > '~' or '"' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Creates a clear entry, which names the object; only for objects marked TLP:CLEAR.</summary>
@@ -218,9 +287,7 @@ public sealed class LogEntry
         MerkleHash commitment = CommitRecord(record, salt);
         MerkleHash blinded = BlindRecordId(action, recordId, salt);
         StixTimestamp stamp = StixTimestamp.FromDateTimeOffset(time, 3);
-        byte[] encoded = JsonCanonicalizer.Canonicalize(JsonObject.Create(
-            ("v", 1), ("origin", origin), ("action", ActionName(action)), ("time", stamp.ToString()),
-            ("commitment", commitment.ToBase64()), ("blinded_id", blinded.ToBase64())));
+        byte[] encoded = EncodeSalted(origin, ActionName(action), stamp.ToString(), commitment, blinded);
         return new LogEntry(origin, action, stamp, commitment, blinded, null, encoded);
     }
 
@@ -323,7 +390,7 @@ public sealed class LogEntry
 
     private static MerkleHash CommitCanonical(ReadOnlySpan<byte> canonicalJson, ReadOnlySpan<byte> salt)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        IncrementalHash sha = MerkleHasher.Sha256;
         sha.AppendData(salt);
         sha.AppendData(canonicalJson);
         return new MerkleHash(sha.GetHashAndReset());
@@ -349,7 +416,7 @@ public sealed class LogEntry
 
     private static MerkleHash Blind(byte[] label, string id, ReadOnlySpan<byte> salt)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        IncrementalHash sha = MerkleHasher.Sha256;
         sha.AppendData(salt);
         sha.AppendData([0x00]);
         sha.AppendData(label);

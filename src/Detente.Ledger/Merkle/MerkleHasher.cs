@@ -16,7 +16,8 @@ public static class MerkleHasher
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
 
-    private static IncrementalHash Sha256 => t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    /// <summary>This thread's reusable SHA-256 context (left reset after each use).</summary>
+    internal static IncrementalHash Sha256 => t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>The root of the empty tree: SHA-256 of no bytes.</summary>
     public static MerkleHash EmptyRoot { get; } = new(SHA256.HashData(ReadOnlySpan<byte>.Empty));

@@ -297,29 +297,47 @@ internal sealed partial class SqlStore
         }
 
         DateTimeOffset now = _time.GetUtcNow();
-        const string Insert = "INSERT INTO log_entries (leaf_index, collection_key, date_added, action, entry, salt) VALUES (@i, @c, @d, @a, @e, @s)";
-        foreach (LogItem item in items)
+        // One call to the OS CSPRNG for the salts of the whole batch; each salted entry takes its own 32 of the bytes.
+        byte[] salts = RandomNumberGenerator.GetBytes(checked(items.Count * LogEntry.SaltSize));
+        var encoded = new byte[items.Count][];
+        var saltOf = new byte[items.Count][];
+        for (int i = 0; i < items.Count; i++)
         {
-            byte[] salt = [];
+            LogItem item = items[i];
             bool inClear = clear && LogEntry.QualifiesForClear(item.Object);
+            ReadOnlySpan<byte> salt = salts.AsSpan(i * LogEntry.SaltSize, LogEntry.SaltSize);
             LogEntry entry = item.Canonical is { } canonical
                 ? inClear
                     ? LogEntry.CreateClear(origin, item.Action, now, item.Object, canonical.Span)
-                    : LogEntry.CreateSalted(origin, item.Action, now, item.Object, canonical.Span, out salt)
+                    : LogEntry.CreateSalted(origin, item.Action, now, item.Object, canonical.Span, salt)
                 : inClear
                     ? LogEntry.CreateClear(origin, item.Action, now, item.Object)
-                    : LogEntry.CreateSalted(origin, item.Action, now, item.Object, out salt);
-            await session.Command(Insert)
-                .Set("@i", next)
-                .Set("@c", collectionKey)
-                .Set("@d", item.DateAdded)
-                .Set("@a", (int)item.Action)
-                .Set("@e", Bytes(entry.Encoded))
-                .Set("@s", salt)
-                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            next = checked(next + 1);
+                    : LogEntry.CreateSalted(origin, item.Action, now, item.Object, salt);
+            encoded[i] = Bytes(entry.Encoded);
+            saltOf[i] = inClear ? [] : salt.ToArray();
         }
 
+        // Several rows per statement (SqlBackend.MaxLogRowsPerInsert); leaf indices follow the items' order.
+        int done = 0;
+        while (done < items.Count)
+        {
+            int size = SqlText.InsertSize(items.Count - done, _backend.MaxLogRowsPerInsert);
+            DbCommand command = session.Command(SqlText.InsertLogEntries(size)).Set("@c", collectionKey);
+            for (int k = 0; k < size; k++)
+            {
+                int i = done + k;
+                command.Set(SqlText.Name("@i", k), checked(next + i))
+                    .Set(SqlText.Name("@d", k), items[i].DateAdded)
+                    .Set(SqlText.Name("@a", k), (int)items[i].Action)
+                    .Set(SqlText.Name("@e", k), encoded[i])
+                    .Set(SqlText.Name("@s", k), saltOf[i]);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            done += size;
+        }
+
+        next = checked(next + items.Count);
         await session.Command("UPDATE log_state SET next_index = @n WHERE id = 1").Set("@n", next)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -16,6 +16,7 @@ internal static class SqlText
     private static readonly ConcurrentDictionary<int, string> s_selectVersions = new();
     private static readonly ConcurrentDictionary<int, string> s_insertVersions = new();
     private static readonly ConcurrentDictionary<int, string> s_insertStatusDetails = new();
+    private static readonly ConcurrentDictionary<int, string> s_insertLogEntries = new();
     private static readonly ConcurrentDictionary<(string, int), string> s_names = new();
 
     /// <summary>The smallest list size at least <paramref name="count"/>.</summary>
@@ -40,6 +41,23 @@ internal static class SqlText
         {
             sql.Append(i == 0 ? "(" : ", (").Append("@c");
             foreach (string column in (string[])["@d", "@id", "@type", "@spec", "@speckey", "@v", "@vkey", "@sl", "@vf", "@vl", "@json", "@facts"])
+            {
+                sql.Append(", ").Append(Name(column, i));
+            }
+
+            sql.Append(')');
+        }
+
+        return sql.ToString();
+    });
+
+    public static string InsertLogEntries(int size) => s_insertLogEntries.GetOrAdd(size, static n =>
+    {
+        var sql = new StringBuilder("INSERT INTO log_entries (collection_key, leaf_index, date_added, action, entry, salt) VALUES ");
+        for (int i = 0; i < n; i++)
+        {
+            sql.Append(i == 0 ? "(" : ", (").Append("@c");
+            foreach (string column in (string[])["@i", "@d", "@a", "@e", "@s"])
             {
                 sql.Append(", ").Append(Name(column, i));
             }
