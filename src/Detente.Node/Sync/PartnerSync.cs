@@ -537,12 +537,19 @@ public sealed class PartnerSync
                     }
 
                     int fresh = added.AddedCount;
+                    int freshRedacted = 0;
                     for (int i = 0; i < toStore.Count; i++)
                     {
                         if (!added.Objects[i].AlreadyPresent && redacted.Contains(toStore[i]))
                         {
-                            _redacted++;
+                            freshRedacted++;
                         }
+                    }
+
+                    if (freshRedacted > 0)
+                    {
+                        _redacted += freshRedacted;
+                        Log.SyncReceivedRedacted(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, page, freshRedacted);
                     }
 
                     _pages++;
