@@ -96,6 +96,9 @@ public sealed class RedactedSyncTests
             Assert.Equal(5, state.ObjectsReceived);
             Assert.Equal(1, state.ObjectsRedacted);
             Assert.Empty(await sink.Store.ListAuditEvidenceAsync(source.Name, Ct));
+            Assert.Contains(sink.Log.Entries, e => e.EventId == 8170 && e.Level == Microsoft.Extensions.Logging.LogLevel.Information
+                && e.Message.Contains("1 versions received redacted and unproven", StringComparison.Ordinal));
+            Assert.DoesNotContain(sink.Log.Entries, e => e.EventId == 8102);
 
             // Again: nothing new, nothing counted twice.
             SyncReport again = await sink.Sync.SyncAsync(source.Name, cancellationToken: Ct);
