@@ -28,9 +28,14 @@ internal sealed partial class DetenteCli
         var caCert = new Option<string?>("--ca-cert") { Description = "A PEM certificate to trust as the root of the partner's server certificate (its self-signed one)." };
         var clientCert = new Option<string?>("--client-cert") { Description = "A PEM client certificate for mutual TLS with the partner." };
         var clientKey = new Option<string?>("--client-key") { Description = "The PEM private key of --client-cert." };
+        var refuseRedacted = new Option<bool>("--refuse-redacted")
+        {
+            Description = "Treat a version the partner's node serves redacted (which its log cannot prove) as a missing-object alarm, "
+                + "so that every object received from it is proven in its log. By default such a version is received, redacted and unproven, and counted.",
+        };
         var add = new Command("add", "Register a partner node (and how to sync from it).")
         {
-            name, identity, key, url, token, logKey, caCert, clientCert, clientKey, data, postgres,
+            name, identity, key, url, token, logKey, caCert, clientCert, clientKey, refuseRedacted, data, postgres,
         };
         add.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
         {
@@ -64,7 +69,14 @@ internal sealed partial class DetenteCli
 
             var secrets = new Detente.Node.Sync.PartnerSecrets(NodeDataFolder.Open(result.GetValue(data)!));
 
-            var partner = new PartnerRecord { Name = result.GetValue(name)!, Identity = result.GetValue(identity)!, VerificationKey = raw, Url = partnerUrl };
+            var partner = new PartnerRecord
+            {
+                Name = result.GetValue(name)!,
+                Identity = result.GetValue(identity)!,
+                VerificationKey = raw,
+                Url = partnerUrl,
+                RefuseRedacted = result.GetValue(refuseRedacted),
+            };
             if (partner.Check() is { } problem)
             {
                 await _stderr.WriteLineAsync("detente: " + problem);
@@ -95,7 +107,8 @@ internal sealed partial class DetenteCli
 
             await _stdout.WriteLineAsync($"Partner {partner.Name} ({partner.Identity}) added; key id {StixVerificationKeyId(raw)}"
                 + (logKeyText is null ? "." : $"; its log is pinned to {logKeyText.Split('+')[0]}.")
-                + (tokenText is null ? string.Empty : " Its token is kept in the data folder."));
+                + (tokenText is null ? string.Empty : " Its token is kept in the data folder.")
+                + (partner.RefuseRedacted ? " Versions it serves redacted are refused (missing-object)." : string.Empty));
             return ExitCodes.Ok;
         }, cancellationToken));
 
@@ -107,14 +120,14 @@ internal sealed partial class DetenteCli
             IReadOnlyList<SharingGroupRecord> groups = await store.ListSharingGroupsAsync(cancellationToken);
             // The keys valid now (not revoked, not past their not-after): the registration key once revoked is no longer shown.
             DateTimeOffset now = _timeProvider.GetUtcNow();
-            await _stdout.WriteLineAsync(string.Join('\t', "NAME", "IDENTITY", "KEY IDS", "URL", "GROUPS"));
+            await _stdout.WriteLineAsync(string.Join('\t', "NAME", "IDENTITY", "KEY IDS", "URL", "GROUPS", "REDACTED"));
             foreach (PartnerRecord p in await store.ListPartnersAsync(cancellationToken))
             {
                 string member = string.Join(',', groups.Where(g => g.Members.Contains(p.Name)).Select(g => g.Name));
                 string keys = p.Keys.Count == 0 ? StixVerificationKeyId(p.VerificationKey.ToArray())
                     : string.Join(',', p.Keys.Where(k => k.IsValidAt(now)).Select(k => k.KeyId));
                 await _stdout.WriteLineAsync(string.Join('\t', p.Name, p.Identity, keys.Length == 0 ? "-" : keys,
-                    p.Url?.AbsoluteUri ?? "-", member.Length == 0 ? "-" : member));
+                    p.Url?.AbsoluteUri ?? "-", member.Length == 0 ? "-" : member, p.RefuseRedacted ? "refused" : "accepted"));
             }
 
             return ExitCodes.Ok;
@@ -126,7 +139,7 @@ internal sealed partial class DetenteCli
             (folder, partner) => new Detente.Node.Sync.PartnerSecrets(NodeDataFolder.Open(folder)).Delete(partner));
         return new Command("partner", "Partner nodes of the federation (operates on the node's store; a running node picks changes up).")
         {
-            add, list, remove, PartnerKeyCommand(), PartnerDelegateCommand(), PartnerRuleCommand(), SubscribeCommand(),
+            add, list, remove, PartnerKeyCommand(), PartnerDelegateCommand(), PartnerRuleCommand(), SubscribeCommand(), PartnerRedactedCommand(),
         };
     }
 
@@ -231,6 +244,36 @@ internal sealed partial class DetenteCli
         }
 
         return found;
+    }
+
+    private Command PartnerRedactedCommand()
+    {
+        Command Change(bool refuse)
+        {
+            Option<string> data = DataOption();
+            Option<string?> postgres = PostgresOption();
+            var partner = new Argument<string>("PARTNER") { Description = "The partner's name." };
+            var command = new Command(refuse ? "refuse" : "accept", refuse
+                ? "Treat a version the partner's node serves redacted (its log cannot prove it) as a missing-object alarm."
+                : "Receive a version the partner's node serves redacted, signed by it as its creator, as redacted and unproven (counted, no alarm).")
+            {
+                partner, data, postgres,
+            };
+            command.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+            {
+                string name = result.GetValue(partner)!;
+                SharingChange change = await store.SetPartnerRefusesRedactedAsync(name, refuse, cancellationToken);
+                return await ReportAsync(change, string.Empty, name, refuse
+                    ? $"Versions partner {name} serves redacted are refused (missing-object)."
+                    : $"Versions partner {name} serves redacted are received as redacted and unproven.");
+            }, cancellationToken));
+            return command;
+        }
+
+        return new Command("redacted", "Whether versions a partner's node serves redacted are received (redacted and unproven) or refused.")
+        {
+            Change(true), Change(false),
+        };
     }
 
     private Command PartnerDelegateCommand()

@@ -124,7 +124,7 @@ internal sealed partial class DetenteCli
                     ? string.Create(CultureInfo.InvariantCulture, $"audit OK at log size {report.VerifiedSize}")
                     : "AUDIT ALARM: " + report.Alarm;
                 await _stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{name}: {report.Pages} pages, {report.ObjectsNew} new, {report.ObjectsAlreadyPresent} already held, {report.ObjectsRefused} refused; {outcome}"));
+                    $"{name}: {report.Pages} pages, {report.ObjectsNew} new ({report.ObjectsRedacted} of them redacted and unproven), {report.ObjectsAlreadyPresent} already held, {report.ObjectsRefused} refused; {outcome}"));
                 if (!report.IsClean)
                 {
                     exit = Math.Max(exit, ExitCodes.Invalid);
@@ -159,19 +159,20 @@ internal sealed partial class DetenteCli
     {
         Option<string> data = DataOption();
         Option<string?> postgres = PostgresOption();
-        var status = new Command("status", "Per partner: its pinned log, last verified size, last sync, objects received, alarm and evidence. Exit 1 when an alarm stands.")
+        var status = new Command("status",
+            "Per partner: its pinned log, last verified size, last sync, objects received (and of them received redacted and unproven), alarm and evidence. Exit 1 when an alarm stands.")
         {
             data, postgres,
         };
         status.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
         {
-            await _stdout.WriteLineAsync(string.Join('\t', "PARTNER", "LOG", "VERIFIED SIZE", "LAST SYNC", "OBJECTS RECEIVED", "ALARM"));
+            await _stdout.WriteLineAsync(string.Join('\t', "PARTNER", "LOG", "VERIFIED SIZE", "LAST SYNC", "OBJECTS RECEIVED", "REDACTED UNPROVEN", "ALARM"));
             bool alarm = false;
             foreach (PartnerLogRecord log in await store.ListPartnerLogsAsync(cancellationToken))
             {
                 await _stdout.WriteLineAsync(string.Join('\t', log.Partner, log.LogKey.Split('+')[0],
                     log.Size?.ToString(CultureInfo.InvariantCulture) ?? "-", log.LastSync is { } t ? Time(t) : "never",
-                    log.ObjectsReceived.ToString(CultureInfo.InvariantCulture), log.Alarm ?? "-"));
+                    log.ObjectsReceived.ToString(CultureInfo.InvariantCulture), log.ObjectsRedacted.ToString(CultureInfo.InvariantCulture), log.Alarm ?? "-"));
                 if (log.Alarm is not null)
                 {
                     alarm = true;

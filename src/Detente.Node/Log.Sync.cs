@@ -1,6 +1,6 @@
 namespace Detente.Node;
 
-/// <summary>Sync and audit messages (event ids 8100–8109). Never tokens or object contents.</summary>
+/// <summary>Sync and audit messages (event ids 8100–8109, 8170). Never tokens or object contents.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 8100, Level = LogLevel.Information,
@@ -31,4 +31,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8108, Level = LogLevel.Warning, Message = "The witness failed on the verified checkpoint of {Partner}")]
     public static partial void AuditWitnessFailed(ILogger logger, Exception exception, string partner);
+
+    [LoggerMessage(EventId = 8170, Level = LogLevel.Information,
+        Message = "Sync from {Partner}: {ApiRoot}/{Collection} page {Page}: {Count} versions received redacted and unproven (the partner's node serves them redacted, signed as their creator; its log commits to the full objects)")]
+    public static partial void SyncReceivedRedacted(ILogger logger, string partner, string apiRoot, string collection, int page, int count);
 }

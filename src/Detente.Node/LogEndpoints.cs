@@ -224,8 +224,9 @@ internal static class LogEndpoints
     /// <summary>
     /// The log openings (leaf index and salt) of the page of versions the same query on the objects route serves the
     /// reader, against the latest checkpoint: the page is read through the egress gate exactly as that route reads it, so a
-    /// withheld version is absent and changes nothing else; a redacted version has no opening (its salt would let the reader
-    /// test guesses of the redacted parts), exactly as its single proof answers 404.
+    /// withheld version is absent and changes nothing else; a redacted version is listed as redacted, with no leaf index and
+    /// no salt (the salt would let the reader test guesses of the redacted parts against the entry's commitment), and its
+    /// single proof answers 404. The reader learns nothing it did not know: the redacted object it is served says so.
     /// </summary>
     private static async Task<IResult> GetOpeningsAsync(string apiRoot, string collectionId, HttpContext context, IStore store, NodeOptions options,
         CancellationToken cancellationToken)
@@ -244,8 +245,8 @@ internal static class LogEndpoints
             return error;
         }
 
-        List<StoredObject> open = [.. page!.Items.Where(v => !page.IsRedacted(v))];
-        if (await LogOpenings.CreateAsync(store, request.Collection!.Collection.Id, open, cancellationToken).ConfigureAwait(false) is not { } openings)
+        if (await LogOpenings.CreateAsync(store, request.Collection!.Collection.Id, page!.Items, page.IsRedacted, cancellationToken).ConfigureAwait(false)
+            is not { } openings)
         {
             return NotYet(context, "A version of the page is logged but no checkpoint covers it yet; ask again in a second.");
         }

@@ -267,10 +267,44 @@ internal static class ObjectEndpoints
             return NotFound("Object");
         }
 
-        VersionFilter versions = request.Query.Versions is null ? VersionFilter.All : ToVersions(request.Query.Versions);
-        int deleted = await store.DeleteObjectAsync(request.Collection!.Collection.Id, objectId, versions, request.Query.SpecVersions, cancellationToken)
-            .ConfigureAwait(false);
-        Log.ObjectDeleted(logger, request.Principal.Name, request.Collection.Collection.Id, objectId, deleted);
+        // The versions to delete are chosen among those the caller may see, by the gate that serves GET: "first" is the
+        // earliest visible version, and a withheld version is never deleted (nor does the answer tell that it exists).
+        var filter = new ObjectFilter
+        {
+            Ids = [objectId],
+            Versions = request.Query.Versions is null ? VersionFilter.All : ToVersions(request.Query.Versions),
+            SpecVersions = request.Query.SpecVersions,
+        };
+        Guid collection = request.Collection!.Collection.Id;
+        var doomed = new List<(string SpecVersion, StixTimestamp Version)>();
+        EgressGate gate = EgressGate.For(context);
+        DateTimeOffset? after = null;
+        while (true)
+        {
+            EgressPage page = await gate.ReadPageAsync(request.Principal, request.Collection, filter, after, ObjectFilter.MaxValues, cancellationToken)
+                .ConfigureAwait(false);
+            doomed.AddRange(page.Items.Select(static v => (v.SpecVersion, v.Version)));
+            if (!page.More)
+            {
+                break;
+            }
+
+            after = page.Items[^1].DateAdded;
+        }
+
+        int deleted = 0;
+        // Exactly the visible versions, each in its own spec version (a withheld version of another spec version may share
+        // a timestamp).
+        foreach (IGrouping<string, StixTimestamp> spec in doomed.Distinct().GroupBy(static d => d.SpecVersion, static d => d.Version, StringComparer.Ordinal))
+        {
+            foreach (StixTimestamp[] chunk in spec.Chunk(ObjectFilter.MaxValues))
+            {
+                deleted += await store.DeleteObjectAsync(collection, objectId, VersionFilter.Exactly(chunk), [spec.Key], cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+
+        Log.ObjectDeleted(logger, request.Principal.Name, collection, objectId, deleted);
         return Results.Bytes([], TaxiiMediaTypes.Taxii21);
     }
 

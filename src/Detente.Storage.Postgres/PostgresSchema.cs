@@ -265,5 +265,17 @@ internal static class PostgresSchema
                 marking_ref text PRIMARY KEY
             );
             """),
+        new(13, "redacted versions received by sync, and partners whose redacted versions are refused", """
+            CREATE TABLE IF NOT EXISTS received_redacted (
+                collection_key bigint NOT NULL,
+                date_added bigint NOT NULL,
+                partner text NOT NULL,
+                PRIMARY KEY (collection_key, date_added)
+            );
+            CREATE INDEX IF NOT EXISTS received_redacted_partner ON received_redacted (partner);
+            CREATE TABLE IF NOT EXISTS partners_refusing_redacted (
+                partner text PRIMARY KEY REFERENCES partners (name)
+            );
+            """),
     ];
 }

@@ -273,5 +273,17 @@ internal static class SqliteSchema
                 marking_ref TEXT PRIMARY KEY
             );
             """),
+        new(13, "redacted versions received by sync, and partners whose redacted versions are refused", """
+            CREATE TABLE IF NOT EXISTS received_redacted (
+                collection_key INTEGER NOT NULL,
+                date_added INTEGER NOT NULL,
+                partner TEXT NOT NULL,
+                PRIMARY KEY (collection_key, date_added)
+            );
+            CREATE INDEX IF NOT EXISTS received_redacted_partner ON received_redacted (partner);
+            CREATE TABLE IF NOT EXISTS partners_refusing_redacted (
+                partner TEXT PRIMARY KEY REFERENCES partners (name)
+            );
+            """),
     ];
 }

@@ -10,7 +10,14 @@ namespace Detente.Storage;
 /// <param name="ObjectsReceived">How many new object versions were stored from the partner.</param>
 /// <param name="Alarm">The first unresolved audit alarm (data from the partner is refused while set), or null.</param>
 public sealed record PartnerLogRecord(string Partner, string LogKey, ReadOnlyMemory<byte>? Checkpoint, long? Size, DateTimeOffset? LastSync,
-    long ObjectsReceived, string? Alarm);
+    long ObjectsReceived, string? Alarm)
+{
+    /// <summary>How many object versions were stored from the partner as received <em>redacted and unproven</em>: its node
+    /// served them redacted, signed by its own key as their creator, and said so in its log openings; its log commits to the
+    /// full object, so their inclusion could not be proven (counted here, not an alarm). Included in
+    /// <see cref="ObjectsReceived"/>.</summary>
+    public long ObjectsRedacted { get; init; }
+}
 
 /// <summary>A partner collection this node pulls from, and where it stores what it receives.</summary>
 /// <param name="Partner">The partner's name.</param>
@@ -51,12 +58,24 @@ public sealed record SubscriptionRecord(string Partner, string ApiRoot, string R
 /// <param name="RemoteCollection">The subscription's remote collection.</param>
 /// <param name="Received">When the page was received.</param>
 /// <param name="Cursor">The subscription's new cursor (the page's <c>X-TAXII-Date-Added-Last</c>).</param>
-public sealed record ReceivedBatch(string Partner, string ApiRoot, string RemoteCollection, DateTimeOffset Received, string Cursor);
+public sealed record ReceivedBatch(string Partner, string ApiRoot, string RemoteCollection, DateTimeOffset Received, string Cursor)
+{
+    /// <summary>The objects of the batch received <em>redacted and unproven</em>: the partner's node served them
+    /// redacted and signed by its own key as their creator, so their inclusion in its log (which commits to the full object)
+    /// cannot be proven. Recorded with their provenance (<see cref="ObjectProvenance.Redacted"/>) and counted
+    /// (<see cref="PartnerLogRecord.ObjectsRedacted"/>). Empty by default.</summary>
+    public IReadOnlySet<ObjectToAdd> Redacted { get; init; } = new HashSet<ObjectToAdd>();
+}
 
 /// <summary>Where a stored version came from: the partner it was received from by sync, and when.</summary>
 /// <param name="Partner">The partner.</param>
 /// <param name="Received">When this node received it.</param>
-public sealed record ObjectProvenance(string Partner, DateTimeOffset Received);
+public sealed record ObjectProvenance(string Partner, DateTimeOffset Received)
+{
+    /// <summary>True when the version was received redacted by its sender and is not proven in the sender's log
+    /// (<see cref="ReceivedBatch.Redacted"/>).</summary>
+    public bool Redacted { get; init; }
+}
 
 /// <summary>Evidence of an audit failure, kept for the operator's review.</summary>
 /// <param name="Id">The evidence's id.</param>

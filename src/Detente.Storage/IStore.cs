@@ -366,6 +366,11 @@ public interface IStore : IAsyncDisposable
     /// <summary>Every partner, by name.</summary>
     public Task<IReadOnlyList<PartnerRecord>> ListPartnersAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Sets whether versions the partner's node serves redacted are refused by sync (<see cref="PartnerRecord.RefuseRedacted"/>).</summary>
+    /// <returns><see cref="SharingChange.Changed"/>, <see cref="SharingChange.Unchanged"/> when it already was so, or
+    /// <see cref="SharingChange.PartnerNotFound"/>.</returns>
+    public Task<SharingChange> SetPartnerRefusesRedactedAsync(string partner, bool refuse, CancellationToken cancellationToken = default);
+
     /// <summary>Removes a partner, its sharing-group memberships, collection partnerships, egress rules, keys, delegations,
     /// subscriptions and pinned log, in one transaction (the provenance of what it sent and the audit evidence stay).</summary>
     /// <returns>False when there is no such partner.</returns>

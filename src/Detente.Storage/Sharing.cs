@@ -34,6 +34,12 @@ public sealed record PartnerRecord
     /// <summary>The partner node's TAXII URL, or null.</summary>
     public Uri? Url { get; init; }
 
+    /// <summary>True when the operator wants every object received from the partner proven in its log: a version the
+    /// partner's node serves redacted (which its log cannot prove) is then a <c>missing-object</c> alarm, not a version
+    /// received redacted and unproven. Stored by <see cref="IStore.AddPartnerAsync"/> and
+    /// <see cref="IStore.SetPartnerRefusesRedactedAsync"/>.</summary>
+    public bool RefuseRedacted { get; init; }
+
     /// <summary>Checks the record: the problem, or null when it is acceptable.</summary>
     public string? Check()
     {

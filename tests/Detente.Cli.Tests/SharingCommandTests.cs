@@ -43,6 +43,29 @@ public sealed class SharingCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_partner_may_be_added_refusing_redacted_versions_and_the_switch_changes_later()
+    {
+        (int added, string addOut, _) = await RunAsync("partner", "add", "fr-cert", "--identity", FrIdentity, "--key", FrKeyHex, "--refuse-redacted");
+        Assert.Equal(0, added);
+        Assert.Contains("Versions it serves redacted are refused (missing-object).", addOut, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("partner", "add", "ru-cert", "--identity", RuIdentity, "--key", RuKeyBase64Url)).Exit);
+        (_, string partners, _) = await RunAsync("partner", "list");
+        Assert.Contains("\tREDACTED", partners.Split('\n')[0], StringComparison.Ordinal);
+        Assert.EndsWith("\trefused", partners.Split('\n').Single(l => l.StartsWith("fr-cert\t", StringComparison.Ordinal)).TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("\taccepted", partners.Split('\n').Single(l => l.StartsWith("ru-cert\t", StringComparison.Ordinal)).TrimEnd(), StringComparison.Ordinal);
+
+        Assert.Equal(0, (await RunAsync("partner", "redacted", "accept", "fr-cert")).Exit);
+        Assert.Equal(0, (await RunAsync("partner", "redacted", "refuse", "ru-cert")).Exit);
+        (int missing, _, string noPartner) = await RunAsync("partner", "redacted", "refuse", "de-cert");
+        Assert.Equal(1, missing);
+        Assert.Contains("no partner de-cert", noPartner, StringComparison.Ordinal);
+        await using IStore store = await NodeAdmin.OpenStoreAsync(_folder, null, _clock, cancellationToken: Ct);
+        IReadOnlyList<PartnerRecord> stored = await store.ListPartnersAsync(Ct);
+        Assert.False(stored.Single(p => p.Name == "fr-cert").RefuseRedacted);
+        Assert.True(stored.Single(p => p.Name == "ru-cert").RefuseRedacted);
+    }
+
+    [Fact]
     public async Task Partners_and_groups_are_managed_and_listed()
     {
         Assert.Equal(0, (await RunAsync("partner", "add", "fr-cert", "--identity", FrIdentity, "--key", FrKeyHex, "--url", "https://fr.example/taxii2/")).Exit);

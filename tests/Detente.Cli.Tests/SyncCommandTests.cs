@@ -123,6 +123,8 @@ public sealed class SyncCommandTests : IAsyncLifetime
         (int status, string statusOut, _) = await RunAsync("audit", "status");
         Assert.Equal(0, status);
         Assert.Contains("us-cert\tus-cert.example/log\t3\t", statusOut, StringComparison.Ordinal);
+        Assert.Contains("\tOBJECTS RECEIVED\tREDACTED UNPROVEN\tALARM", statusOut, StringComparison.Ordinal);
+        Assert.EndsWith("\t3\t0\t-", statusOut.Split('\n').Single(l => l.StartsWith("us-cert\t", StringComparison.Ordinal)).TrimEnd(), StringComparison.Ordinal);
 
         // The partner serves an object other than the one it logged and signed: the sync is an alarm and stores nothing of it.
         List<string> later = await PublishAsync(2, "second");

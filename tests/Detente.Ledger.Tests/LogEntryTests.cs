@@ -108,6 +108,11 @@ public sealed class LogEntryTests
         Assert.Throws<ArgumentException>(() => LogEntry.CreateClear("n", LogAction.Publish, s_time, Indicator(TlpMarkings.Tlp2Green)));
         Assert.Throws<ArgumentException>(() => LogEntry.CreateClear("n", LogAction.Publish, s_time,
             Indicator().With("object_marking_refs", JsonArray.Create([TlpMarkings.Tlp2Clear, TlpMarkings.Tlp2Red]))));
+        // A CLEAR object that names a sharing group (or any other marking definition) may be for some readers only.
+        StixObject grouped = Indicator().With("object_marking_refs",
+            JsonArray.Create([TlpMarkings.Tlp2Clear, "marking-definition--00000000-0000-4000-8000-00000000a001"]));
+        Assert.False(LogEntry.QualifiesForClear(grouped));
+        Assert.Throws<ArgumentException>(() => LogEntry.CreateClear("n", LogAction.Publish, s_time, grouped));
 
         StixObject clear = Indicator(TlpMarkings.Tlp2Clear);
         LogEntry entry = LogEntry.CreateClear("n", LogAction.Delete, s_time, clear);

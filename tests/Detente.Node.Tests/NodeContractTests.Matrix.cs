@@ -350,12 +350,21 @@ public abstract partial class NodeContractTests
         using HttpResponseMessage proof = await SendAsync(HttpMethod.Get, ProofPath(trimmed), token);
         Assert.Equal(HttpStatusCode.NotFound, proof.StatusCode);
         Assert.Equal(missing.Proof, await proof.Content.ReadAsByteArrayAsync(Ct));
-        // Nor its opening: the page of openings of the redacted object is that of a missing one (the plain one is logged
-        // and waits for a checkpoint).
+        // Nor its opening: the openings say the version is redacted, with no leaf index and no salt (the plain one is logged
+        // and waits for a checkpoint). The reader knew it: the object it is served is the redacted form.
         using (HttpResponseMessage trimmedOpenings = await SendAsync(HttpMethod.Get, OpeningsPath(trimmed), token))
         {
             Assert.Equal(HttpStatusCode.OK, trimmedOpenings.StatusCode);
-            Assert.Equal(missing.Openings, await trimmedOpenings.Content.ReadAsByteArrayAsync(Ct));
+            byte[] body = await trimmedOpenings.Content.ReadAsByteArrayAsync(Ct);
+            Assert.True(LogOpenings.TryParse(body, out LogOpenings? marked, out string? problem), problem);
+            LogOpening mark = Assert.Single(marked.Openings);
+            Assert.True(mark.IsRedacted);
+            Assert.Equal((trimmed, LatestVersionStamp), (mark.ObjectId, mark.Version));
+            Assert.Equal(
+                Encoding.UTF8.GetString(missing.Openings).Replace("\"openings\":[]", $$"""
+                    "openings":[{"object_id":"{{trimmed}}","version":"{{LatestVersionStamp}}","redacted":true}]
+                    """, StringComparison.Ordinal),
+                Encoding.UTF8.GetString(body));
         }
 
         using (HttpResponseMessage plainOpenings = await SendAsync(HttpMethod.Get, OpeningsPath(plain), token))

@@ -92,7 +92,7 @@ public sealed class PostgresStoreTests : StoreContractTests
 
             await using NpgsqlConnection connection = await ConnectAsync();
             await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{schema}\".schema_migrations", connection);
-            Assert.Equal(12L, (long)(await command.ExecuteScalarAsync(cancellationToken: Ct))!);
+            Assert.Equal(13L, (long)(await command.ExecuteScalarAsync(cancellationToken: Ct))!);
         }
         finally
         {

@@ -48,6 +48,50 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Versions_received_redacted_are_recorded_with_their_provenance_and_counted()
+    {
+        Guid collection = await SubscribedAsync();
+        ObjectToAdd plain = TestObjects.Version(TestObjects.NewId(), TestObjects.At(1));
+        ObjectToAdd redacted = TestObjects.Version(TestObjects.NewId(), TestObjects.At(1));
+        AddObjectsResult result = await Store.AddReceivedObjectsAsync(collection, [plain, redacted],
+            Batch("2026-01-01T00:00:00.000002Z") with { Redacted = new HashSet<ObjectToAdd>(ReferenceEqualityComparer.Instance) { redacted } }, Ct);
+        Assert.Equal(2, result.AddedCount);
+
+        // Received again, redacted: already present, so nothing more is counted.
+        await Store.AddReceivedObjectsAsync(collection, [redacted],
+            Batch("2026-01-01T00:00:00.000003Z") with { Redacted = new HashSet<ObjectToAdd>(ReferenceEqualityComparer.Instance) { redacted } }, Ct);
+        await ReopenAsync();
+
+        PartnerLogRecord log = (await Store.GetPartnerLogAsync("fr-cert", Ct))!;
+        Assert.Equal(2, log.ObjectsReceived);
+        Assert.Equal(1, log.ObjectsRedacted);
+        Assert.Equal(1, Assert.Single(await Store.ListPartnerLogsAsync(Ct)).ObjectsRedacted);
+        List<StoredObject> stored = await ReadAllAsync(collection, ObjectFilter.None with { Versions = VersionFilter.All });
+        Assert.False((await Store.GetProvenanceAsync(collection, stored.Single(o => o.Id == plain.Id).DateAdded, Ct))!.Redacted);
+        ObjectProvenance provenance = (await Store.GetProvenanceAsync(collection, stored.Single(o => o.Id == redacted.Id).DateAdded, Ct))!;
+        Assert.True(provenance.Redacted);
+        Assert.Equal("fr-cert", provenance.Partner);
+    }
+
+    [Fact]
+    public async Task A_partner_may_refuse_redacted_versions_and_the_switch_goes_with_it()
+    {
+        Assert.Equal(SharingChange.Changed, await Store.AddPartnerAsync(Fr with { RefuseRedacted = true }, Ct));
+        Assert.True(Assert.Single(await Store.ListPartnersAsync(Ct)).RefuseRedacted);
+        Assert.Equal(SharingChange.Unchanged, await Store.SetPartnerRefusesRedactedAsync("fr-cert", true, Ct));
+        Assert.Equal(SharingChange.Changed, await Store.SetPartnerRefusesRedactedAsync("fr-cert", false, Ct));
+        await ReopenAsync();
+        Assert.False(Assert.Single(await Store.ListPartnersAsync(Ct)).RefuseRedacted);
+        Assert.Equal(SharingChange.Changed, await Store.SetPartnerRefusesRedactedAsync("fr-cert", true, Ct));
+        Assert.Equal(SharingChange.PartnerNotFound, await Store.SetPartnerRefusesRedactedAsync("nobody", true, Ct));
+
+        // Removing the partner removes its switch; added again without it, it accepts redacted versions.
+        Assert.True(await Store.RemovePartnerAsync("fr-cert", Ct));
+        Assert.Equal(SharingChange.Changed, await Store.AddPartnerAsync(Fr, Ct));
+        Assert.False(Assert.Single(await Store.ListPartnersAsync(Ct)).RefuseRedacted);
+    }
+
+    [Fact]
     public async Task Nothing_is_received_from_a_partner_with_an_alarm_or_without_a_subscription()
     {
         Guid collection = await SubscribedAsync();

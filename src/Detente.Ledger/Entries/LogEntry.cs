@@ -575,7 +575,7 @@ public sealed class LogEntry
     }
 
     /// <summary>True when <see cref="CreateClear(string, LogAction, DateTimeOffset, StixObject)"/> accepts <paramref name="stixObject"/>: TLP 2.0 CLEAR (or TLP 1.0 WHITE) in
-    /// <c>object_marking_refs</c>, no other TLP marking, no granular markings.</summary>
+    /// <c>object_marking_refs</c>, no other marking (another TLP level, a sharing group or any marking definition may restrict who may know of it), no granular markings.</summary>
     public static bool QualifiesForClear(StixObject stixObject)
     {
         ArgumentNullException.ThrowIfNull(stixObject);
@@ -596,8 +596,10 @@ public sealed class LogEntry
             {
                 clear = true;
             }
-            else if (TlpMarkings.TryGetTlp2Level(marking, out _) || TlpMarkings.TryGetTlp1Level(marking, out _))
+            else
             {
+                // Any other marking — another TLP level, a sharing group's, or one this library cannot judge — may restrict
+                // who may know of the object, and a clear entry names it to every reader of the log.
                 return false;
             }
         }

@@ -148,6 +148,7 @@ public sealed class PartnerSync
         private long _new;
         private long _present;
         private long _refused;
+        private long _redacted;
 
         private string Name => partner.Name;
 
@@ -214,7 +215,8 @@ public sealed class PartnerSync
             }
         }
 
-        private SyncReport Report(string? alarm) => new(Name, _pages, _new, _present, _refused, _pinned?.Size, alarm, [.. _checks]);
+        private SyncReport Report(string? alarm) =>
+            new(Name, _pages, _new, _present, _refused, _pinned?.Size, alarm, [.. _checks]) { ObjectsRedacted = _redacted };
 
         // ---- Checkpoints ----
 
@@ -511,16 +513,21 @@ public sealed class PartnerSync
                         }
                     }
 
-                    if (await ProvePageIncludedAsync(subscription, openings, valid, cancellationToken).ConfigureAwait(false) is { } alarm)
+                    var redacted = new HashSet<ObjectToAdd>(ReferenceEqualityComparer.Instance);
+                    if (await ProvePageIncludedAsync(subscription, openings, valid, redacted, cancellationToken).ConfigureAwait(false) is { } alarm)
                     {
                         return alarm;
                     }
 
                     AddObjectsResult added;
+                    List<ObjectToAdd> toStore = [.. valid.Select(v => v.Object)];
                     try
                     {
-                        added = await owner._store.AddReceivedObjectsAsync(local.Id, [.. valid.Select(v => v.Object)],
-                            new ReceivedBatch(Name, subscription.ApiRoot, subscription.RemoteCollection, owner._time.GetUtcNow(), last.ToString()),
+                        added = await owner._store.AddReceivedObjectsAsync(local.Id, toStore,
+                            new ReceivedBatch(Name, subscription.ApiRoot, subscription.RemoteCollection, owner._time.GetUtcNow(), last.ToString())
+                            {
+                                Redacted = redacted,
+                            },
                             cancellationToken).ConfigureAwait(false);
                     }
                     catch (StoreException e) when (e.Error == StoreError.PartnerNotAccepted)
@@ -530,6 +537,21 @@ public sealed class PartnerSync
                     }
 
                     int fresh = added.AddedCount;
+                    int freshRedacted = 0;
+                    for (int i = 0; i < toStore.Count; i++)
+                    {
+                        if (!added.Objects[i].AlreadyPresent && redacted.Contains(toStore[i]))
+                        {
+                            freshRedacted++;
+                        }
+                    }
+
+                    if (freshRedacted > 0)
+                    {
+                        _redacted += freshRedacted;
+                        Log.SyncReceivedRedacted(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, page, freshRedacted);
+                    }
+
                     _pages++;
                     _new += fresh;
                     _present += added.AlreadyPresentCount;
@@ -606,8 +628,12 @@ public sealed class PartnerSync
         /// proof made from the partner's tiles, checked against the signed root). An object without an opening, or whose tiles
         /// the partner does not serve, is proven with its own proof request; a partner that serves no openings (a node without
         /// the route) is audited with one proof request per object.</summary>
+        /// <remarks>A version the openings mark as redacted (the partner serves it redacted: its log commits to the full object,
+        /// so no opening can prove it) is accepted <em>redacted and unproven</em>, added to <paramref name="redacted"/>, when it
+        /// carries the partner node's redaction signature (<see cref="IsSignedRedaction"/>) and the operator did not refuse the
+        /// partner's redacted versions (<see cref="PartnerRecord.RefuseRedacted"/>); otherwise it is a <c>missing-object</c>.</remarks>
         private async Task<string?> ProvePageIncludedAsync(SubscriptionRecord subscription, Task<OpeningsAnswer> pending,
-            List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)> valid, CancellationToken cancellationToken)
+            List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)> valid, HashSet<ObjectToAdd> redacted, CancellationToken cancellationToken)
         {
             OpeningsAnswer answer = await pending.ConfigureAwait(false);
             if (valid.Count == 0)
@@ -641,8 +667,19 @@ public sealed class PartnerSync
 
             var byVersion = new Dictionary<(string Id, StixTimestamp Version), LogOpening>();
             var byId = new Dictionary<string, LogOpening?>(StringComparer.Ordinal);
+            var redactedVersions = new HashSet<(string Id, StixTimestamp Version)>();
             foreach (LogOpening opening in openings.Openings)
             {
+                if (opening.IsRedacted)
+                {
+                    if (StixTimestamp.TryParse(opening.Version, out StixTimestamp marked))
+                    {
+                        redactedVersions.Add((opening.ObjectId, marked));
+                    }
+
+                    continue;
+                }
+
                 if (StixTimestamp.TryParse(opening.Version, out StixTimestamp version))
                 {
                     byVersion.TryAdd((opening.ObjectId, version), opening);
@@ -659,12 +696,28 @@ public sealed class PartnerSync
             // then every entry and path checked at once; then the outcomes read in page order, so that the first failing
             // object raises the alarm as a check in order would.
             var opened = new OpenedObject?[valid.Count];
+            bool[] isRedacted = new bool[valid.Count];
+            (int Index, string Problem, StixTimestamp Version)? refusedRedacted = null;
             int stop = valid.Count;
             for (int i = 0; i < valid.Count; i++)
             {
                 StixObject stixObject = valid[i].Item.Object;
                 StixTimestamp? version = stixObject.Modified ?? stixObject.Created;
                 LogOpening? opening = version is { } known ? byVersion.GetValueOrDefault((stixObject.Id!, known)) : byId.GetValueOrDefault(stixObject.Id!);
+                if (opening is null && version is { } stamp && redactedVersions.Contains((stixObject.Id!, stamp)))
+                {
+                    isRedacted[i] = true;
+                    if (RedactedProblem(stixObject) is { } refused)
+                    {
+                        refusedRedacted = (i, refused, stamp);
+                        stop = i + 1;
+                        break;
+                    }
+
+                    redacted.Add(valid[i].Object);
+                    continue;
+                }
+
                 if (opening is null)
                 {
                     continue;
@@ -687,6 +740,20 @@ public sealed class PartnerSync
             for (int i = 0; i < stop; i++)
             {
                 (TaxiiEnvelopeObject Item, ObjectToAdd Object) v = valid[i];
+                if (refusedRedacted is { } refused && refused.Index == i)
+                {
+                    byte[] marked = new LogOpenings(openings.TreeSize, openings.Checkpoint,
+                        [LogOpening.Redacted(v.Item.Object.Id!, refused.Version.ToString())]).ToJson();
+                    return await AlarmAsync(AuditFailures.MissingObject,
+                        $"{v.Item.Object.Id} (version {refused.Version}) was received but is not in the partner's log: {refused.Problem}",
+                        ("object as received", v.Item.Json.ToArray()), ("opening answered", marked), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (isRedacted[i])
+                {
+                    continue; // received redacted and unproven
+                }
+
                 if (opened[i] is not { } o || problems[i] is null && o.Path is null)
                 {
                     // No opening, or a tile or bundle of the checkpoint is not served: this object is proven on its own.
@@ -706,14 +773,45 @@ public sealed class PartnerSync
                 }
             }
 
-            if (valid.Count > unopened.Count)
+            if (valid.Count > unopened.Count + redacted.Count)
             {
                 _checks.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{valid.Count - unopened.Count} objects of {subscription.ApiRoot}/{subscription.RemoteCollection} proven included in the partner's log of size {checkpoint.Size} (openings, tiles)"));
+                    $"{valid.Count - unopened.Count - redacted.Count} objects of {subscription.ApiRoot}/{subscription.RemoteCollection} proven included in the partner's log of size {checkpoint.Size} (openings, tiles)"));
+            }
+
+            if (redacted.Count > 0)
+            {
+                _checks.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{redacted.Count} objects of {subscription.ApiRoot}/{subscription.RemoteCollection} received redacted and unproven (signed by the partner's node as their creator; its log commits to the full objects)"));
             }
 
             return unopened.Count == 0 ? null : await ProveIncludedAsync(subscription, unopened, cancellationToken).ConfigureAwait(false);
         }
+
+        /// <summary>Why a version the openings mark as redacted is not accepted redacted and unproven, or null when it is: the
+        /// operator refuses the partner's redacted versions, or the version does not carry the partner node's redaction
+        /// signature (<see cref="IsSignedRedaction"/>).</summary>
+        private string? RedactedProblem(StixObject received)
+        {
+            if (partner.RefuseRedacted)
+            {
+                return $"the partner serves it redacted, so its log cannot prove it, and this node refuses redacted versions from partner {Name}";
+            }
+
+            return IsSignedRedaction(received) ? null
+                : $"the partner's openings mark it redacted, but it is not signed by a key of partner {Name} as its creator ({partner.Identity}), "
+                    + "as a version its node redacts is";
+        }
+
+        /// <summary>
+        /// True when <paramref name="received"/> carries the partner node's redaction signature: a node redacts and serves
+        /// only what it created, signed again with its own key (<see cref="NodeRedaction"/>), so the object's
+        /// <c>created_by_ref</c> must be the partner's own identity (neither one it delegates to nor a forwarded origin's) and
+        /// a signature by a key of the partner, valid now, must verify.
+        /// </summary>
+        private bool IsSignedRedaction(StixObject received) =>
+            string.Equals(received.CreatedByRef, partner.Identity, StringComparison.Ordinal)
+            && OriginVerifier.CheckPartner(origins, Name, received, owner._time.GetUtcNow()).Code == OriginCode.Verified;
 
         /// <summary>What checking one opening needs from the partner's tiles: the entry at its leaf index and the leaf's audit path
         /// in <paramref name="checkpoint"/>'s tree (null when a tile of the path is not served: the entry is still checked against the

@@ -46,4 +46,9 @@ public sealed record SyncReport(string Partner, int Pages, long ObjectsNew, long
 {
     /// <summary>True when the audit raised no alarm and found none standing.</summary>
     public bool IsClean => Alarm is null;
+
+    /// <summary>New versions stored as received <em>redacted and unproven</em> (among <see cref="ObjectsNew"/>): the partner's
+    /// node served them redacted and signed them as their creator, and its openings said so; its log commits to the full
+    /// objects, so their inclusion is not proven.</summary>
+    public long ObjectsRedacted { get; init; }
 }

@@ -7,7 +7,8 @@ namespace Detente.Storage.Sql;
 internal sealed partial class SqlStore
 {
     private const int MaxLogKeyLength = 1_024;
-    private const string PartnerLogColumns = "partner, log_key, checkpoint, size, last_sync, objects_received, alarm";
+    private const string PartnerLogColumns =
+        "partner, log_key, checkpoint, size, last_sync, objects_received, alarm, (SELECT COUNT(*) FROM received_redacted d WHERE d.partner = partner_logs.partner)";
 
     public async Task<SharingChange> SetPartnerLogKeyAsync(string partner, string logKey, CancellationToken cancellationToken = default)
     {
@@ -234,9 +235,10 @@ internal sealed partial class SqlStore
         }
 
         IReadOnlyList<ObjectProvenance> found = await QueryAsync(
-            "SELECT partner, received FROM received_objects WHERE collection_key = @c AND date_added = @d",
+            "SELECT partner, received, (SELECT COUNT(*) FROM received_redacted d WHERE d.collection_key = @c AND d.date_added = @d) "
+            + "FROM received_objects WHERE collection_key = @c AND date_added = @d",
             c => c.Set("@c", key).Set("@d", Micros.From(dateAdded)),
-            static r => new ObjectProvenance(r.GetString(0), Micros.ToDateTimeOffset(r.GetInt64(1))),
+            static r => new ObjectProvenance(r.GetString(0), Micros.ToDateTimeOffset(r.GetInt64(1))) { Redacted = r.GetInt64(2) > 0 },
             cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
     }
@@ -262,6 +264,12 @@ internal sealed partial class SqlStore
             await session.Command("INSERT INTO received_objects (collection_key, date_added, partner, received) VALUES (@c, @d, @p, @t)")
                 .Set("@c", key).Set("@d", row.DateAdded).Set("@p", received.Partner).Set("@t", at)
                 .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (row.Source is { } source && received.Redacted.Contains(source))
+            {
+                await session.Command("INSERT INTO received_redacted (collection_key, date_added, partner) VALUES (@c, @d, @p)")
+                    .Set("@c", key).Set("@d", row.DateAdded).Set("@p", received.Partner)
+                    .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         int moved = await session.Command(
@@ -284,5 +292,8 @@ internal sealed partial class SqlStore
         r.IsDBNull(3) ? null : r.GetInt64(3),
         r.IsDBNull(4) ? null : Micros.ToDateTimeOffset(r.GetInt64(4)),
         r.GetInt64(5),
-        r.IsDBNull(6) ? null : r.GetString(6));
+        r.IsDBNull(6) ? null : r.GetString(6))
+    {
+        ObjectsRedacted = r.GetInt64(7),
+    };
 }

@@ -40,6 +40,11 @@ internal sealed partial class SqlStore
             .Set("@k", partner.VerificationKey.ToArray())
             .Set("@a", Micros.From(_time.GetUtcNow()))
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (partner.RefuseRedacted)
+        {
+            await session.Command("INSERT INTO partners_refusing_redacted (partner) VALUES (@n)").Set("@n", partner.Name)
+                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         await session.Command(BumpSharingVersion).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -49,7 +54,8 @@ internal sealed partial class SqlStore
 
     public async Task<IReadOnlyList<PartnerRecord>> ListPartnersAsync(CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<PartnerRecord> found = await QueryAsync("SELECT name, identity, verification_key, url FROM partners",
+        IReadOnlyList<PartnerRecord> found = await QueryAsync(
+            "SELECT name, identity, verification_key, url, (SELECT COUNT(*) FROM partners_refusing_redacted r WHERE r.partner = partners.name) FROM partners",
             static _ => { }, ReadPartner, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<(string Partner, PartnerKeyRecord Key)> keys = await QueryAsync(
             "SELECT partner, public_key, added, not_after, revoked FROM partner_keys", static _ => { },
@@ -197,6 +203,8 @@ internal sealed partial class SqlStore
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await session.Command("DELETE FROM partner_logs WHERE partner = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await session.Command("DELETE FROM partners_refusing_redacted WHERE partner = @n").Set("@n", name)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         int rows = await session.Command("DELETE FROM partners WHERE name = @n").Set("@n", name)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (rows == 0)
@@ -216,7 +224,34 @@ internal sealed partial class SqlStore
         Identity = r.GetString(1),
         VerificationKey = r.GetFieldValue<byte[]>(2),
         Url = r.IsDBNull(3) ? null : new Uri(r.GetString(3), UriKind.Absolute),
+        RefuseRedacted = r.FieldCount > 4 && r.GetInt64(4) > 0,
     };
+
+    public async Task<SharingChange> SetPartnerRefusesRedactedAsync(string partner, bool refuse, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        SqlSession session = await _backend.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        if (await session.Command("SELECT 1 FROM partners WHERE name = @n").Set("@n", partner)
+                .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        {
+            return SharingChange.PartnerNotFound;
+        }
+
+        int rows = await session.Command(refuse
+                ? "INSERT INTO partners_refusing_redacted (partner) VALUES (@n) ON CONFLICT DO NOTHING"
+                : "DELETE FROM partners_refusing_redacted WHERE partner = @n")
+            .Set("@n", partner)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (rows == 0)
+        {
+            return SharingChange.Unchanged;
+        }
+
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Log.SharingChanged(_logger, refuse ? "refuses redacted versions from partner" : "accepts redacted versions from partner", partner);
+        return SharingChange.Changed;
+    }
 
     // ---- Sharing groups ----
 
