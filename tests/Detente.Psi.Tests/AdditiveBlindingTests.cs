@@ -132,30 +132,6 @@ public sealed class AdditiveBlindingTests
         return buffer.WrittenSpan[PsiChunk.HeaderLength..].ToArray();
     }
 
-    private static PsiResult RunAdditive(PsiPreparedSet set, PsiSessionId epoch, List<PsiElement> elements, PsiBlinds blinds)
-    {
-        var id = PsiSessionId.New();
-        var initiator = new PsiInitiatorSession(id, epoch, elements, set.Count, blinds, new PsiOptions { ChunkSize = 4 });
-        var responder = new PsiResponderSession(set, id, PsiMode.Intersection, initiator.SetSize, new PsiOptions { ChunkSize = 4 });
-        var request = new ArrayBufferWriter<byte>();
-        var response = new ArrayBufferWriter<byte>();
-        while (initiator.TryWriteBlinded(request))
-        {
-            responder.Evaluate(request.WrittenSpan, response);
-            initiator.ReadEvaluated(response.WrittenSpan);
-            request.ResetWrittenCount();
-            response.ResetWrittenCount();
-        }
-
-        responder.WriteTags(response);
-        ReadOnlySpan<byte> frames = response.WrittenSpan;
-        while (!frames.IsEmpty)
-        {
-            Assert.True(PsiChunk.TryRead(frames, out _, out _, out int length));
-            initiator.ReadResponder(frames[..length]);
-            frames = frames[length..];
-        }
-
-        return initiator.Complete();
-    }
+    private static PsiResult RunAdditive(PsiPreparedSet set, PsiSessionId epoch, List<PsiElement> elements, PsiBlinds blinds) =>
+        PsiExchange.Run(new PsiInitiatorSession(PsiSessionId.New(), epoch, elements, set.Count, blinds, new PsiOptions { ChunkSize = 4 }), set);
 }

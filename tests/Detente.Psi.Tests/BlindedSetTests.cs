@@ -45,7 +45,7 @@ public sealed class BlindedSetTests
         Assert.True(set.ResponderPublicKey.SequenceEqual(key.PublicKey));
         var session = new PsiInitiatorSession(PsiSessionId.New(), set, prepared.Count, new PsiOptions { ChunkSize = 4 });
         Assert.Equal(PsiBlinding.Additive, session.Blinding);
-        PsiResult result = Run(session, prepared);
+        PsiResult result = PsiExchange.Run(session, prepared);
         Assert.Equal(5, result.Count);
         Assert.Contains(PsiElement.Parse("domain-name:example.com"), result.Intersection);
     }
@@ -59,8 +59,8 @@ public sealed class BlindedSetTests
         PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, epoch, Elements(s_b));
         using PsiBlindedSet otherEpoch = PsiBlindedSet.Create(key.PublicKey, PsiSessionId.New(), Elements(s_a));
         using PsiBlindedSet otherKey = PsiBlindedSet.Create(other.PublicKey, epoch, Elements(s_a));
-        Assert.Equal(0, Run(new PsiInitiatorSession(PsiSessionId.New(), otherEpoch, prepared.Count), prepared).Count);
-        Assert.Equal(0, Run(new PsiInitiatorSession(PsiSessionId.New(), otherKey, prepared.Count), prepared).Count);
+        Assert.Equal(0, PsiExchange.Run(new PsiInitiatorSession(PsiSessionId.New(), otherEpoch, prepared.Count), prepared).Count);
+        Assert.Equal(0, PsiExchange.Run(new PsiInitiatorSession(PsiSessionId.New(), otherKey, prepared.Count), prepared).Count);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class BlindedSetTests
         Assert.Equal(50, set.SetSize);
         var session = new PsiInitiatorSession(PsiSessionId.New(), set, prepared.Count);
         Assert.Equal(50, session.SetSize);
-        Assert.Equal(5, Run(session, prepared).Count);
+        Assert.Equal(5, PsiExchange.Run(session, prepared).Count);
         Assert.Throws<PsiException>(() => PsiBlindedSet.Create(key.PublicKey, epoch, Elements(s_a), new PsiOptions { MaxSetSize = 5 }));
     }
 
@@ -175,30 +175,5 @@ public sealed class BlindedSetTests
         var buffer = new ArrayBufferWriter<byte>();
         Assert.True(session.TryWriteBlinded(buffer));
         return buffer.WrittenSpan[PsiChunk.HeaderLength..].ToArray();
-    }
-
-    private static PsiResult Run(PsiInitiatorSession initiator, PsiPreparedSet prepared)
-    {
-        var responder = new PsiResponderSession(prepared, initiator.SessionId, PsiMode.Intersection, initiator.SetSize, new PsiOptions { ChunkSize = 4 });
-        var request = new ArrayBufferWriter<byte>();
-        var response = new ArrayBufferWriter<byte>();
-        while (initiator.TryWriteBlinded(request))
-        {
-            responder.Evaluate(request.WrittenSpan, response);
-            initiator.ReadEvaluated(response.WrittenSpan);
-            request.ResetWrittenCount();
-            response.ResetWrittenCount();
-        }
-
-        responder.WriteTags(response);
-        ReadOnlySpan<byte> frames = response.WrittenSpan;
-        while (!frames.IsEmpty)
-        {
-            Assert.True(PsiChunk.TryRead(frames, out _, out _, out int length));
-            initiator.ReadResponder(frames[..length]);
-            frames = frames[length..];
-        }
-
-        return initiator.Complete();
     }
 }
