@@ -136,13 +136,77 @@ public sealed partial class DemoCommandTests
     [Fact]
     public async Task A_demo_that_exceeds_its_time_bound_stops_with_exit_2_and_removes_its_temporary_folder()
     {
-        (int exit, string output, _) = await RunAsync("demo", "--timeout", "1");
+        // The run's time bound elapses when the report reaches the posts: the clock is the system's, except for the timer of
+        // that bound, which fires then (a quiet machine may finish the whole demo within any real bound short enough to test).
+        var clock = new TimeoutTrap(TimeSpan.FromSeconds(12345));
+        using var output = new TriggerWriter("3. Each node's analysts post", clock.Fire);
+        using var error = new StringWriter();
+        int exit = await new DetenteCli(new MemoryStream(), output, error, clock).RunAsync(["demo", "--timeout", "12345"], Ct);
 
+        string text = output.ToString();
         Assert.Equal(2, exit);
-        Assert.Contains("STOPPED: the demo took longer than 1 s and was stopped.", output, StringComparison.Ordinal);
-        string folder = Regex.Match(output, "Data folders under (.+) \\(removed at the end").Groups[1].Value;
+        Assert.Contains("STOPPED: the demo took longer than 12345 s and was stopped.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("4. Every node pulls", text, StringComparison.Ordinal);
+        string folder = Regex.Match(text, "Data folders under (.+) \\(removed at the end").Groups[1].Value;
         Assert.StartsWith(Path.GetTempPath(), folder, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder));
+    }
+
+    /// <summary>The system's clock, except that a timer due after exactly <paramref name="bound"/> fires when <see cref="Fire"/> is called.</summary>
+    private sealed class TimeoutTrap(TimeSpan bound) : TimeProvider
+    {
+        private readonly List<(TimerCallback Callback, object? State)> _trapped = [];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime != bound)
+            {
+                return System.CreateTimer(callback, state, dueTime, period);
+            }
+
+            lock (_trapped)
+            {
+                _trapped.Add((callback, state));
+            }
+
+            return new Idle();
+        }
+
+        public void Fire()
+        {
+            lock (_trapped)
+            {
+                foreach ((TimerCallback callback, object? state) in _trapped)
+                {
+                    callback(state);
+                }
+            }
+        }
+
+        private sealed class Idle : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>A report writer that calls <paramref name="action"/> when a line with <paramref name="trigger"/> is written.</summary>
+    private sealed class TriggerWriter(string trigger, Action action) : StringWriter
+    {
+        public override Task WriteLineAsync(string? value)
+        {
+            if (value?.Contains(trigger, StringComparison.Ordinal) == true)
+            {
+                action();
+            }
+
+            return base.WriteLineAsync(value);
+        }
     }
 
     [Fact]
@@ -150,7 +214,7 @@ public sealed partial class DemoCommandTests
     {
         // Ctrl-C and SIGTERM cancel the run the way the command's token does: here, as soon as the report reaches the posts.
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        using var output = new InterruptingWriter("3. Each node's analysts post", interrupt);
+        using var output = new TriggerWriter("3. Each node's analysts post", interrupt.Cancel);
         using var error = new StringWriter();
         int exit = await new DetenteCli(new MemoryStream(), output, error).RunAsync(["demo"], interrupt.Token);
 
@@ -161,20 +225,6 @@ public sealed partial class DemoCommandTests
         string folder = Regex.Match(text, "Data folders under (.+) \\(removed at the end").Groups[1].Value;
         Assert.StartsWith(Path.GetTempPath(), folder, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder));
-    }
-
-    /// <summary>A report writer that cancels the run when a line with <paramref name="trigger"/> is written.</summary>
-    private sealed class InterruptingWriter(string trigger, CancellationTokenSource interrupt) : StringWriter
-    {
-        public override Task WriteLineAsync(string? value)
-        {
-            if (value?.Contains(trigger, StringComparison.Ordinal) == true)
-            {
-                interrupt.Cancel();
-            }
-
-            return base.WriteLineAsync(value);
-        }
     }
 
     [Fact]
