@@ -19,10 +19,8 @@ public sealed class PageInclusionTests
     public async Task A_page_of_consecutive_leaves_verifies(long size, long first, int count)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        using TestLog log = await TestLog.BuildAsync(size);
-        List<byte[]> hashes = log.LeafHashes();
-        var reader = new TileHashReader(log.Store, size);
-        MerkleHash root = new(Reference.Mth(hashes, 0, size));
+        using Tree tree = await Tree.BuildAsync(size);
+        (List<byte[]> hashes, TileHashReader reader, MerkleHash root) = (tree.Hashes, tree.Reader, tree.Root);
         List<(long Index, MerkleHash Hash)> page = Page(hashes, first, count);
 
         Assert.True(await MerkleProof.VerifyInclusionOfLeavesAsync(reader, size, page, root, ct));
@@ -34,10 +32,8 @@ public sealed class PageInclusionTests
     public async Task A_wrong_leaf_anywhere_in_the_page_fails(long size, long first, int count)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        using TestLog log = await TestLog.BuildAsync(size);
-        List<byte[]> hashes = log.LeafHashes();
-        var reader = new TileHashReader(log.Store, size);
-        MerkleHash root = new(Reference.Mth(hashes, 0, size));
+        using Tree tree = await Tree.BuildAsync(size);
+        (List<byte[]> hashes, TileHashReader reader, MerkleHash root) = (tree.Hashes, tree.Reader, tree.Root);
         for (int position = 0; position < count; position++)
         {
             List<(long Index, MerkleHash Hash)> page = Page(hashes, first, count);
@@ -53,9 +49,8 @@ public sealed class PageInclusionTests
     public async Task A_wrong_stored_hash_read_for_the_page_fails(long size, long first, int count)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        using TestLog log = await TestLog.BuildAsync(size);
-        List<byte[]> hashes = log.LeafHashes();
-        MerkleHash root = new(Reference.Mth(hashes, 0, size));
+        using Tree tree = await Tree.BuildAsync(size);
+        (List<byte[]> hashes, TestLog log, MerkleHash root) = (tree.Hashes, tree.Log, tree.Root);
         List<(long Index, MerkleHash Hash)> page = Page(hashes, first, count);
         var counting = new CorruptingReader(new TileHashReader(log.Store, size), -1);
         Assert.True(await MerkleProof.VerifyInclusionOfLeavesAsync(counting, size, page, root, ct));
@@ -99,10 +94,8 @@ public sealed class PageInclusionTests
     public async Task A_leaf_given_twice_must_carry_the_same_hash_and_an_index_past_the_size_is_refused()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        using TestLog log = await TestLog.BuildAsync(300);
-        List<byte[]> hashes = log.LeafHashes();
-        var reader = new TileHashReader(log.Store, 300);
-        MerkleHash root = new(Reference.Mth(hashes, 0, 300));
+        using Tree tree = await Tree.BuildAsync(300);
+        (List<byte[]> hashes, TileHashReader reader, MerkleHash root) = (tree.Hashes, tree.Reader, tree.Root);
         MerkleHash leaf = new(hashes[10]);
 
         Assert.True(await MerkleProof.VerifyInclusionOfLeavesAsync(reader, 300, [(10, leaf), (10, leaf)], root, ct));
@@ -124,6 +117,19 @@ public sealed class PageInclusionTests
         var reader = new TileHashReader(log.Store, 1400);
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             await MerkleProof.VerifyInclusionOfLeavesAsync(reader, 1400, Page(hashes, 0, 10), default, ct));
+    }
+
+    /// <summary>A log of <c>size</c> entries with its leaf hashes, a reader of its tiles and its root.</summary>
+    private sealed record Tree(TestLog Log, List<byte[]> Hashes, TileHashReader Reader, MerkleHash Root) : IDisposable
+    {
+        public static async Task<Tree> BuildAsync(long size)
+        {
+            TestLog log = await TestLog.BuildAsync(size);
+            List<byte[]> hashes = log.LeafHashes();
+            return new Tree(log, hashes, new TileHashReader(log.Store, size), new MerkleHash(Reference.Mth(hashes, 0, size)));
+        }
+
+        public void Dispose() => Log.Dispose();
     }
 
     private static List<(long Index, MerkleHash Hash)> Page(List<byte[]> hashes, long first, int count) =>
