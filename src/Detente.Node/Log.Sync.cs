@@ -35,4 +35,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 8170, Level = LogLevel.Information,
         Message = "Sync from {Partner}: {ApiRoot}/{Collection} page {Page}: {Count} versions received redacted and unproven (the partner's node serves them redacted, signed as their creator; its log commits to the full objects)")]
     public static partial void SyncReceivedRedacted(ILogger logger, string partner, string apiRoot, string collection, int page, int count);
+
+    [LoggerMessage(EventId = 8190, Level = LogLevel.Warning,
+        Message = "Sync from {Partner}: the page being stored when the sync stopped was not stored ({Reason}); the next sync resumes at the stored cursor")]
+    public static partial void SyncStoreAbandoned(ILogger logger, string partner, string reason);
 }

@@ -144,6 +144,7 @@ public sealed class PartnerSync
         private readonly ConcurrentDictionary<(long Size, MerkleHash Root), bool> _consistent = new();
         private Checkpoint? _pinned = state.Checkpoint is { } note ? Checkpoint.FromNote(SignedNote.Parse(note.Span)) : null;
         private byte[]? _pinnedNote = state.Checkpoint?.ToArray();
+        private Task<string?>? _storing;
         private int _pages;
         private long _new;
         private long _present;
@@ -468,7 +469,7 @@ public sealed class PartnerSync
                     IReadOnlyList<TaxiiEnvelopeObject> objects = result.Resource.Objects;
                     if (objects.Count == 0)
                     {
-                        return null;
+                        return await SettleStoreAsync().ConfigureAwait(false);
                     }
 
                     if (result.DateAddedLast is not { } last || (cursor is { } previous && last <= previous))
@@ -519,66 +520,112 @@ public sealed class PartnerSync
                         return alarm;
                     }
 
-                    AddObjectsResult added;
+                    // Page N is stored while page N+1 is checked: at most one page stored, one checked and one fetched at
+                    // once. Pages (and their cursors) are stored one after the other, in order; an alarm of a later page is
+                    // raised only after the earlier page's store ended (AlarmAsync waits for it).
+                    if (await SettleStoreAsync().ConfigureAwait(false) is { } refusedAlarm)
+                    {
+                        return refusedAlarm;
+                    }
+
                     List<ObjectToAdd> toStore = [.. valid.Select(v => v.Object)];
-                    try
-                    {
-                        added = await owner._store.AddReceivedObjectsAsync(local.Id, toStore,
-                            new ReceivedBatch(Name, subscription.ApiRoot, subscription.RemoteCollection, owner._time.GetUtcNow(), last.ToString())
-                            {
-                                Redacted = redacted,
-                            },
-                            cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (StoreException e) when (e.Error == StoreError.PartnerNotAccepted)
-                    {
-                        PartnerLogRecord? standing = await owner._store.GetPartnerLogAsync(Name, CancellationToken.None).ConfigureAwait(false);
-                        return standing?.Alarm ?? e.Message;
-                    }
-
-                    int fresh = added.AddedCount;
-                    int freshRedacted = 0;
-                    for (int i = 0; i < toStore.Count; i++)
-                    {
-                        if (!added.Objects[i].AlreadyPresent && redacted.Contains(toStore[i]))
-                        {
-                            freshRedacted++;
-                        }
-                    }
-
-                    if (freshRedacted > 0)
-                    {
-                        _redacted += freshRedacted;
-                        Log.SyncReceivedRedacted(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, page, freshRedacted);
-                    }
-
-                    _pages++;
-                    _new += fresh;
-                    _present += added.AlreadyPresentCount;
-                    _refused += refused;
-                    owner.Metrics?.RecordObjectsStored(fresh);
-                    owner.Metrics?.RecordSyncObjects(Name, fresh);
-                    Log.SyncPage(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused);
+                    var progress = new SyncProgress(Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, 0, refused, last.ToString());
+                    // On the thread pool: the store's work is mostly synchronous (SQLite), and this thread goes on checking.
+                    _storing = Task.Run(() => StorePageAsync(local, subscription, toStore, redacted, progress, cancellationToken), CancellationToken.None);
                     cursor = last;
-                    if (onPage is not null)
-                    {
-                        await onPage(new SyncProgress(Name, subscription.ApiRoot, subscription.RemoteCollection, page, objects.Count, fresh, refused, last.ToString()),
-                            cancellationToken).ConfigureAwait(false);
-                    }
-
                     if (!result.Resource.More)
                     {
-                        return null;
+                        return await SettleStoreAsync().ConfigureAwait(false);
                     }
                 }
             }
+            catch when (_storing is not null)
+            {
+                // The page being stored is stored (or fails) before the sync stops with this exception.
+                await SettleStoreQuietlyAsync().ConfigureAwait(false);
+                throw;
+            }
             finally
             {
+                _storing = null;
                 if (ahead is not null)
                 {
                     Observe(ahead);
                 }
             }
+        }
+
+        /// <summary>Waits for the page being stored, if any; its alarm when the store refused the partner (a standing alarm).</summary>
+        private async Task<string?> SettleStoreAsync()
+        {
+            // Not cleared here: several alarms of one page may wait for it at once.
+            return _storing is { } storing ? await storing.ConfigureAwait(false) : null;
+        }
+
+        /// <summary>Waits for the page being stored, if any, when the sync already stops with an exception (the store's own
+        /// failure is then of no further interest: the next sync resumes at the stored cursor).</summary>
+        private async Task SettleStoreQuietlyAsync()
+        {
+            try
+            {
+                _ = await SettleStoreAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StoreException or OperationCanceledException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                Log.SyncStoreAbandoned(Logger, Name, e.Message);
+            }
+        }
+
+        /// <summary>Stores one checked page with its provenance and cursor in one transaction, then counts and reports it; the
+        /// standing alarm when the store refuses the partner.</summary>
+        private async Task<string?> StorePageAsync(Collection local, SubscriptionRecord subscription, List<ObjectToAdd> toStore, HashSet<ObjectToAdd> redacted,
+            SyncProgress progress, CancellationToken cancellationToken)
+        {
+            AddObjectsResult added;
+            try
+            {
+                added = await owner._store.AddReceivedObjectsAsync(local.Id, toStore,
+                    new ReceivedBatch(Name, subscription.ApiRoot, subscription.RemoteCollection, owner._time.GetUtcNow(), progress.Cursor)
+                    {
+                        Redacted = redacted,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreException e) when (e.Error == StoreError.PartnerNotAccepted)
+            {
+                PartnerLogRecord? standing = await owner._store.GetPartnerLogAsync(Name, CancellationToken.None).ConfigureAwait(false);
+                return standing?.Alarm ?? e.Message;
+            }
+
+            int fresh = added.AddedCount;
+            int freshRedacted = 0;
+            for (int i = 0; i < toStore.Count; i++)
+            {
+                if (!added.Objects[i].AlreadyPresent && redacted.Contains(toStore[i]))
+                {
+                    freshRedacted++;
+                }
+            }
+
+            if (freshRedacted > 0)
+            {
+                _redacted += freshRedacted;
+                Log.SyncReceivedRedacted(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, progress.Page, freshRedacted);
+            }
+
+            _pages++;
+            _new += fresh;
+            _present += added.AlreadyPresentCount;
+            _refused += progress.Refused;
+            owner.Metrics?.RecordObjectsStored(fresh);
+            owner.Metrics?.RecordSyncObjects(Name, fresh);
+            Log.SyncPage(Logger, Name, subscription.ApiRoot, subscription.RemoteCollection, progress.Page, progress.Objects, fresh, progress.Refused);
+            if (onPage is not null)
+            {
+                await onPage(progress with { New = fresh }, cancellationToken).ConfigureAwait(false);
+            }
+
+            return null;
         }
 
         /// <summary>The checks of every object of a page (<c>ObjectIngest.Check</c>: validation, media type, origin signature),
@@ -723,7 +770,7 @@ public sealed class PartnerSync
                     continue;
                 }
 
-                OpenedObject? prepared = await OpenAsync(opening, checkpoint, hashes, bundles, cancellationToken).ConfigureAwait(false);
+                OpenedObject? prepared = await OpenAsync(opening, checkpoint, bundles, cancellationToken).ConfigureAwait(false);
                 opened[i] = prepared;
                 if (prepared?.Problem is not null)
                 {
@@ -733,9 +780,60 @@ public sealed class PartnerSync
                 }
             }
 
+            // Each entry against its object (origin, commitment), with its leaf hash; then the page's leaves verified together as
+            // one multi-leaf inclusion in the signed root (each interior node hashed once). Only when that fails (or a tile is not
+            // served) is each leaf's own audit path read and checked, to find the first object that fails, as before.
             var problems = new string?[stop];
+            var leafHashes = new MerkleHash[stop];
             Parallel.For(0, stop, new ParallelOptions { MaxDegreeOfParallelism = owner._options.CheckConcurrency, CancellationToken = cancellationToken },
-                i => problems[i] = opened[i] is { } o ? o.Problem ?? o.Check(valid[i].Item.Object, valid[i].Object, checkpoint) : null);
+                i =>
+                {
+                    if (opened[i] is { } o)
+                    {
+                        problems[i] = o.Problem ?? o.Check(valid[i].Item.Object, valid[i].Object, checkpoint);
+                        leafHashes[i] = problems[i] is null ? MerkleHasher.HashLeaf(o.Entry.Span) : default;
+                    }
+                });
+            var leaves = new List<(long Index, MerkleHash Hash)>(stop);
+            for (int i = 0; i < stop; i++)
+            {
+                if (opened[i] is { } o && problems[i] is null)
+                {
+                    leaves.Add((o.Opening.LeafIndex, leafHashes[i]));
+                }
+            }
+
+            bool included;
+            try
+            {
+                included = leaves.Count > 0
+                    && await MerkleProof.VerifyInclusionOfLeavesAsync(hashes, checkpoint.Size, leaves, checkpoint.RootHash, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                included = false; // a tile is not served: each path on its own below
+            }
+
+            for (int i = 0; i < stop; i++)
+            {
+                if (opened[i] is not { } o || problems[i] is not null)
+                {
+                    continue;
+                }
+
+                if (included)
+                {
+                    opened[i] = o with { Included = true };
+                    continue;
+                }
+
+                if (await PathAsync(o, checkpoint, hashes, cancellationToken).ConfigureAwait(false) is { } path)
+                {
+                    opened[i] = o with { Path = path, Included = true };
+                    problems[i] = opened[i]!.Check(valid[i].Item.Object, valid[i].Object, checkpoint);
+                }
+            }
+
             var unopened = new List<(TaxiiEnvelopeObject Item, ObjectToAdd Object)>();
             for (int i = 0; i < stop; i++)
             {
@@ -754,7 +852,7 @@ public sealed class PartnerSync
                     continue; // received redacted and unproven
                 }
 
-                if (opened[i] is not { } o || problems[i] is null && o.Path is null)
+                if (opened[i] is not { } o || problems[i] is null && !o.Included)
                 {
                     // No opening, or a tile or bundle of the checkpoint is not served: this object is proven on its own.
                     unopened.Add(v);
@@ -813,11 +911,11 @@ public sealed class PartnerSync
             string.Equals(received.CreatedByRef, partner.Identity, StringComparison.Ordinal)
             && OriginVerifier.CheckPartner(origins, Name, received, owner._time.GetUtcNow()).Code == OriginCode.Verified;
 
-        /// <summary>What checking one opening needs from the partner's tiles: the entry at its leaf index and the leaf's audit path
-        /// in <paramref name="checkpoint"/>'s tree (null when a tile of the path is not served: the entry is still checked against the
-        /// object). Null when the entry's bundle is not served; an opening past the checkpoint's size comes back with its problem.</summary>
-        private async Task<OpenedObject?> OpenAsync(LogOpening opening, Checkpoint checkpoint, MemoizedHashReader hashes,
-            Dictionary<long, ReadOnlyMemory<byte>[]> bundles, CancellationToken cancellationToken)
+        /// <summary>What checking one opening needs first from the partner's tiles: the entry at its leaf index (its audit path is
+        /// read only when the page's leaves do not verify together, <see cref="PathAsync"/>). Null when the entry's bundle is not
+        /// served; an opening past the checkpoint's size comes back with its problem.</summary>
+        private async Task<OpenedObject?> OpenAsync(LogOpening opening, Checkpoint checkpoint, Dictionary<long, ReadOnlyMemory<byte>[]> bundles,
+            CancellationToken cancellationToken)
         {
             long leaf = opening.LeafIndex;
             if (leaf >= checkpoint.Size)
@@ -843,17 +941,21 @@ public sealed class PartnerSync
                 bundles[bundleIndex] = entries;
             }
 
-            MerkleHash[]? path;
+            return new OpenedObject(opening, entries[(int)(leaf % TilePath.FullWidth)], null);
+        }
+
+        /// <summary>The audit path of an opened object's leaf in <paramref name="checkpoint"/>'s tree, from the partner's tiles;
+        /// null when a tile of the path is not served.</summary>
+        private static async Task<MerkleHash[]?> PathAsync(OpenedObject opened, Checkpoint checkpoint, MemoizedHashReader hashes, CancellationToken cancellationToken)
+        {
             try
             {
-                path = await MerkleProof.InclusionAsync(hashes, leaf, checkpoint.Size, cancellationToken).ConfigureAwait(false);
+                return await MerkleProof.InclusionAsync(hashes, opened.Opening.LeafIndex, checkpoint.Size, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException)
             {
-                path = null;
+                return null;
             }
-
-            return new OpenedObject(opening, entries[(int)(leaf % TilePath.FullWidth)], path);
         }
 
         /// <summary>The entries of one bundle of a tree of <paramref name="size"/> leaves (a full bundle stands in for a
@@ -1016,6 +1118,8 @@ public sealed class PartnerSync
         private async Task<string> AlarmAsync(string kind, string message, (string Label, byte[] Bytes) first, (string Label, byte[] Bytes)? second,
             CancellationToken cancellationToken)
         {
+            // The page before the failing one is stored first: an alarm stops the store from taking the partner's objects.
+            _ = await SettleStoreAsync().ConfigureAwait(false);
             var evidence = new StringBuilder();
             evidence.Append("partner: ").Append(Name).Append('\n').Append("log key: ").Append(key).Append('\n').Append("kind: ").Append(kind).Append('\n')
                 .Append("finding: ").Append(message).Append('\n');
@@ -1049,6 +1153,10 @@ internal sealed record OpenedObject(LogOpening Opening, ReadOnlyMemory<byte> Ent
 {
     /// <summary>Why the opening fails before its entry is read (a leaf past the checkpoint's size); null otherwise.</summary>
     public string? Problem { get; init; }
+
+    /// <summary>True when the leaf's inclusion in the checkpoint's tree was checked: with the page's other leaves at once, or with
+    /// <see cref="Path"/>; false when a tile was not served (the object is then proven with its own proof request).</summary>
+    public bool Included { get; init; }
 
     /// <summary>Null when the entry is of the log's origin, commits to <paramref name="stixObject"/> with the opening's salt and,
     /// when the path is known, is included in <paramref name="checkpoint"/>'s tree; else the problem. <paramref name="toStore"/>
