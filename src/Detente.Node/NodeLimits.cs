@@ -143,6 +143,21 @@ public sealed record NodeLimits
         }
     } = 500;
 
+    /// <summary>
+    /// How many threads at most check the objects of one add request at once (validation, origin, the node's signature;
+    /// an envelope of fewer than 64 objects is checked on the request's thread). Results and their order do not depend
+    /// on it. Default: the number of processors.
+    /// </summary>
+    public int IngestCheckParallelism
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            field = value;
+        }
+    } = Environment.ProcessorCount;
+
     /// <summary>How many queued add requests the background worker holds; a request beyond it waits for room. Default 16.</summary>
     public int IngestQueueCapacity
     {

@@ -19,6 +19,9 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, Origin
     /// <summary>The message of a pending object whose request could not be queued (the node is stopping).</summary>
     public const string NotQueuedMessage = "The node is shutting down and did not store this object; send it again.";
 
+    // Fewer objects than this per thread are checked on the request's thread alone (a thread hand-off costs more).
+    private const int MinObjectsPerCheckThread = 32;
+
     /// <summary>
     /// Validates and stores the objects of <paramref name="envelope"/>, returning the status resource. Invalid objects
     /// get a failure with the validator's message and nothing of them is stored. A request of more than
@@ -31,12 +34,12 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, Origin
         DateTimeOffset received = timeProvider.GetUtcNow();
         IReadOnlyList<TaxiiEnvelopeObject> objects = envelope.Objects;
         var details = new StatusDetail[objects.Count];
+        var checkedObjects = new ObjectToAdd?[objects.Count];
+        CheckAll(principal, objects, collection, details, checkedObjects);
         var valid = new List<(int Index, ObjectToAdd Object)>(objects.Count);
         for (int i = 0; i < objects.Count; i++)
         {
-            (StatusDetail detail, ObjectToAdd? toAdd) = Check(principal, objects[i], i, collection);
-            details[i] = detail;
-            if (toAdd is not null)
+            if (checkedObjects[i] is { } toAdd)
             {
                 valid.Add((i, toAdd));
             }
@@ -72,6 +75,46 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, Origin
 
         return await store.GetStatusAsync(statusId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("A status just created is missing.");
+    }
+
+    /// <summary>
+    /// Checks every object of a request (<see cref="Check(NodePrincipal, TaxiiEnvelopeObject, int, Collection)"/>: validation,
+    /// origin, the node's signature), each result at its object's index. The objects of a large envelope are checked on
+    /// up to <see cref="NodeLimits.IngestCheckParallelism"/> threads at once (validation and Ed25519 signing are most of an
+    /// add's CPU, and the objects are independent); the results are the same as one by one, in the same order.
+    /// </summary>
+    private void CheckAll(NodePrincipal principal, IReadOnlyList<TaxiiEnvelopeObject> objects, Collection collection, StatusDetail[] details,
+        ObjectToAdd?[] checkedObjects)
+    {
+        int parallelism = Math.Min(options.Limits.IngestCheckParallelism, objects.Count / MinObjectsPerCheckThread);
+        if (parallelism <= 1)
+        {
+            for (int i = 0; i < objects.Count; i++)
+            {
+                (details[i], checkedObjects[i]) = Check(principal, objects[i], i, collection);
+            }
+
+            return;
+        }
+
+        // Contiguous ranges, one per thread: each result is written once, at its own index.
+        int per = (objects.Count + parallelism - 1) / parallelism;
+        try
+        {
+            Parallel.For(0, parallelism, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, part =>
+            {
+                int end = Math.Min(objects.Count, (part + 1) * per);
+                for (int i = part * per; i < end; i++)
+                {
+                    (details[i], checkedObjects[i]) = Check(principal, objects[i], i, collection);
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // As the sequential loop would: the first failure, with its own stack.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
     }
 
     /// <summary>The pending detail and the object to store, or a failure detail and null.</summary>

@@ -11,12 +11,23 @@ namespace Detente.Stix;
 /// </remarks>
 public sealed class StixObject : IEquatable<StixObject>
 {
+    // The RFC 8785 form when the code that made this object already had it; never handed out (copies are).
+    private readonly byte[]? _canonical;
+
     /// <summary>Wraps <paramref name="json"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
     public StixObject(JsonObject json)
     {
         ArgumentNullException.ThrowIfNull(json);
         Json = json;
+    }
+
+    /// <summary>Wraps <paramref name="json"/> whose RFC 8785 form the caller has already computed (a signature splices it
+    /// from the signing payload: <see cref="Signatures.StixSignatures.Sign"/>), so that it is not computed again.</summary>
+    internal StixObject(JsonObject json, byte[] canonical)
+        : this(json)
+    {
+        _canonical = canonical;
     }
 
     /// <summary>The object's members.</summary>
@@ -80,10 +91,22 @@ public sealed class StixObject : IEquatable<StixObject>
     }
 
     /// <summary>The RFC 8785 canonical form of the object.</summary>
-    public byte[] Canonicalize() => JsonCanonicalizer.Canonicalize(Json);
+    /// <exception cref="ArgumentException">A string holds an unpaired surrogate, which JCS cannot encode.</exception>
+    public byte[] Canonicalize() => _canonical is null ? JsonCanonicalizer.Canonicalize(Json) : (byte[])_canonical.Clone();
 
     /// <summary>Writes the RFC 8785 canonical form of the object to <paramref name="output"/>.</summary>
-    public void Canonicalize(IBufferWriter<byte> output) => JsonCanonicalizer.Canonicalize(Json, output);
+    /// <exception cref="ArgumentException">A string holds an unpaired surrogate, which JCS cannot encode.</exception>
+    public void Canonicalize(IBufferWriter<byte> output)
+    {
+        if (_canonical is null)
+        {
+            JsonCanonicalizer.Canonicalize(Json, output);
+            return;
+        }
+
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write(_canonical);
+    }
 
     /// <summary>True when both objects have the same members with the same values.</summary>
     public bool Equals(StixObject? other) => other is not null && Json.Equals(other.Json);

@@ -19,7 +19,7 @@ public abstract partial class NodeContractTests
 
     /// <summary>A node on this test's store with a signing identity, and a partner <c>p-sign</c> with a key of its own
     /// and a read-write grant on the default collection.</summary>
-    private async Task<SigningSetup> StartSigningNodeAsync(bool nodeSigns = true)
+    private async Task<SigningSetup> StartSigningNodeAsync(bool nodeSigns = true, NodeLimits? limits = null)
     {
         StixSigningKey nodeKey = StixSigningKey.Create();
         StixSigningKey partnerKey = StixSigningKey.Create();
@@ -28,7 +28,7 @@ public abstract partial class NodeContractTests
             new PartnerRecord { Name = "p-sign", Identity = PartnerIdentity, VerificationKey = partnerKey.VerificationKey.RawPublicKey }, Ct));
         Assert.True(await _store.GrantAsync(_collectionId, "p-sign", CollectionAccess.ReadWrite, Ct));
         string token = await CreateTokenAsync("p-sign", TokenRole.Partner);
-        (WebApplication app, Uri server) = await StartNodeAsync(null, signing: signing);
+        (WebApplication app, Uri server) = await StartNodeAsync(null, signing: signing, limits: limits);
         return new SigningSetup(app, server, signing, nodeKey, partnerKey, token);
     }
 
@@ -91,6 +91,62 @@ public abstract partial class NodeContractTests
         TaxiiEnvelopeObject ownStored = Assert.Single(await StoredAsync(node, own.Id!));
         Assert.True(StixSignatures.Verify(ownStored.Object, node.NodeKey.VerificationKey).IsValid);
         Assert.Equal(2, node.App.Services.GetRequiredService<NodeMetrics>().Origins("signed_by_node"));
+    }
+
+    [Fact]
+    public async Task The_objects_of_a_large_envelope_checked_on_several_threads_get_the_results_of_one_by_one_in_order()
+    {
+        // Synchronous adds of up to 200 objects, checked on 4 threads (the node's parallel path: 64 objects or more).
+        using SigningSetup node = await StartSigningNodeAsync(limits: Limits with { AsyncThreshold = 200, IngestCheckParallelism = 4 });
+        var objects = new List<string>();
+        var expected = new List<(string Id, string? Refusal)>();
+        for (int i = 0; i < 150; i++)
+        {
+            string id = NewIndicatorId();
+            switch (i % 5)
+            {
+                case 1:
+                    objects.Add(Text(Parse(Indicator(id, 1)).Without("pattern")));
+                    expected.Add((id, "pattern"));
+                    break;
+                case 3:
+                    objects.Add(Text(Created(PartnerIdentity, id)));
+                    expected.Add((id, "the node does not sign in another's name"));
+                    break;
+                default:
+                    objects.Add(Indicator(id, 1));
+                    expected.Add((id, null));
+                    break;
+            }
+        }
+
+        TaxiiStatus parallel = await PostToAsync(node, _adminToken, objects);
+
+        Assert.Equal(90, parallel.SuccessCount);
+        Assert.Equal(60, parallel.FailureCount);
+        Assert.Equal(expected.Where(e => e.Refusal is null).Select(e => e.Id), parallel.Successes.Select(s => s.Id));
+        Assert.Equal(expected.Where(e => e.Refusal is not null).Select(e => e.Id), parallel.Failures.Select(f => f.Id));
+        foreach ((TaxiiStatusDetails failure, (string _, string? refusal)) in parallel.Failures.Zip(expected.Where(e => e.Refusal is not null)))
+        {
+            Assert.Contains(refusal!, failure.Message, StringComparison.Ordinal);
+        }
+
+        foreach ((string id, string? _) in expected.Where(e => e.Refusal is null))
+        {
+            TaxiiEnvelopeObject stored = Assert.Single(await StoredAsync(node, id));
+            Assert.True(StixSignatures.Verify(stored.Object, node.NodeKey.VerificationKey).IsValid);
+            Assert.Equal(stored.Object.Canonicalize(), stored.Json.ToArray());
+        }
+
+        // The same envelope checked one by one (a node on the same store and key, one thread) answers the same status:
+        // Ed25519 signatures are deterministic, so the versions signed again are the ones stored.
+        (WebApplication _, Uri sequentialServer) = await StartNodeAsync(null, signing: node.Signing,
+            limits: Limits with { AsyncThreshold = 200, IngestCheckParallelism = 1 });
+        TaxiiStatus sequential = await Client(_adminToken, server: sequentialServer).AddObjectsAsync(new Uri(sequentialServer, "/taxii2/default/"), CollectionId,
+            ReadEnvelope(Envelope(objects)), Ct);
+
+        Assert.Equal(parallel.Successes.Select(s => (s.Id, s.Version)), sequential.Successes.Select(s => (s.Id, s.Version)));
+        Assert.Equal(parallel.Failures.Select(f => (f.Id, f.Message)), sequential.Failures.Select(f => (f.Id, f.Message)));
     }
 
     [Fact]

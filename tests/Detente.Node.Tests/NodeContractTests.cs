@@ -82,9 +82,11 @@ public abstract partial class NodeContractTests : IAsyncLifetime
     }
 
     /// <summary>Starts another node on this test's store, with <paramref name="policy"/> as its egress policy.</summary>
-    private async Task<(WebApplication App, Uri Server)> StartNodeAsync(IEgressPolicy? policy, NodeLogOptions? log = null, NodeSigning? signing = null)
+    private async Task<(WebApplication App, Uri Server)> StartNodeAsync(IEgressPolicy? policy, NodeLogOptions? log = null, NodeSigning? signing = null,
+        NodeLimits? limits = null)
     {
-        WebApplication app = DetenteNode.Build(_store, new NodeOptions { PublicUrl = s_publicUrl, Limits = Limits, Log = log, Signing = signing }, ["http://127.0.0.1:0"],
+        WebApplication app = DetenteNode.Build(_store, new NodeOptions { PublicUrl = s_publicUrl, Limits = limits ?? Limits, Log = log, Signing = signing },
+            ["http://127.0.0.1:0"],
             _clock, logging => logging.AddProvider(_log), policy);
         _apps.Add(app);
         await app.StartAsync(Ct);

@@ -102,7 +102,34 @@ public static class StixSignatures
             ("extension_type", SignatureExtension.ExtensionType),
             ("signatures", JsonArray.Create(signatures)));
         JsonObject extensions = stixObject.Extensions ?? JsonObject.Empty;
-        return stixObject.With("extensions", extensions.With(SignatureExtension.Id, entry));
+        JsonObject signed = stixObject.Json.With("extensions", extensions.With(SignatureExtension.Id, entry));
+        // The payload is the signed object without its entry ('extensions' is absent or an object: ReadEntry refuses
+        // anything else), so the stored (JCS) form is the payload with the entry spliced in, which saves canonicalizing
+        // the object a second time.
+        byte[] canonical;
+        try
+        {
+            canonical = SignatureSplice.Splice(payload, JsonCanonicalizer.Canonicalize(entry));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Nested deeper than the splice walks: no precomputed form.
+            return new StixObject(signed);
+        }
+
+        CheckSpliced(signed, canonical);
+        return new StixObject(signed, canonical);
+    }
+
+    /// <summary>Checks, in debug builds only (it costs the canonicalization the splice saves), that the spliced bytes are the
+    /// RFC 8785 form of the signed object.</summary>
+    [System.Diagnostics.Conditional("DEBUG")]
+    private static void CheckSpliced(JsonObject signed, byte[] canonical)
+    {
+        if (!canonical.AsSpan().SequenceEqual(JsonCanonicalizer.Canonicalize(signed)))
+        {
+            throw new InvalidOperationException("The spliced signed form is not the RFC 8785 form of the signed object.");
+        }
     }
 
     /// <summary>Verifies the signature of <paramref name="stixObject"/> by <paramref name="key"/>.</summary>
