@@ -101,6 +101,35 @@ public abstract partial class NodeContractTests
         }, iterations: 4, print: cells => string.Join("; ", cells.Select(c => c.ToString())));
     }
 
+    [Fact]
+    public async Task At_start_the_node_gives_versions_stored_without_an_egress_class_theirs()
+    {
+        string red = NewIndicatorId();
+        string strict = NewIndicatorId();
+        string green = NewIndicatorId();
+        TaxiiStatus status = await PostAsync(MarkedIndicator(new Cell(red, Level.Red, Placement.ObjectTlp1, false, null), 2),
+            MarkedIndicator(new Cell(strict, Level.AmberStrict, Placement.ObjectTlp2, true, null), 2),
+            MarkedIndicator(new Cell(green, Level.Green, Placement.Granular, false, null), 2));
+        Assert.Equal(3, status.SuccessCount);
+        string[] localOnly = [.. new[] { red, strict }.Order(StringComparer.Ordinal)];
+        Assert.Equal(localOnly, await ClassAsync(1));
+
+        // As migration 14 leaves a store written before it: every version of class 0, and listed as waiting for its class.
+        await ExecuteSqlAsync("UPDATE objects SET egress_class = 0; "
+            + "INSERT INTO egress_class_pending (collection_key, date_added) SELECT collection_key, date_added FROM objects");
+        Assert.Empty(await ClassAsync(1));
+        await StartNodeAsync(null);
+
+        Assert.Equal(localOnly, await ClassAsync(1));
+        Assert.Contains(green, await ClassAsync(0));
+        Assert.DoesNotContain(red, await ClassAsync(0));
+        Assert.Contains(_log.Entries, e => e.EventId == 8180);
+
+        async Task<string[]> ClassAsync(byte egressClass) =>
+            [.. (await _store.ReadObjectsAsync(_collectionId, new ObjectFilter { EgressClass = egressClass }, cancellationToken: Ct).ToListAsync(Ct))
+                .Select(o => o.Id).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Asks both nodes for <paramref name="path"/> and every following page (<c>next</c>, else <c>added_after</c> =
     /// the last date header while <c>more</c>), and asserts the same status, content type, body and date headers.</summary>
     private async Task AssertSamePagesAsync(Uri plain, string path, string token, string what)
