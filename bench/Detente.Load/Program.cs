@@ -33,13 +33,20 @@ public static class Program
             return await SyncRun.RunAsync(objects, envelope, page);
         }
 
-        if (args[0] is "policy-ab" or "signing-ab")
+        if (args[0] is "policy-ab" or "signing-ab" or "withheld-ab")
         {
             // In-process nodes: no URL or token to give.
             List<string> rest = [.. args.Skip(1)];
             int at = rest.IndexOf("--rounds");
             int rounds = 6;
             if (at >= 0 && at + 1 < rest.Count && int.TryParse(rest[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out rounds))
+            {
+                rest.RemoveRange(at, 2);
+            }
+
+            at = rest.IndexOf("--withheld");
+            int withheld = 100_000;
+            if (at >= 0 && at + 1 < rest.Count && int.TryParse(rest[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out withheld))
             {
                 rest.RemoveRange(at, 2);
             }
@@ -51,7 +58,12 @@ public static class Program
             }
 
             Console.WriteLine($"# {args[0]} objects {abOptions.Objects} envelope {abOptions.Envelope} rounds {rounds} seconds {abOptions.Seconds} concurrency {abOptions.Concurrency} | {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-            return args[0] == "policy-ab" ? await PolicyAb.RunAsync(abOptions, rounds) : await SigningAb.RunAsync(abOptions, rounds);
+            return args[0] switch
+            {
+                "policy-ab" => await PolicyAb.RunAsync(abOptions, rounds),
+                "withheld-ab" => await WithheldAb.RunAsync(abOptions, rounds, withheld),
+                _ => await SigningAb.RunAsync(abOptions, rounds),
+            };
         }
 
         if (!Options.TryParse(args.AsSpan(1), out Options? options, out string? problem))
@@ -88,6 +100,7 @@ public static class Program
                  read:   [--limit 100] [--seconds 30] [--concurrency 4] [--expect 100000]
                  sync (two nodes in-process, no --url/--token): [--objects 100000] [--envelope 1000] [--limit 500]
                  policy-ab (two nodes in-process, no --url/--token): [--objects 100000] [--rounds 6] [--seconds 30] [--concurrency 4] [--limit 100]
+                 withheld-ab (two nodes in-process, two collections; --objects visible per collection, --withheld TLP:RED interleaved in one): [--objects 1000] [--withheld 100000] [--rounds 6] [--seconds 30] [--concurrency 4] [--limit 100]
                  signing-ab (two nodes in-process, each posted --objects fresh indicators per round): [--objects 100000] [--envelope 1000] [--rounds 6] [--concurrency 2]
                  soak:   [--minutes 10] [--sample-seconds 30] [--limit 100] [--concurrency 4] [--write-every-seconds 2] [--envelope 1000] [--seed 1]
         """;
@@ -411,28 +424,27 @@ internal sealed record Options
 /// <summary>Seeded, valid STIX 2.1 indicators, serialized once into envelopes before anything is timed.</summary>
 internal static class Indicators
 {
-    public static IEnumerable<byte[]> Envelopes(int seed, int objects, int perEnvelope)
+    public static IEnumerable<byte[]> Envelopes(int seed, int objects, int perEnvelope) =>
+        Objects(seed, objects).Chunk(perEnvelope).Select(Envelope);
+
+    /// <summary>An envelope of <paramref name="objects"/> (each one serialized object).</summary>
+    public static byte[] Envelope(IEnumerable<string> objects) => Encoding.UTF8.GetBytes("{\"objects\":[" + string.Join(",", objects) + "]}");
+
+    /// <summary>The indicators of <see cref="Envelopes"/>, one by one; each marked <paramref name="markingRef"/> when given.</summary>
+    public static IEnumerable<string> Objects(int seed, int objects, string? markingRef = null)
     {
         var random = new Random(seed);
         var id = new byte[16];
-        int made = 0;
-        while (made < objects)
+        string marking = markingRef is null ? string.Empty : ",\"object_marking_refs\":[\"" + markingRef + "\"]";
+        for (int made = 0; made < objects; made++)
         {
-            var body = new StringBuilder(perEnvelope * 330);
-            body.Append("{\"objects\":[");
-            int count = Math.Min(perEnvelope, objects - made);
-            for (int i = 0; i < count; i++, made++)
-            {
-                random.NextBytes(id);
-                id[6] = (byte)((id[6] & 0x0F) | 0x40);
-                id[8] = (byte)((id[8] & 0x3F) | 0x80);
-                string hex = Convert.ToHexStringLower(id);
-                string address = string.Create(CultureInfo.InvariantCulture, $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)}");
-                body.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
-                    $$"""{"type":"indicator","spec_version":"2.1","id":"indicator--{{hex[..8]}}-{{hex[8..12]}}-{{hex[12..16]}}-{{hex[16..20]}}-{{hex[20..]}}","created":"2025-01-01T00:00:00.000Z","modified":"2025-01-01T00:00:00.000Z","name":"load test {{seed}}/{{made}}","indicator_types":["malicious-activity"],"pattern":"[ipv4-addr:value = '{{address}}']","pattern_type":"stix","valid_from":"2025-01-01T00:00:00Z"}""");
-            }
-
-            yield return Encoding.UTF8.GetBytes(body.Append("]}").ToString());
+            random.NextBytes(id);
+            id[6] = (byte)((id[6] & 0x0F) | 0x40);
+            id[8] = (byte)((id[8] & 0x3F) | 0x80);
+            string hex = Convert.ToHexStringLower(id);
+            string address = string.Create(CultureInfo.InvariantCulture, $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)}");
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $$"""{"type":"indicator","spec_version":"2.1","id":"indicator--{{hex[..8]}}-{{hex[8..12]}}-{{hex[12..16]}}-{{hex[16..20]}}-{{hex[20..]}}","created":"2025-01-01T00:00:00.000Z","modified":"2025-01-01T00:00:00.000Z","name":"load test {{seed}}/{{made}}","indicator_types":["malicious-activity"],"pattern":"[ipv4-addr:value = '{{address}}']","pattern_type":"stix","valid_from":"2025-01-01T00:00:00Z"{{marking}}}""");
         }
     }
 }

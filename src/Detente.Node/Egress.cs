@@ -51,6 +51,14 @@ public interface IEgressPolicy
     public EgressDecision DecideLog(NodePrincipal reader) => EgressDecision.Allow("log entries are salted");
 
     /// <summary>
+    /// The egress class (<see cref="ObjectToAdd.EgressClass"/>, which the node stores from <see cref="NodeSharing.EgressClassOf(Detente.Stix.StixObject)"/>)
+    /// the store may restrict <paramref name="reader"/>'s reads to, or null for none. Only when this policy denies
+    /// <paramref name="reader"/> every version of every other class, whatever else holds: the store then skips those versions
+    /// in an index, so that a page's cost does not grow with them, and the gate still decides every version it reads.
+    /// </summary>
+    public byte? EgressClassFor(NodePrincipal reader) => null;
+
+    /// <summary>
     /// A value equal (<see cref="object.Equals(object)"/>) between two calls only when this policy's decisions for
     /// <paramref name="reader"/> are the same on the same stored versions, collections and grants — for the node to
     /// cache what it derived from them (the PSI set of a principal). Null when the decisions cannot be stamped (they

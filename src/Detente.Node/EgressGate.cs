@@ -80,7 +80,9 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, NodeOptions
         // store then reads every version, and the gate selects.
         VersionFilter versionFilter = filter.Versions;
         bool selectVisible = !versionFilter.IncludeAll && (versionFilter.IncludeFirst || (versionFilter.IncludeLast && filter.SpecVersions.Count > 0));
-        ObjectFilter storeFilter = selectVisible ? filter with { Versions = VersionFilter.All } : filter;
+        // Versions of another egress class are ones the policy denies this reader anyway: the store skips them in an index.
+        byte? egressClass = policy.EgressClassFor(reader);
+        ObjectFilter storeFilter = (selectVisible ? filter with { Versions = VersionFilter.All } : filter) with { EgressClass = egressClass };
         var bounds = new Dictionary<string, VisibleBounds?>(StringComparer.Ordinal);
         var items = new List<StoredObject>(Math.Min(wanted, 1025));
         var chunk = new List<StoredObject>(Math.Min(wanted, ObjectFilter.MaxValues));
@@ -145,7 +147,8 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, NodeOptions
 
                 if (selectVisible)
                 {
-                    await ReadVisibleBoundsAsync(collectionId, filter.SpecVersions, chunk, served, decide, bounds, cancellationToken).ConfigureAwait(false);
+                    await ReadVisibleBoundsAsync(collectionId, filter.SpecVersions, egressClass, chunk, served, decide, bounds, cancellationToken)
+                        .ConfigureAwait(false);
                 }
 
                 for (int i = 0; i < chunk.Count; i++)
@@ -206,7 +209,7 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, NodeOptions
     /// <c>added_after</c> says, since "first" is the first of all versions), streamed, each decided, at most
     /// <see cref="ObjectFilter.MaxValues"/> objects per read.
     /// </summary>
-    private async Task ReadVisibleBoundsAsync(Guid collectionId, IReadOnlyList<string> specVersions, List<StoredObject> chunk,
+    private async Task ReadVisibleBoundsAsync(Guid collectionId, IReadOnlyList<string> specVersions, byte? egressClass, List<StoredObject> chunk,
         List<StoredObject?> served, Func<StoredObject, EgressDecision> decide, Dictionary<string, VisibleBounds?> bounds,
         CancellationToken cancellationToken)
     {
@@ -229,7 +232,7 @@ internal sealed class EgressGate(IStore store, IEgressPolicy policy, NodeOptions
             bounds[id] = null;
         }
 
-        var versions = new ObjectFilter { Ids = [.. ids], Versions = VersionFilter.All, SpecVersions = specVersions };
+        var versions = new ObjectFilter { Ids = [.. ids], Versions = VersionFilter.All, SpecVersions = specVersions, EgressClass = egressClass };
         await foreach (StoredObject version in store.ReadObjectsAsync(collectionId, versions, null, 0, cancellationToken).ConfigureAwait(false))
         {
             if (Serve(version, decide, null) is null)

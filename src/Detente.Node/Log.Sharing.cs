@@ -14,4 +14,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8063, Level = LogLevel.Information, Message = "Computed the policy facts of {Count} object versions stored without them")]
     public static partial void FactsFilled(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 8180, Level = LogLevel.Information, Message = "Gave their egress class to {Count} object versions stored before the store kept it")]
+    public static partial void EgressClassesGiven(ILogger logger, int count);
 }

@@ -92,6 +92,31 @@ public static class NodeSharing
     /// <summary>The facts to store with <paramref name="stixObject"/> (<see cref="ObjectToAdd.Facts"/>).</summary>
     public static byte[] EncodeFacts(StixObject stixObject) => ObjectFactsEncoding.Encode(ObjectFacts.From(stixObject));
 
+    /// <summary>The egress class to store with <paramref name="stixObject"/> (<see cref="ObjectToAdd.EgressClass"/>): its
+    /// reach (<see cref="SharingPolicy.ReachOf"/>), so that the store skips it for readers outside the reach.</summary>
+    public static byte EgressClassOf(StixObject stixObject)
+    {
+        ObjectFacts facts = ObjectFacts.From(stixObject);
+        return (byte)SharingPolicy.ReachOf(in facts);
+    }
+
+    /// <summary>The egress class of a stored version (for versions stored before the store kept classes): the reach of the
+    /// facts the policy decides by (<see cref="FactsOf"/>); <see cref="EgressReach.Any"/> (no restriction, the decision
+    /// decides) when they do not read.</summary>
+    public static byte EgressClassOf(StoredObject version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        try
+        {
+            ObjectFacts facts = FactsOf(version);
+            return (byte)SharingPolicy.ReachOf(in facts);
+        }
+        catch (StixFormatException)
+        {
+            return (byte)EgressReach.Any;
+        }
+    }
+
     /// <summary>The facts to store for a version held without them: read from its JSON; empty when the JSON does not read
     /// (the policy then reads it again, and withholds it if it still does not).</summary>
     public static byte[] EncodeFacts(ReadOnlyMemory<byte> json)

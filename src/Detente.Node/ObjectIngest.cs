@@ -164,8 +164,11 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, Origin
         }
 
         ObjectToAdd toAdd = ReferenceEquals(toStore, obj)
-            ? ObjectToAdd.From(obj, item.Json) with { Facts = NodeSharing.EncodeFacts(obj) }
-            : ObjectToAdd.From(toStore, toStore.Canonicalize()) with { Facts = NodeSharing.EncodeFacts(toStore), JsonIsCanonical = true };
+            ? ObjectToAdd.From(obj, item.Json) with { Facts = NodeSharing.EncodeFacts(obj), EgressClass = NodeSharing.EgressClassOf(obj) }
+            : ObjectToAdd.From(toStore, toStore.Canonicalize()) with
+            {
+                Facts = NodeSharing.EncodeFacts(toStore), EgressClass = NodeSharing.EgressClassOf(toStore), JsonIsCanonical = true,
+            };
         return (new StatusDetail(id, version, StatusOutcome.Pending), toAdd, verdict);
     }
 

@@ -48,6 +48,17 @@ public sealed class SharingEgressPolicy : IEgressPolicy
     }
 
     /// <inheritdoc/>
+    /// <remarks>Class <see cref="EgressReach.Any"/> for every reader but local users: a version of another class is
+    /// <see cref="EgressReach.LocalUsers"/>, which <see cref="SharingPolicy.Decide"/> denies to partners, guests and the
+    /// federation whatever the settings (<see cref="SharingPolicy.ReachOf"/>). Local users: no restriction.</remarks>
+    public byte? EgressClassFor(NodePrincipal reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        PolicyPrincipal who = NodeSharing.PrincipalOf(_current(), reader);
+        return SharingPolicy.MayReach(EgressReach.LocalUsers, who) ? null : (byte)EgressReach.Any;
+    }
+
+    /// <inheritdoc/>
     /// <remarks>The policy snapshot itself (a new object whenever the operator's settings change); null when the reader's
     /// partner has egress rules with a minimum or maximum age, whose decisions change with the time alone.</remarks>
     public object? DecisionStamp(NodePrincipal reader)

@@ -42,6 +42,19 @@ internal sealed class SharingPolicySource(IStore store, NodeOptions options, Tim
             Log.FactsFilled(logger, filled);
         }
 
+        // Versions stored before the store kept egress classes have class 0 (restricts no reader: correct, but read past
+        // for every reader); give them their class, a batch at a time.
+        int classified = 0;
+        for (int done; (done = await store.ClassifyPendingVersionsAsync(NodeSharing.EgressClassOf, 1_000, cancellationToken).ConfigureAwait(false)) > 0;)
+        {
+            classified += done;
+        }
+
+        if (classified > 0)
+        {
+            Log.EgressClassesGiven(logger, classified);
+        }
+
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(RunAsync, CancellationToken.None);
     }

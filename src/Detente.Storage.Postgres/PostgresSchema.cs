@@ -277,5 +277,16 @@ internal static class PostgresSchema
                 partner text PRIMARY KEY REFERENCES partners (name)
             );
             """),
+        new(14, "egress class of each version, indexed, so that reads skip versions a reader may never receive; older versions to classify", """
+            ALTER TABLE objects ADD COLUMN egress_class integer NOT NULL DEFAULT 0;
+            CREATE INDEX objects_latest_class ON objects (collection_key, egress_class, date_added) WHERE spec_latest = 1 AND v_last = 1;
+            CREATE INDEX objects_class ON objects (collection_key, egress_class, date_added);
+            CREATE TABLE egress_class_pending (
+                collection_key bigint NOT NULL,
+                date_added bigint NOT NULL,
+                PRIMARY KEY (collection_key, date_added)
+            );
+            INSERT INTO egress_class_pending (collection_key, date_added) SELECT collection_key, date_added FROM objects;
+            """),
     ];
 }

@@ -285,5 +285,18 @@ internal static class SqliteSchema
                 partner TEXT PRIMARY KEY REFERENCES partners (name)
             );
             """),
+        // Without statistics, SQLite chooses between two indexes with the same columns by the order they were created: the
+        // partial one, created last, serves the common poll (checked by a row-count test with older versions in the range).
+        new(14, "egress class of each version, indexed, so that reads skip versions a reader may never receive; older versions to classify", """
+            ALTER TABLE objects ADD COLUMN egress_class INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX objects_class ON objects (collection_key, egress_class, date_added);
+            CREATE INDEX objects_latest_class ON objects (collection_key, egress_class, date_added) WHERE spec_latest = 1 AND v_last = 1;
+            CREATE TABLE egress_class_pending (
+                collection_key INTEGER NOT NULL,
+                date_added INTEGER NOT NULL,
+                PRIMARY KEY (collection_key, date_added)
+            );
+            INSERT INTO egress_class_pending (collection_key, date_added) SELECT collection_key, date_added FROM objects;
+            """),
     ];
 }

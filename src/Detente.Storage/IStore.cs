@@ -129,6 +129,16 @@ public interface IStore : IAsyncDisposable
         int pageSizeHint = 0, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Gives an egress class to up to <paramref name="batchSize"/> of the versions stored before the store kept egress
+    /// classes (schema migration 14 lists every version then held), oldest first: each gets the class
+    /// <paramref name="classify"/> returns, and is no longer pending. Until then such a version has class 0, which must
+    /// therefore be the class that restricts no reader. The node calls it at start until it returns 0.
+    /// </summary>
+    /// <returns>How many pending versions were done (deleted ones included); 0 when none is pending.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not 1 to 1,000.</exception>
+    public Task<int> ClassifyPendingVersionsAsync(Func<StoredObject, byte> classify, int batchSize = 1_000, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The latest version of each of <paramref name="objectIds"/> in a collection: the version <c>match[version]=last</c>
     /// selects without a spec version filter (<see cref="StoredObject.IsLatest"/>). An id the collection does not hold
     /// has no entry.

@@ -36,6 +36,15 @@ public sealed record ObjectFilter
     /// in the latest spec version each object has in the collection.</summary>
     public IReadOnlyList<string> SpecVersions { get; init; } = [];
 
+    /// <summary>
+    /// Only versions stored with this egress class (<see cref="ObjectToAdd.EgressClass"/>); null: any class. Not a TAXII
+    /// filter: the node's egress gate sets it, for a reader its policy denies every version of another class, so that
+    /// the store skips those versions in an index (<c>objects_latest_class</c>, <c>objects_class</c>) instead of reading
+    /// them. It narrows the versions read, never which version is an object's latest (<see cref="StoredObject.IsLatest"/>,
+    /// <see cref="IStore.ReadLatestVersionsAsync"/>, first and last are over every class). Paging cursors do not cover it.
+    /// </summary>
+    public byte? EgressClass { get; init; }
+
     /// <summary>The filter of TAXII's versions endpoint (TAXII 2.1 §5.8): every version of one object, in the
     /// requested (or latest) spec versions, optionally added after an instant.</summary>
     public static ObjectFilter VersionsOf(string objectId, StixTimestamp? addedAfter = null, IReadOnlyList<string>? specVersions = null)

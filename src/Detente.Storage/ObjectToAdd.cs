@@ -78,6 +78,13 @@ public sealed record ObjectToAdd
     /// <summary>The most bytes of <see cref="Facts"/>: 1 MiB.</summary>
     public const int MaxFactsLength = 1 << 20;
 
+    /// <summary>
+    /// The version's egress class: a small number the node computes from the object alone (its sharing policy's reach of
+    /// the version, e.g. "local users only"), opaque to the store, which keeps it beside the version and selects by it
+    /// (<see cref="ObjectFilter.EgressClass"/>) with an index. Default 0.
+    /// </summary>
+    public byte EgressClass { get; init; }
+
     /// <summary>The parsed object, when the caller has it (<see cref="From"/> keeps it); the store parses
     /// <see cref="Json"/> itself for the transparency log entry otherwise. It must be the object <see cref="Json"/> holds.</summary>
     public StixObject? Parsed { get; init; }

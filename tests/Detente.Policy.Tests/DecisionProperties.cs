@@ -189,6 +189,35 @@ public sealed class DecisionProperties
     }
 
     [Fact]
+    public void A_version_outside_its_reach_is_denied_to_every_such_reader()
+    {
+        // The store skips a version for a reader outside its reach without asking the decision: the decision must deny
+        // it, whatever the settings, the path, the collection (and its default level), the grant and the other markings.
+        Property.ForAll(Gen.Select(s_settings, s_facts, s_context), static t =>
+        {
+            (PolicySettings settings, ObjectFacts facts, Context context) = t;
+            SharingPolicy policy = Build(settings);
+            PolicyPrincipal reader = Reader(policy, context.Reader);
+            EgressReach reach = SharingPolicy.ReachOf(in facts);
+            if (!SharingPolicy.MayReach(reach, reader))
+            {
+                PolicyDecision decision = Decide(policy, context, facts);
+                Assert.False(decision.IsAllowed, $"{reach} {reader.Kind}: {decision.Reason}");
+            }
+        }, Iterations);
+    }
+
+    [Fact]
+    public void The_reach_is_local_users_exactly_when_an_object_level_tlp_marking_is_red_or_amber_strict()
+    {
+        Property.ForAll(s_facts, static facts =>
+        {
+            bool strict = facts.ObjectMarkingRefs.Any(static m => m is Red or Tlp1Red or AmberStrict);
+            Assert.Equal(strict ? EgressReach.LocalUsers : EgressReach.Any, SharingPolicy.ReachOf(in facts));
+        }, Iterations);
+    }
+
+    [Fact]
     public void Every_decision_has_a_code_and_a_reason_and_redactions_only_when_redacted()
     {
         Property.ForAll(Gen.Select(s_settings, s_facts, s_context), static t =>

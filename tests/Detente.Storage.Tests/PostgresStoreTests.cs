@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Detente.Storage.Postgres;
+using Detente.Storage.Sql;
 using Detente.Testing;
 using Npgsql;
 
@@ -59,12 +61,59 @@ public sealed class PostgresStoreTests : StoreContractTests
 
     protected override Task RewindToSchema10WithWitnessTokenAsync(string witness, string token) => ExecuteAsync($"""
         DELETE FROM "{_schema}".schema_migrations WHERE version >= 11;
+        DROP TABLE "{_schema}".egress_class_pending;
+        ALTER TABLE "{_schema}".objects DROP COLUMN egress_class;
         DROP TABLE "{_schema}".neutral_markings;
         DROP TABLE "{_schema}".log_witness_tokens_to_move;
         ALTER TABLE "{_schema}".witnessed_logs DROP COLUMN cosignature;
         ALTER TABLE "{_schema}".log_witnesses ADD COLUMN token text;
         INSERT INTO "{_schema}".log_witnesses (name, verifier_key, url, token, known_size) VALUES ('{witness}', 'key-of-{witness}', 'https://witness.example/log/witness', '{token}', 0);
         """);
+
+    protected override Task RewindToSchema13Async() => ExecuteAsync($"""
+        DELETE FROM "{_schema}".schema_migrations WHERE version >= 14;
+        DROP TABLE "{_schema}".egress_class_pending;
+        ALTER TABLE "{_schema}".objects DROP COLUMN egress_class;
+        """);
+
+    protected override async Task<long> RowsReadAsync(Guid collection, ObjectFilter filter, int limit)
+    {
+        await using NpgsqlConnection connection = await ConnectAsync();
+        await using (var analyze = new NpgsqlCommand($"SET search_path TO \"{_schema}\"; ANALYZE objects", connection))
+        {
+            await analyze.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var keyCommand = new NpgsqlCommand($"SELECT collection_key FROM collections WHERE id = '{collection:D}'", connection);
+        long key = (long)(await keyCommand.ExecuteScalarAsync(Ct))!;
+        ObjectQuery query = ObjectQuery.Build(filter);
+        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + query.Sql, connection);
+        query.Bind(command, key, -1, limit);
+        string plan = (string)(await command.ExecuteScalarAsync(Ct))!;
+        using JsonDocument document = JsonDocument.Parse(plan);
+        return ScannedRows(document.RootElement[0].GetProperty("Plan"));
+    }
+
+    /// <summary>The rows the plan's scans visited: those they returned and those they removed by a filter, every loop.</summary>
+    private static long ScannedRows(JsonElement node)
+    {
+        long rows = 0;
+        if (node.GetProperty("Node Type").GetString()!.EndsWith("Scan", StringComparison.Ordinal))
+        {
+            long removed = node.TryGetProperty("Rows Removed by Filter", out JsonElement r) ? r.GetInt64() : 0;
+            rows += (node.GetProperty("Actual Rows").GetInt64() + removed) * node.GetProperty("Actual Loops").GetInt64();
+        }
+
+        if (node.TryGetProperty("Plans", out JsonElement children))
+        {
+            foreach (JsonElement child in children.EnumerateArray())
+            {
+                rows += ScannedRows(child);
+            }
+        }
+
+        return rows;
+    }
 
     protected override Task RecordSchemaVersionAsync(int version) =>
         ExecuteAsync($"INSERT INTO \"{_schema}\".schema_migrations (version, name, applied_at) VALUES ({version}, 'from a newer Detente', 0)");
@@ -92,7 +141,7 @@ public sealed class PostgresStoreTests : StoreContractTests
 
             await using NpgsqlConnection connection = await ConnectAsync();
             await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{schema}\".schema_migrations", connection);
-            Assert.Equal(13L, (long)(await command.ExecuteScalarAsync(cancellationToken: Ct))!);
+            Assert.Equal(14L, (long)(await command.ExecuteScalarAsync(cancellationToken: Ct))!);
         }
         finally
         {

@@ -1,6 +1,8 @@
 using Detente.Storage.Sqlite;
 using Detente.Testing;
+using Detente.Storage.Sql;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Detente.Storage.Tests;
 
@@ -37,6 +39,42 @@ public sealed class SqliteStoreTests : StoreContractTests
 
     protected override Task RewindToSchema10WithWitnessTokenAsync(string witness, string token) =>
         SqliteRewind.ToSchema10WithWitnessTokenAsync(DatabasePath, witness, $"key-of-{witness}", "https://witness.example/log/witness", token);
+
+    protected override Task RewindToSchema13Async() => SqliteRewind.ToSchema13Async(DatabasePath, Ct);
+
+    protected override async Task<long> RowsReadAsync(Guid collection, ObjectFilter filter, int limit)
+    {
+        await using SqliteConnection connection = await ConnectAsync();
+        connection.Handle!.enable_sqlite3_next_stmt(true);
+        await using SqliteCommand keyCommand = connection.CreateCommand();
+        keyCommand.CommandText = $"SELECT collection_key FROM collections WHERE id = '{collection:D}'";
+        long key = (long)(await keyCommand.ExecuteScalarAsync(Ct))!;
+        ObjectQuery query = ObjectQuery.Build(filter);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = query.Sql;
+        query.Bind(command, key, -1, limit);
+        await using (SqliteDataReader reader = await command.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+            }
+        }
+
+        // The command's prepared statement keeps its counters until the command is disposed: sum the virtual machine's
+        // steps of the page's statement.
+        long steps = 0;
+        for (sqlite3_stmt? statement = raw.sqlite3_next_stmt(connection.Handle, null); statement is not null;
+            statement = raw.sqlite3_next_stmt(connection.Handle, statement))
+        {
+            if (raw.sqlite3_sql(statement).utf8_to_string() == query.Sql)
+            {
+                steps += raw.sqlite3_stmt_status(statement, raw.SQLITE_STMTSTATUS_VM_STEP, 0);
+            }
+        }
+
+        Assert.True(steps > 0, "the page's statement was not found");
+        return steps;
+    }
 
     protected override Task DeleteStoreAsync()
     {

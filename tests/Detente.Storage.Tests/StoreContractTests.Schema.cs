@@ -11,7 +11,7 @@ public abstract partial class StoreContractTests
         await ReopenAsync();
         await ReopenAsync();
 
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L], first);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L], first);
         Assert.Equal(first, await ReadSchemaVersionsAsync());
     }
 
@@ -25,7 +25,7 @@ public abstract partial class StoreContractTests
         StoreException e = await Assert.ThrowsAsync<StoreException>(() => OpenStoreAsync(Clock));
         Assert.Equal(StoreError.SchemaTooNew, e.Error);
         Assert.Contains("999", e.Message, StringComparison.Ordinal);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 999L], await ReadSchemaVersionsAsync());
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 999L], await ReadSchemaVersionsAsync());
     }
 
     [Fact]

@@ -8,6 +8,29 @@ namespace Detente.Testing;
 public static class SqliteRewind
 {
     /// <summary>
+    /// Rewinds the store in <paramref name="databaseFile"/> to schema 13, before versions had an egress class: migration 14
+    /// is undone, so the next open lists every version then held as waiting for its class.
+    /// </summary>
+    public static async Task ToSchema13Async(string databaseFile, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = databaseFile,
+            Pooling = false,
+        }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = """
+            DELETE FROM schema_migrations WHERE version >= 14;
+            DROP TABLE egress_class_pending;
+            DROP INDEX objects_latest_class;
+            DROP INDEX objects_class;
+            ALTER TABLE objects DROP COLUMN egress_class;
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Rewinds the store in <paramref name="databaseFile"/> to schema 10, when witness tokens were kept in the store, and
     /// keeps <paramref name="token"/> there for a witness named <paramref name="witness"/>. Every migration above 10 is
     /// undone, since migrations run above the highest recorded version.
@@ -24,6 +47,10 @@ public static class SqliteRewind
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = """
             DELETE FROM schema_migrations WHERE version >= 11;
+            DROP TABLE egress_class_pending;
+            DROP INDEX objects_latest_class;
+            DROP INDEX objects_class;
+            ALTER TABLE objects DROP COLUMN egress_class;
             DROP TABLE neutral_markings;
             DROP TABLE log_witness_tokens_to_move;
             ALTER TABLE witnessed_logs DROP COLUMN cosignature;

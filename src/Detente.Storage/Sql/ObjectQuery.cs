@@ -10,7 +10,9 @@ namespace Detente.Storage.Sql;
 /// The text depends only on the filter's shape (which lists are set, how many values), so a backend that caches
 /// prepared statements by text reuses them across requests. The common TAXII poll (no spec version filter, the
 /// latest version) becomes <c>spec_latest = 1 AND v_last = 1</c>, which the partial index <c>objects_latest</c> serves
-/// as a range scan in <c>date_added</c> order. An explicit spec version list falls back to correlated
+/// as a range scan in <c>date_added</c> order; with an egress class (<see cref="ObjectFilter.EgressClass"/>),
+/// <c>objects_latest_class</c> on <c>(collection_key, egress_class, date_added)</c> does, so that versions of other
+/// classes are never read. An explicit spec version list falls back to correlated
 /// <c>NOT EXISTS</c> probes on <c>(collection_key, object_id, version_key)</c>.
 /// </remarks>
 internal sealed class ObjectQuery
@@ -57,6 +59,12 @@ internal sealed class ObjectQuery
         sql.Append("SELECT ").Append(Columns).Append(" FROM objects o WHERE o.collection_key = @c AND o.date_added > @after");
         AppendIn(sql, values, "o.object_id", "i", filter.Ids);
         AppendIn(sql, values, "o.type", "t", filter.Types);
+        if (filter.EgressClass is { } egressClass)
+        {
+            // Served by objects_latest_class (the common poll) or objects_class: versions of another class cost no row read.
+            sql.Append(" AND o.egress_class = @e");
+            values.Add(("@e", (int)egressClass));
+        }
 
         VersionFilter v = filter.Versions;
         string[] exact = v.Timestamps.Select(VersionKey.Of).Distinct(StringComparer.Ordinal).ToArray();
@@ -127,6 +135,13 @@ internal sealed class ObjectQuery
     public static ObjectQuery Latest(int size) => new(s_latest.GetOrAdd(size, static n =>
         "SELECT " + Columns + " FROM objects o WHERE o.collection_key = @c AND o.v_last = 1 AND o.object_id IN ("
         + string.Join(", ", Enumerable.Range(0, n).Select(i => SqlText.Name("@i", i))) + ")"), -1);
+
+    /// <summary>The read of up to <c>@n</c> versions waiting for their egress class (<c>egress_class_pending</c>), oldest
+    /// first: the version's columns (null when it was deleted since), then the pending row's collection key and position.</summary>
+    public static ObjectQuery Pending() => new(
+        "SELECT " + Columns + ", p.collection_key, p.date_added FROM egress_class_pending p "
+        + "LEFT JOIN objects o ON o.collection_key = p.collection_key AND o.date_added = p.date_added "
+        + "ORDER BY p.collection_key, p.date_added LIMIT @n", -1);
 
     /// <summary>Binds the collection and the ids of a <see cref="Latest"/> read (the list padded by repeating its last id).</summary>
     public static void BindLatest(DbCommand command, long collectionKey, IReadOnlyList<string> ids, int start, int count, int size)

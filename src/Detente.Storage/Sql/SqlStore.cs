@@ -758,7 +758,8 @@ internal sealed partial class SqlStore : IStore
                     .Set(SqlText.Name("@vf", i), row.First ? 1 : 0)
                     .Set(SqlText.Name("@vl", i), row.Last ? 1 : 0)
                     .Set(SqlText.Name("@json", i), Bytes(o.Json))
-                    .Set(SqlText.Name("@facts", i), o.Facts.IsEmpty ? null : Bytes(o.Facts));
+                    .Set(SqlText.Name("@facts", i), o.Facts.IsEmpty ? null : Bytes(o.Facts))
+                    .Set(SqlText.Name("@ec", i), (int)o.EgressClass);
             }
 
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

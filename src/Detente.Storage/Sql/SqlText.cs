@@ -36,11 +36,11 @@ internal static class SqlText
     public static string InsertVersions(int size) => s_insertVersions.GetOrAdd(size, static n =>
     {
         var sql = new StringBuilder("INSERT INTO objects (collection_key, date_added, object_id, type, spec_version, spec_key, version, "
-            + "version_key, spec_latest, v_first, v_last, json, facts) VALUES ");
+            + "version_key, spec_latest, v_first, v_last, json, facts, egress_class) VALUES ");
         for (int i = 0; i < n; i++)
         {
             sql.Append(i == 0 ? "(" : ", (").Append("@c");
-            foreach (string column in (string[])["@d", "@id", "@type", "@spec", "@speckey", "@v", "@vkey", "@sl", "@vf", "@vl", "@json", "@facts"])
+            foreach (string column in (string[])["@d", "@id", "@type", "@spec", "@speckey", "@v", "@vkey", "@sl", "@vf", "@vl", "@json", "@facts", "@ec"])
             {
                 sql.Append(", ").Append(Name(column, i));
             }
