@@ -178,18 +178,8 @@ internal sealed partial class DetenteCli
                 + (end is { } e ? " until " + e.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) : string.Empty) + ".");
         }, cancellationToken));
 
-        Option<string> listData = DataOption();
-        Option<string?> listPostgres = PostgresOption();
-        var listPartner = new Argument<string>("PARTNER") { Description = "The partner's name." };
-        var list = new Command("list", "List a partner's keys: key id, added, not after, state.") { listPartner, listData, listPostgres };
-        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
+        Command list = PartnerListCommand("List a partner's keys: key id, added, not after, state.", async found =>
         {
-            string name = result.GetValue(listPartner)!;
-            if (await FindPartnerAsync(store, name, cancellationToken) is not { } found)
-            {
-                return ExitCodes.Invalid;
-            }
-
             DateTimeOffset now = _timeProvider.GetUtcNow();
             await _stdout.WriteLineAsync(string.Join('\t', "KEY ID", "ADDED", "NOT AFTER", "STATE"));
             foreach (PartnerKeyRecord k in found.Keys)
@@ -197,9 +187,7 @@ internal sealed partial class DetenteCli
                 string state = k.Revoked is { } revoked ? "revoked " + Utc(revoked) : k.IsValidAt(now) ? "valid" : "expired";
                 await _stdout.WriteLineAsync(string.Join('\t', k.KeyId, k.Added is { } a ? Utc(a) : "-", k.NotAfter is { } n ? Utc(n) : "-", state));
             }
-
-            return ExitCodes.Ok;
-        }, cancellationToken));
+        });
 
         Option<string> removeData = DataOption();
         Option<string?> removePostgres = PostgresOption();
@@ -232,6 +220,26 @@ internal sealed partial class DetenteCli
                 : $"Key {match.KeyId} of partner {name} revoked.");
         }, cancellationToken));
         return new Command("key", "The Ed25519 keys whose signatures the node accepts on a partner's objects.") { add, list, remove };
+    }
+
+    /// <summary>A <c>list PARTNER</c> command that prints what <paramref name="print"/> writes of the partner (exit 1 without one).</summary>
+    private Command PartnerListCommand(string description, Func<PartnerRecord, Task> print)
+    {
+        Option<string> data = DataOption();
+        Option<string?> postgres = PostgresOption();
+        var partner = new Argument<string>("PARTNER") { Description = "The partner's name." };
+        var list = new Command("list", description) { partner, data, postgres };
+        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(data)!, result.GetValue(postgres), async store =>
+        {
+            if (await FindPartnerAsync(store, result.GetValue(partner)!, cancellationToken) is not { } found)
+            {
+                return ExitCodes.Invalid;
+            }
+
+            await print(found);
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return list;
     }
 
     /// <summary>The partner named <paramref name="name"/>, or null after saying on stderr that there is none.</summary>
@@ -317,26 +325,14 @@ internal sealed partial class DetenteCli
             return command;
         }
 
-        Option<string> listData = DataOption();
-        Option<string?> listPostgres = PostgresOption();
-        var listPartner = new Argument<string>("PARTNER") { Description = "The partner's name." };
-        var list = new Command("list", "List the identities a partner may send objects of, its own first.") { listPartner, listData, listPostgres };
-        list.SetAction((result, cancellationToken) => WithStoreAsync(result.GetValue(listData)!, result.GetValue(listPostgres), async store =>
+        Command list = PartnerListCommand("List the identities a partner may send objects of, its own first.", async found =>
         {
-            string name = result.GetValue(listPartner)!;
-            if (await FindPartnerAsync(store, name, cancellationToken) is not { } found)
-            {
-                return ExitCodes.Invalid;
-            }
-
             await _stdout.WriteLineAsync(found.Identity + "\town");
             foreach (string identity in found.DelegatedIdentities)
             {
                 await _stdout.WriteLineAsync(identity + "\tdelegated");
             }
-
-            return ExitCodes.Ok;
-        }, cancellationToken));
+        });
         return new Command("delegate", "Identities besides its own whose objects a partner may send.") { Change(true), Change(false), list };
     }
 

@@ -4,26 +4,12 @@ namespace Detente.Psi.Tests;
 
 public sealed class AdditiveBlindingTests
 {
-    private static readonly string[] s_a =
-    [
-        "ipv4-addr:198.51.100.3", "domain-name:Example.COM", "file:sha256:" + new string('A', 64), "url:HTTP://Evil.example/x",
-        "ipv6-addr:2001:0db8:0000:0000:0000:0000:0000:0001", "domain-name:only-a.example",
-    ];
-
-    private static readonly string[] s_b =
-    [
-        "domain-name:example.com.", "ipv4-addr:198.51.100.3", "file:SHA-256:" + new string('a', 64), "ipv6-addr:2001:db8::1",
-        "url:http://evil.example/x", "domain-name:only-b.example", "ipv4-addr:203.0.113.9",
-    ];
-
-    private static List<PsiElement> Elements(IEnumerable<string> texts) => texts.Select(PsiElement.Parse).ToList();
-
     [Fact]
     public void Additive_and_multiplicative_blinding_give_the_same_intersection()
     {
         var options = new PsiOptions { ChunkSize = 2 };
-        PsiLocalReport additive = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection, null, options, options, blinding: PsiBlinding.Additive);
-        PsiLocalReport multiplicative = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection, null, options, options, blinding: PsiBlinding.Multiplicative);
+        PsiLocalReport additive = PsiLocal.Run(PsiSamples.Elements(PsiSamples.A), PsiSamples.Elements(PsiSamples.B), PsiMode.Intersection, null, options, options, blinding: PsiBlinding.Additive);
+        PsiLocalReport multiplicative = PsiLocal.Run(PsiSamples.Elements(PsiSamples.A), PsiSamples.Elements(PsiSamples.B), PsiMode.Intersection, null, options, options, blinding: PsiBlinding.Multiplicative);
         Assert.Equal(5, additive.Result.Count);
         Assert.Equal(multiplicative.Result.Intersection, additive.Result.Intersection);
     }
@@ -34,12 +20,12 @@ public sealed class AdditiveBlindingTests
         // The initiator's tags for common elements must equal the responder's: Finalize(x, k·H(x)) on both sides.
         var epoch = PsiSessionId.New();
         using PsiKey key = PsiKey.Generate();
-        PsiPreparedSet set = PsiPreparedSet.Prepare(key, epoch, Elements(s_b));
+        PsiPreparedSet set = PsiPreparedSet.Prepare(key, epoch, PsiSamples.Elements(PsiSamples.B));
         using PsiBlinds blinds = PsiBlinds.Precompute(key.PublicKey, 20);
         for (int session = 0; session < 3; session++)
         {
             // Three sessions of one epoch draw different pairs from one pool.
-            PsiResult result = RunAdditive(set, epoch, Elements(s_a), blinds);
+            PsiResult result = RunAdditive(set, epoch, PsiSamples.Elements(PsiSamples.A), blinds);
             Assert.Equal(5, result.Count);
         }
 
@@ -52,9 +38,9 @@ public sealed class AdditiveBlindingTests
         using PsiKey key = PsiKey.Generate();
         using PsiBlinds blinds = PsiBlinds.Precompute(key.PublicKey, 8);
         var id = PsiSessionId.New();
-        _ = new PsiInitiatorSession(id, id, Elements(s_a), 7, blinds);
+        _ = new PsiInitiatorSession(id, id, PsiSamples.Elements(PsiSamples.A), 7, blinds);
         Assert.Equal(2, blinds.Remaining);
-        PsiException e = Assert.Throws<PsiException>(() => new PsiInitiatorSession(id, id, Elements(s_a), 7, blinds));
+        PsiException e = Assert.Throws<PsiException>(() => new PsiInitiatorSession(id, id, PsiSamples.Elements(PsiSamples.A), 7, blinds));
         Assert.Contains("Only 2 precomputed blinds remain", e.Message, StringComparison.Ordinal);
         Assert.Equal(2, blinds.Remaining);
     }
@@ -82,22 +68,14 @@ public sealed class AdditiveBlindingTests
     [Fact]
     public void A_malformed_or_identity_point_from_the_responder_is_refused_with_additive_blinding()
     {
-        foreach (string bad in new[] { "0000000000000000000000000000000000000000000000000000000000000000", "0100000000000000000000000000000000000000000000000000000000000000" })
+        foreach (string bad in PsiSamples.BadPoints)
         {
             var id = PsiSessionId.New();
             using PsiKey key = PsiKey.Generate();
-            PsiPreparedSet set = PsiPreparedSet.Prepare(key, id, Elements(s_b));
+            PsiPreparedSet set = PsiPreparedSet.Prepare(key, id, PsiSamples.Elements(PsiSamples.B));
             using PsiBlinds blinds = PsiBlinds.Precompute(key.PublicKey, 6);
-            var initiator = new PsiInitiatorSession(id, id, Elements(s_a), set.Count, blinds);
-            var responder = new PsiResponderSession(set, id, PsiMode.Intersection, initiator.SetSize);
-            var buffer = new ArrayBufferWriter<byte>();
-            Assert.True(initiator.TryWriteBlinded(buffer));
-            byte[] blinded = buffer.WrittenSpan.ToArray();
-            buffer.ResetWrittenCount();
-            responder.Evaluate(blinded, buffer);
-            byte[] evaluated = buffer.WrittenSpan.ToArray();
-            Convert.FromHexString(bad).CopyTo(evaluated, PsiChunk.HeaderLength + (3 * 32));
-            Assert.Equal(3, Assert.Throws<PsiException>(() => initiator.ReadEvaluated(evaluated)).Position);
+            var initiator = new PsiInitiatorSession(id, id, PsiSamples.Elements(PsiSamples.A), set.Count, blinds);
+            PsiExchange.AssertBadAnswerRefused(initiator, set, bad);
             Assert.Throws<InvalidOperationException>(() => initiator.Complete());
         }
     }
@@ -108,9 +86,9 @@ public sealed class AdditiveBlindingTests
         var epoch = PsiSessionId.New();
         using PsiKey key = PsiKey.Generate();
         using PsiKey other = PsiKey.Generate();
-        PsiPreparedSet set = PsiPreparedSet.Prepare(key, epoch, Elements(s_b));
+        PsiPreparedSet set = PsiPreparedSet.Prepare(key, epoch, PsiSamples.Elements(PsiSamples.B));
         using PsiBlinds blinds = PsiBlinds.Precompute(other.PublicKey, 6);
-        Assert.Equal(0, RunAdditive(set, epoch, Elements(s_a), blinds).Count);
+        Assert.Equal(0, RunAdditive(set, epoch, PsiSamples.Elements(PsiSamples.A), blinds).Count);
     }
 
     [Fact]
@@ -121,12 +99,12 @@ public sealed class AdditiveBlindingTests
         blinds.Dispose();
         Assert.Equal(0, blinds.Remaining);
         var id = PsiSessionId.New();
-        Assert.Throws<ObjectDisposedException>(() => new PsiInitiatorSession(id, id, Elements(s_a), 7, blinds));
+        Assert.Throws<ObjectDisposedException>(() => new PsiInitiatorSession(id, id, PsiSamples.Elements(PsiSamples.A), 7, blinds));
     }
 
     private static byte[] OneBlinded(PsiSessionId id, PsiBlinds blinds)
     {
-        var initiator = new PsiInitiatorSession(id, id, Elements(["domain-name:same.example"]), 1, blinds);
+        var initiator = new PsiInitiatorSession(id, id, PsiSamples.Elements(["domain-name:same.example"]), 1, blinds);
         var buffer = new ArrayBufferWriter<byte>();
         Assert.True(initiator.TryWriteBlinded(buffer));
         return buffer.WrittenSpan[PsiChunk.HeaderLength..].ToArray();

@@ -6,27 +6,15 @@ namespace Detente.Psi.Tests;
 
 public sealed class BlindedSetTests
 {
-    private static readonly string[] s_a =
-    [
-        "ipv4-addr:198.51.100.3", "domain-name:Example.COM", "file:sha256:" + new string('A', 64), "url:HTTP://Evil.example/x",
-        "ipv6-addr:2001:0db8:0000:0000:0000:0000:0000:0001", "domain-name:only-a.example", "domain-name:example.com",
-    ];
-
-    private static readonly string[] s_b =
-    [
-        "domain-name:example.com.", "ipv4-addr:198.51.100.3", "file:SHA-256:" + new string('a', 64), "ipv6-addr:2001:db8::1",
-        "url:http://evil.example/x", "domain-name:only-b.example", "ipv4-addr:203.0.113.9",
-    ];
-
-    private static List<PsiElement> Elements(IEnumerable<string> texts) => texts.Select(PsiElement.Parse).ToList();
+    private static readonly string[] s_a = [.. PsiSamples.A, "domain-name:example.com"];
 
     [Fact]
     public void A_set_blinded_ahead_gives_the_same_intersection_as_the_other_blindings()
     {
         var options = new PsiOptions { ChunkSize = 2 };
-        PsiLocalReport ahead = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection, null, options, options);
-        PsiLocalReport pairs = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection, null, options, options, blindAhead: false);
-        PsiLocalReport multiplicative = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection, null, options, options,
+        PsiLocalReport ahead = PsiLocal.Run(PsiSamples.Elements(s_a), PsiSamples.Elements(PsiSamples.B), PsiMode.Intersection, null, options, options);
+        PsiLocalReport pairs = PsiLocal.Run(PsiSamples.Elements(s_a), PsiSamples.Elements(PsiSamples.B), PsiMode.Intersection, null, options, options, blindAhead: false);
+        PsiLocalReport multiplicative = PsiLocal.Run(PsiSamples.Elements(s_a), PsiSamples.Elements(PsiSamples.B), PsiMode.Intersection, null, options, options,
             blinding: PsiBlinding.Multiplicative);
         Assert.Equal(5, ahead.Result.Count);
         Assert.Equal(multiplicative.Result.Intersection, ahead.Result.Intersection);
@@ -39,8 +27,8 @@ public sealed class BlindedSetTests
     {
         var epoch = PsiSessionId.New();
         using PsiKey key = PsiKey.Generate();
-        PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, epoch, Elements(s_b));
-        using PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, Elements(s_a));
+        PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, epoch, PsiSamples.Elements(PsiSamples.B));
+        using PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, PsiSamples.Elements(s_a));
         Assert.Equal(epoch, set.KeyContext);
         Assert.True(set.ResponderPublicKey.SequenceEqual(key.PublicKey));
         var session = new PsiInitiatorSession(PsiSessionId.New(), set, prepared.Count, new PsiOptions { ChunkSize = 4 });
@@ -56,9 +44,9 @@ public sealed class BlindedSetTests
         var epoch = PsiSessionId.New();
         using PsiKey key = PsiKey.Generate();
         using PsiKey other = PsiKey.Generate();
-        PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, epoch, Elements(s_b));
-        using PsiBlindedSet otherEpoch = PsiBlindedSet.Create(key.PublicKey, PsiSessionId.New(), Elements(s_a));
-        using PsiBlindedSet otherKey = PsiBlindedSet.Create(other.PublicKey, epoch, Elements(s_a));
+        PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, epoch, PsiSamples.Elements(PsiSamples.B));
+        using PsiBlindedSet otherEpoch = PsiBlindedSet.Create(key.PublicKey, PsiSessionId.New(), PsiSamples.Elements(s_a));
+        using PsiBlindedSet otherKey = PsiBlindedSet.Create(other.PublicKey, epoch, PsiSamples.Elements(s_a));
         Assert.Equal(0, PsiExchange.Run(new PsiInitiatorSession(PsiSessionId.New(), otherEpoch, prepared.Count), prepared).Count);
         Assert.Equal(0, PsiExchange.Run(new PsiInitiatorSession(PsiSessionId.New(), otherKey, prepared.Count), prepared).Count);
     }
@@ -68,7 +56,7 @@ public sealed class BlindedSetTests
     {
         using PsiKey key = PsiKey.Generate();
         var epoch = PsiSessionId.New();
-        using PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, Elements(s_a));
+        using PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, PsiSamples.Elements(s_a));
         Assert.False(set.IsTaken);
         _ = new PsiInitiatorSession(PsiSessionId.New(), set, 7);
         Assert.True(set.IsTaken);
@@ -81,8 +69,8 @@ public sealed class BlindedSetTests
     {
         using PsiKey key = PsiKey.Generate();
         var epoch = PsiSessionId.New();
-        using PsiBlindedSet first = PsiBlindedSet.Create(key.PublicKey, epoch, Elements(["domain-name:same.example"]));
-        using PsiBlindedSet second = PsiBlindedSet.Create(key.PublicKey, epoch, Elements(["domain-name:same.example"]));
+        using PsiBlindedSet first = PsiBlindedSet.Create(key.PublicKey, epoch, PsiSamples.Elements(["domain-name:same.example"]));
+        using PsiBlindedSet second = PsiBlindedSet.Create(key.PublicKey, epoch, PsiSamples.Elements(["domain-name:same.example"]));
         Assert.NotEqual(FirstChunk(first), FirstChunk(second));
     }
 
@@ -91,45 +79,37 @@ public sealed class BlindedSetTests
     {
         using PsiKey key = PsiKey.Generate();
         var epoch = PsiSessionId.New();
-        PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, epoch, Elements(s_b));
-        using PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, Elements(s_a), new PsiOptions { PadTo = 50 });
+        PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, epoch, PsiSamples.Elements(PsiSamples.B));
+        using PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, PsiSamples.Elements(s_a), new PsiOptions { PadTo = 50 });
         Assert.Equal(50, set.SetSize);
         var session = new PsiInitiatorSession(PsiSessionId.New(), set, prepared.Count);
         Assert.Equal(50, session.SetSize);
         Assert.Equal(5, PsiExchange.Run(session, prepared).Count);
-        Assert.Throws<PsiException>(() => PsiBlindedSet.Create(key.PublicKey, epoch, Elements(s_a), new PsiOptions { MaxSetSize = 5 }));
+        Assert.Throws<PsiException>(() => PsiBlindedSet.Create(key.PublicKey, epoch, PsiSamples.Elements(s_a), new PsiOptions { MaxSetSize = 5 }));
     }
 
     [Fact]
     public void A_public_key_that_is_not_a_valid_element_is_refused()
     {
         var epoch = PsiSessionId.New();
-        Assert.Throws<PsiException>(() => PsiBlindedSet.Create(new byte[32], epoch, Elements(s_a)));
+        Assert.Throws<PsiException>(() => PsiBlindedSet.Create(new byte[32], epoch, PsiSamples.Elements(s_a)));
         byte[] nonCanonical = Convert.FromHexString("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
-        Assert.Throws<PsiException>(() => PsiBlindedSet.Create(nonCanonical, epoch, Elements(s_a)));
-        Assert.Throws<PsiException>(() => PsiBlindedSet.Create(new byte[31], epoch, Elements(s_a)));
+        Assert.Throws<PsiException>(() => PsiBlindedSet.Create(nonCanonical, epoch, PsiSamples.Elements(s_a)));
+        Assert.Throws<PsiException>(() => PsiBlindedSet.Create(new byte[31], epoch, PsiSamples.Elements(s_a)));
     }
 
     [Fact]
     public void A_malformed_or_identity_point_from_the_responder_is_refused()
     {
-        foreach (string bad in new[] { "0000000000000000000000000000000000000000000000000000000000000000", "0100000000000000000000000000000000000000000000000000000000000000" })
+        foreach (string bad in PsiSamples.BadPoints)
         {
             var epoch = PsiSessionId.New();
             using PsiKey key = PsiKey.Generate();
-            PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, epoch, Elements(s_b));
-            using PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, Elements(s_a));
+            PsiPreparedSet prepared = PsiPreparedSet.Prepare(key, epoch, PsiSamples.Elements(PsiSamples.B));
+            using PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, PsiSamples.Elements(s_a));
             var id = PsiSessionId.New();
             var initiator = new PsiInitiatorSession(id, set, prepared.Count);
-            var responder = new PsiResponderSession(prepared, id, PsiMode.Intersection, initiator.SetSize);
-            var buffer = new ArrayBufferWriter<byte>();
-            Assert.True(initiator.TryWriteBlinded(buffer));
-            byte[] blinded = buffer.WrittenSpan.ToArray();
-            buffer.ResetWrittenCount();
-            responder.Evaluate(blinded, buffer);
-            byte[] evaluated = buffer.WrittenSpan.ToArray();
-            Convert.FromHexString(bad).CopyTo(evaluated, PsiChunk.HeaderLength + (3 * 32));
-            Assert.Equal(3, Assert.Throws<PsiException>(() => initiator.ReadEvaluated(evaluated)).Position);
+            PsiExchange.AssertBadAnswerRefused(initiator, prepared, bad);
             Assert.Throws<InvalidOperationException>(() => initiator.Complete());
         }
     }
@@ -139,7 +119,7 @@ public sealed class BlindedSetTests
     {
         using PsiKey key = PsiKey.Generate();
         var epoch = PsiSessionId.New();
-        PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, Elements(s_a));
+        PsiBlindedSet set = PsiBlindedSet.Create(key.PublicKey, epoch, PsiSamples.Elements(s_a));
         var session = new PsiInitiatorSession(PsiSessionId.New(), set, 7);
         set.Dispose();
         Assert.Throws<ObjectDisposedException>(() => session.TryWriteBlinded(new ArrayBufferWriter<byte>()));
@@ -155,8 +135,8 @@ public sealed class BlindedSetTests
         Property.ForAll(gen, c =>
         {
             var common = Enumerable.Range(0, c.Common).Select(i => $"domain-name:common{i}.example").ToList();
-            List<PsiElement> a = Elements(common.Concat(Enumerable.Range(0, c.OnlyA).Select(i => $"ipv4-addr:10.0.{i / 256}.{i % 256}")));
-            List<PsiElement> b = Elements(common.Concat(Enumerable.Range(0, c.OnlyB).Select(i => $"ipv4-addr:10.1.{i / 256}.{i % 256}")));
+            List<PsiElement> a = PsiSamples.Elements(common.Concat(Enumerable.Range(0, c.OnlyA).Select(i => $"ipv4-addr:10.0.{i / 256}.{i % 256}")));
+            List<PsiElement> b = PsiSamples.Elements(common.Concat(Enumerable.Range(0, c.OnlyB).Select(i => $"ipv4-addr:10.1.{i / 256}.{i % 256}")));
             var options = new PsiOptions { ChunkSize = c.Chunk, Parallelism = 2 };
             PsiLocalReport report = PsiLocal.Run(a, b, PsiMode.Intersection, null, options, options,
                 blinding: c.Blinding == 2 ? PsiBlinding.Multiplicative : PsiBlinding.Additive, blindAhead: c.Blinding == 0);

@@ -30,4 +30,22 @@ internal static class PsiExchange
 
         return initiator.Complete();
     }
+
+    /// <summary>
+    /// Sends the first chunk of <paramref name="initiator"/> to a responder over <paramref name="prepared"/>, puts
+    /// <paramref name="badPoint"/> (hex) in place of the fourth evaluated element and asserts that the initiator refuses
+    /// the answer at that position.
+    /// </summary>
+    public static void AssertBadAnswerRefused(PsiInitiatorSession initiator, PsiPreparedSet prepared, string badPoint)
+    {
+        var responder = new PsiResponderSession(prepared, initiator.SessionId, PsiMode.Intersection, initiator.SetSize);
+        var buffer = new ArrayBufferWriter<byte>();
+        Assert.True(initiator.TryWriteBlinded(buffer));
+        byte[] blinded = buffer.WrittenSpan.ToArray();
+        buffer.ResetWrittenCount();
+        responder.Evaluate(blinded, buffer);
+        byte[] evaluated = buffer.WrittenSpan.ToArray();
+        Convert.FromHexString(badPoint).CopyTo(evaluated, PsiChunk.HeaderLength + (3 * 32));
+        Assert.Equal(3, Assert.Throws<PsiException>(() => initiator.ReadEvaluated(evaluated)).Position);
+    }
 }

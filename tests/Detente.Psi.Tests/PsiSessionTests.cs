@@ -6,24 +6,10 @@ namespace Detente.Psi.Tests;
 
 public sealed class PsiSessionTests
 {
-    private static readonly string[] s_a =
-    [
-        "ipv4-addr:198.51.100.3", "domain-name:Example.COM", "file:sha256:" + new string('A', 64), "url:HTTP://Evil.example/x",
-        "ipv6-addr:2001:0db8:0000:0000:0000:0000:0000:0001", "domain-name:only-a.example",
-    ];
-
-    private static readonly string[] s_b =
-    [
-        "domain-name:example.com.", "ipv4-addr:198.51.100.3", "file:SHA-256:" + new string('a', 64), "ipv6-addr:2001:db8::1",
-        "url:http://evil.example/x", "domain-name:only-b.example", "ipv4-addr:203.0.113.9",
-    ];
-
-    private static List<PsiElement> Elements(IEnumerable<string> texts) => texts.Select(PsiElement.Parse).ToList();
-
     [Fact]
     public void Known_sets_give_exactly_their_intersection()
     {
-        PsiLocalReport report = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection);
+        PsiLocalReport report = PsiLocal.Run(PsiSamples.Elements(PsiSamples.A), PsiSamples.Elements(PsiSamples.B), PsiMode.Intersection);
         string[] expected =
         [
             "ipv4-addr:198.51.100.3", "domain-name:example.com", "file:SHA-256:" + new string('a', 64), "url:http://evil.example/x", "ipv6-addr:2001:db8::1",
@@ -37,7 +23,7 @@ public sealed class PsiSessionTests
     [Fact]
     public void Known_sets_give_exactly_their_cardinality_and_no_elements()
     {
-        PsiLocalReport report = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Cardinality);
+        PsiLocalReport report = PsiLocal.Run(PsiSamples.Elements(PsiSamples.A), PsiSamples.Elements(PsiSamples.B), PsiMode.Cardinality);
         Assert.Equal(5, report.Result.Count);
         Assert.Empty(report.Result.Intersection);
     }
@@ -45,9 +31,9 @@ public sealed class PsiSessionTests
     [Fact]
     public void Disjoint_and_empty_sets_have_nothing_in_common()
     {
-        Assert.Equal(0, PsiLocal.Run(Elements(["domain-name:a.example"]), Elements(["domain-name:b.example"]), PsiMode.Intersection).Result.Count);
-        Assert.Equal(0, PsiLocal.Run([], Elements(s_b), PsiMode.Intersection).Result.Count);
-        Assert.Equal(0, PsiLocal.Run(Elements(s_a), [], PsiMode.Cardinality).Result.Count);
+        Assert.Equal(0, PsiLocal.Run(PsiSamples.Elements(["domain-name:a.example"]), PsiSamples.Elements(["domain-name:b.example"]), PsiMode.Intersection).Result.Count);
+        Assert.Equal(0, PsiLocal.Run([], PsiSamples.Elements(PsiSamples.B), PsiMode.Intersection).Result.Count);
+        Assert.Equal(0, PsiLocal.Run(PsiSamples.Elements(PsiSamples.A), [], PsiMode.Cardinality).Result.Count);
         Assert.Equal(0, PsiLocal.Run([], [], PsiMode.Cardinality).Result.Count);
     }
 
@@ -55,18 +41,18 @@ public sealed class PsiSessionTests
     public void Padding_hides_the_set_sizes_and_changes_no_result()
     {
         var options = new PsiOptions { PadTo = 50, ChunkSize = 7 };
-        PsiLocalReport report = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection, null, options, options);
+        PsiLocalReport report = PsiLocal.Run(PsiSamples.Elements(PsiSamples.A), PsiSamples.Elements(PsiSamples.B), PsiMode.Intersection, null, options, options);
         Assert.Equal(50, report.InitiatorSetSize);
         Assert.Equal(50, report.ResponderSetSize);
         Assert.Equal(5, report.Result.Count);
         Assert.Equal(5, report.Result.Intersection.Count);
-        Assert.Equal(5, PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Cardinality, null, options, options).Result.Count);
+        Assert.Equal(5, PsiLocal.Run(PsiSamples.Elements(PsiSamples.A), PsiSamples.Elements(PsiSamples.B), PsiMode.Cardinality, null, options, options).Result.Count);
     }
 
     [Fact]
     public void A_golomb_compressed_set_gives_the_same_membership()
     {
-        PsiLocalReport report = PsiLocal.Run(Elements(s_a), Elements(s_b), PsiMode.Intersection, filterBits: 20);
+        PsiLocalReport report = PsiLocal.Run(PsiSamples.Elements(PsiSamples.A), PsiSamples.Elements(PsiSamples.B), PsiMode.Intersection, filterBits: 20);
         Assert.Equal(5, report.Result.Count);
         Assert.True(report.Result.FalsePositiveRate is > 0 and < 1e-5);
     }
@@ -79,8 +65,8 @@ public sealed class PsiSessionTests
         Property.ForAll(gen, c =>
         {
             var common = Enumerable.Range(0, c.Common).Select(i => $"domain-name:common{i}.example").ToList();
-            List<PsiElement> a = Elements(common.Concat(Enumerable.Range(0, c.OnlyA).Select(i => $"ipv4-addr:10.0.{i / 256}.{i % 256}")));
-            List<PsiElement> b = Elements(common.Concat(Enumerable.Range(0, c.OnlyB).Select(i => $"ipv4-addr:10.1.{i / 256}.{i % 256}")));
+            List<PsiElement> a = PsiSamples.Elements(common.Concat(Enumerable.Range(0, c.OnlyA).Select(i => $"ipv4-addr:10.0.{i / 256}.{i % 256}")));
+            List<PsiElement> b = PsiSamples.Elements(common.Concat(Enumerable.Range(0, c.OnlyB).Select(i => $"ipv4-addr:10.1.{i / 256}.{i % 256}")));
             var options = new PsiOptions { ChunkSize = c.Chunk, Parallelism = 2 };
             PsiLocalReport intersection = PsiLocal.Run(a, b, PsiMode.Intersection, c.Filter ? 24 : null, options, options);
             Assert.Equal(common.Order(StringComparer.Ordinal), intersection.Result.Intersection.Select(e => e.ToString()).Order(StringComparer.Ordinal));
@@ -91,7 +77,7 @@ public sealed class PsiSessionTests
     [Fact]
     public void Duplicates_count_once()
     {
-        PsiLocalReport report = PsiLocal.Run(Elements(["domain-name:x.example", "domain-name:X.example."]), Elements(["domain-name:x.example", "domain-name:x.example"]),
+        PsiLocalReport report = PsiLocal.Run(PsiSamples.Elements(["domain-name:x.example", "domain-name:X.example."]), PsiSamples.Elements(["domain-name:x.example", "domain-name:x.example"]),
             PsiMode.Intersection);
         Assert.Equal(1, report.InitiatorSetSize);
         Assert.Equal(1, report.ResponderSetSize);
@@ -121,21 +107,13 @@ public sealed class PsiSessionTests
     [Fact]
     public void A_malformed_or_identity_point_from_the_responder_is_refused()
     {
-        foreach (string bad in new[] { "0000000000000000000000000000000000000000000000000000000000000000", "0100000000000000000000000000000000000000000000000000000000000000" })
+        foreach (string bad in PsiSamples.BadPoints)
         {
             var id = PsiSessionId.New();
             using PsiKey key = PsiKey.Generate();
-            PsiPreparedSet set = PsiPreparedSet.Prepare(key, id, Elements(s_b));
-            var initiator = new PsiInitiatorSession(id, PsiMode.Intersection, Elements(s_a), set.Count);
-            var responder = new PsiResponderSession(set, id, PsiMode.Intersection, initiator.SetSize);
-            var buffer = new ArrayBufferWriter<byte>();
-            Assert.True(initiator.TryWriteBlinded(buffer));
-            byte[] blinded = buffer.WrittenSpan.ToArray();
-            buffer.ResetWrittenCount();
-            responder.Evaluate(blinded, buffer);
-            byte[] evaluated = buffer.WrittenSpan.ToArray();
-            Convert.FromHexString(bad).CopyTo(evaluated, PsiChunk.HeaderLength + (3 * 32));
-            Assert.Equal(3, Assert.Throws<PsiException>(() => initiator.ReadEvaluated(evaluated)).Position);
+            PsiPreparedSet set = PsiPreparedSet.Prepare(key, id, PsiSamples.Elements(PsiSamples.B));
+            var initiator = new PsiInitiatorSession(id, PsiMode.Intersection, PsiSamples.Elements(PsiSamples.A), set.Count);
+            PsiExchange.AssertBadAnswerRefused(initiator, set, bad);
         }
     }
 
@@ -156,8 +134,8 @@ public sealed class PsiSessionTests
 
         var id = PsiSessionId.New();
         using PsiKey key = PsiKey.Generate();
-        var small = new PsiResponderSession(PsiPreparedSet.Prepare(key, id, Elements(s_b)), id, PsiMode.Intersection, initiatorSetSize: 2);
-        var initiator = new PsiInitiatorSession(id, PsiMode.Intersection, Elements(s_a), 7);
+        var small = new PsiResponderSession(PsiPreparedSet.Prepare(key, id, PsiSamples.Elements(PsiSamples.B)), id, PsiMode.Intersection, initiatorSetSize: 2);
+        var initiator = new PsiInitiatorSession(id, PsiMode.Intersection, PsiSamples.Elements(PsiSamples.A), 7);
         var buffer = new ArrayBufferWriter<byte>();
         initiator.TryWriteBlinded(buffer);
         Assert.Contains("more than the announced 2", Assert.Throws<PsiException>(() => small.Evaluate(buffer.WrittenSpan, new ArrayBufferWriter<byte>())).Message,
@@ -169,9 +147,9 @@ public sealed class PsiSessionTests
     {
         var options = new PsiOptions { MaxSetSize = 3 };
         using PsiKey key = PsiKey.Generate();
-        Assert.Throws<PsiException>(() => PsiPreparedSet.Prepare(key, PsiSessionId.New(), Elements(s_b), options));
-        Assert.Throws<PsiException>(() => new PsiInitiatorSession(PsiSessionId.New(), PsiMode.Intersection, Elements(s_a), 2, options));
-        Assert.Throws<PsiException>(() => new PsiInitiatorSession(PsiSessionId.New(), PsiMode.Intersection, Elements(s_a.Take(2)), 4, options));
+        Assert.Throws<PsiException>(() => PsiPreparedSet.Prepare(key, PsiSessionId.New(), PsiSamples.Elements(PsiSamples.B), options));
+        Assert.Throws<PsiException>(() => new PsiInitiatorSession(PsiSessionId.New(), PsiMode.Intersection, PsiSamples.Elements(PsiSamples.A), 2, options));
+        Assert.Throws<PsiException>(() => new PsiInitiatorSession(PsiSessionId.New(), PsiMode.Intersection, PsiSamples.Elements(PsiSamples.A.Take(2)), 4, options));
     }
 
     [Fact]
@@ -179,8 +157,8 @@ public sealed class PsiSessionTests
     {
         var id = PsiSessionId.New();
         using PsiKey key = PsiKey.Generate();
-        PsiPreparedSet set = PsiPreparedSet.Prepare(key, PsiSessionId.New(), Elements(s_b));
-        var initiator = new PsiInitiatorSession(id, PsiMode.Intersection, Elements(s_a), set.Count);
+        PsiPreparedSet set = PsiPreparedSet.Prepare(key, PsiSessionId.New(), PsiSamples.Elements(PsiSamples.B));
+        var initiator = new PsiInitiatorSession(id, PsiMode.Intersection, PsiSamples.Elements(PsiSamples.A), set.Count);
         var responder = new PsiResponderSession(set, id, PsiMode.Intersection, initiator.SetSize);
         var buffer = new ArrayBufferWriter<byte>();
         initiator.TryWriteBlinded(buffer);
@@ -198,8 +176,8 @@ public sealed class PsiSessionTests
     {
         var id = PsiSessionId.New();
         PsiKey key = PsiKey.Generate();
-        PsiPreparedSet set = PsiPreparedSet.Prepare(key, id, Elements(s_b));
-        var initiator = new PsiInitiatorSession(id, mode, Elements(s_a), set.Count);
+        PsiPreparedSet set = PsiPreparedSet.Prepare(key, id, PsiSamples.Elements(PsiSamples.B));
+        var initiator = new PsiInitiatorSession(id, mode, PsiSamples.Elements(PsiSamples.A), set.Count);
         var buffer = new ArrayBufferWriter<byte>();
         Assert.True(initiator.TryWriteBlinded(buffer));
         return (new PsiResponderSession(set, id, mode, initiator.SetSize), buffer.WrittenSpan.ToArray());
