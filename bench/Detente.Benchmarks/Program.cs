@@ -9,6 +9,7 @@ namespace Detente.Benchmarks;
 /// measures the compiled matcher's compile time and retained memory (<see cref="Patterns.MatcherMemory"/>);
 /// <c>matcher-throughput [SIZE…]</c> its events/s against interleaved baselines (<see cref="Patterns.MatcherThroughput"/>);
 /// <c>flat-read zeek|eve LINES PASSES</c> the flat reader alone (<see cref="Patterns.FlatReadRun"/>);
+/// <c>match-run zeek|eve|stix SIZE PASSES</c> the matcher alone (<see cref="Patterns.MatchRun"/>);
 /// <c>psi COUNT [--cardinality] [--multiplicative | --pairs] [--filter-bits P] [--runs N]</c> runs the end-to-end PSI benchmark (see Psi/PsiRun.cs);
 /// <c>ledger-audit COUNT [RUNS]</c> builds an in-memory log of COUNT entries and times full audits of it;
 /// <c>ledger-store COUNT [RUNS]</c> times the node's log path on SQLite (see Ledger/StoreLogRun.cs).
@@ -34,6 +35,11 @@ public static class Program
         if (args.Length >= 1 && args[0] == "matcher-throughput")
         {
             return Patterns.MatcherThroughput.Run(args[1..]);
+        }
+
+        if (args.Length >= 1 && args[0] == "match-run")
+        {
+            return Patterns.MatchRun.Run(args[1..]);
         }
 
         if (args.Length >= 1 && args[0] == "flat-read")

@@ -41,7 +41,8 @@ public sealed partial class IndicatorSet
     /// mark, an object with more than 64 members, an escaped member name, type, id or followed reference, an item or
     /// observed-data that is reported as an error, a <c>number_observed</c> written with a fraction or exponent. The
     /// values probed are a superset of the full path's (every object of the document, references resolved against
-    /// every object of it, every key of a <c>hashes</c> dictionary), so the fast path never misses a hit.</para>
+    /// every object of it, every key of a <c>hashes</c> dictionary that spells the algorithm in any case, with or without
+    /// hyphens and underscores), so the fast path never misses a hit.</para>
     /// <para>References to objects of earlier lines are not the fast path's business: a JSON-lines stream whose
     /// observed-data reference SCOs on other lines needs <see cref="StixTelemetryReader.ReadAllAsync"/> and
     /// <see cref="Match(Observation, ICollection{IndicatorHit})"/>.</para>

@@ -36,6 +36,8 @@ namespace Detente.Patterns.Telemetry;
 /// </remarks>
 public sealed class FlatEventReader
 {
+    private const int MaxEscapedName = 128; // an escaped name longer than this is not looked up (no mapped name is as long)
+
     private readonly Node[] _nodes;
     private readonly NameTable _names;
     private readonly CompiledTarget[] _targets;
@@ -270,7 +272,6 @@ public sealed class FlatEventReader
     private void WalkObject<TEmitter>(ref FlatJsonScanner scanner, int node, ref TEmitter emitter)
         where TEmitter : IEmitter, allows ref struct
     {
-        Span<byte> unescaped = stackalloc byte[128];
         for (bool first = true; scanner.NextMember(first, out ReadOnlySpan<byte> name, out bool escaped); first = false)
         {
             int child;
@@ -278,8 +279,10 @@ public sealed class FlatEventReader
             {
                 child = _names.Find(node, name);
             }
-            else if (name.Length <= unescaped.Length)
+            else if (name.Length <= MaxEscapedName)
             {
+                // Unescaped into the scratch buffer without keeping it: the name is not needed after the lookup.
+                Span<byte> unescaped = Reserve(name.Length);
                 int length = FlatJsonScanner.Unescape(name, unescaped);
                 if (length < 0)
                 {

@@ -103,28 +103,51 @@ internal ref struct FlatJsonScanner
     /// <param name="escaped">True when the name holds an escape.</param>
     public bool NextMember(bool first, out ReadOnlySpan<byte> name, out bool escaped)
     {
-        SkipWhitespace();
-        if (_position < _json.Length && _json[_position] == '}')
+        // Compact lines (no whitespace between tokens) take the first branch: a quote, or a comma and a quote.
+        ReadOnlySpan<byte> json = _json;
+        int p = _position;
+        if ((uint)p < (uint)json.Length && json[p] == '"' && first)
         {
-            _position++;
-            _depth--;
-            name = default;
-            escaped = false;
-            return false;
+            name = ReadString(out escaped);
         }
-
-        if (!first)
+        else if ((uint)(p + 1) < (uint)json.Length && json[p] == ',' && json[p + 1] == '"' && !first)
         {
-            Expect((byte)',');
+            _position = p + 1;
+            name = ReadString(out escaped);
+        }
+        else
+        {
             SkipWhitespace();
+            if (_position < json.Length && json[_position] == '}')
+            {
+                _position++;
+                _depth--;
+                name = default;
+                escaped = false;
+                return false;
+            }
+
+            if (!first)
+            {
+                Expect((byte)',');
+                SkipWhitespace();
+            }
+
+            if (_position >= json.Length || json[_position] != '"')
+            {
+                Fail();
+            }
+
+            name = ReadString(out escaped);
         }
 
-        if (_position >= _json.Length || _json[_position] != '"')
+        p = _position;
+        if ((uint)p < (uint)json.Length && json[p] == ':')
         {
-            Fail();
+            _position = p + 1;
+            return true;
         }
 
-        name = ReadString(out escaped);
         SkipWhitespace();
         Expect((byte)':');
         return true;
@@ -243,46 +266,49 @@ internal ref struct FlatJsonScanner
     /// <summary>Reads the number at the scanner (after <see cref="PeekValue"/>): its bytes, checked against JSON's grammar.</summary>
     public ReadOnlySpan<byte> ReadNumber()
     {
+        ReadOnlySpan<byte> json = _json;
         int start = _position;
-        if (_json[_position] == '-')
+        int p = start;
+        if (json[p] == '-')
         {
-            _position++;
+            p++;
         }
 
-        if (At((byte)'0'))
+        if (p < json.Length && json[p] == '0')
         {
-            _position++;
+            p++;
         }
-        else if (!SkipDigits())
+        else if (!SkipDigits(json, ref p))
         {
-            Fail();
+            FailAt(p);
         }
 
-        if (At((byte)'.'))
+        if (p < json.Length && json[p] == '.')
         {
-            _position++;
-            if (!SkipDigits())
+            p++;
+            if (!SkipDigits(json, ref p))
             {
-                Fail();
+                FailAt(p);
             }
         }
 
-        if (At((byte)'e') || At((byte)'E'))
+        if (p < json.Length && (json[p] | 0x20) == 'e')
         {
-            _position++;
-            if (At((byte)'+') || At((byte)'-'))
+            p++;
+            if (p < json.Length && json[p] is (byte)'+' or (byte)'-')
             {
-                _position++;
+                p++;
             }
 
-            if (!SkipDigits())
+            if (!SkipDigits(json, ref p))
             {
-                Fail();
+                FailAt(p);
             }
         }
 
+        _position = p;
         ExpectDelimiter();
-        return _json[start.._position];
+        return json[start..p];
     }
 
     /// <summary>Skips the value at the scanner, checking it whole.</summary>
@@ -436,15 +462,16 @@ internal ref struct FlatJsonScanner
 
     private readonly bool At(byte b) => _position < _json.Length && _json[_position] == b;
 
-    private bool SkipDigits()
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SkipDigits(ReadOnlySpan<byte> json, ref int p)
     {
-        int start = _position;
-        while (_position < _json.Length && char.IsAsciiDigit((char)_json[_position]))
+        int start = p;
+        while ((uint)p < (uint)json.Length && json[p] is >= (byte)'0' and <= (byte)'9')
         {
-            _position++;
+            p++;
         }
 
-        return _position > start;
+        return p > start;
     }
 
     private void Expect(byte b)
@@ -463,6 +490,13 @@ internal ref struct FlatJsonScanner
         {
             Fail();
         }
+    }
+
+    [DoesNotReturn]
+    private void FailAt(int position)
+    {
+        _position = position;
+        Fail();
     }
 
     [DoesNotReturn]

@@ -1,47 +1,53 @@
 using System.Text;
-using Detente.Patterns.Indexing;
 
 namespace Detente.Patterns.Telemetry;
 
 /// <summary>
-/// The edges of a mapping's field tree: (parent node, member name as UTF-8) to child node, in one open-addressing
-/// table, behind a 256-bit filter per node over the name's length and end bytes. Built once; a lookup allocates nothing.
-/// Bench: Patterns/TelemetryBenchmarks.FlatReadMap.
+/// The edges of a mapping's field tree: (parent node, member name as UTF-8) to child node. Each node with names has a
+/// row of 256 buckets chosen by the name's length and its first, second and last bytes; a bucket chains the node's
+/// names that fall in it, compared by length and then bytes. Most unmapped names find an empty bucket after one load,
+/// and a mapped name costs one comparison: no hash is computed. Built once; a lookup allocates nothing.
+/// Bench: Patterns/TelemetryBenchmarks.FlatReadMap, <c>flat-read</c>.
 /// </summary>
+/// <remarks>
+/// The table's contents come from the mapping, never from the input, so a line cannot lengthen a chain: the longest
+/// chain is fixed when the reader is built (for the built-in mappings, one or two names).
+/// </remarks>
 internal sealed class NameTable
 {
-    private readonly ulong _seed = KeyHash.NewSeed();
-    private readonly Slot[] _slots;
+    private const int Buckets = 256;
+
+    private readonly int[] _rowOf;   // by node: the start of its row in _heads, or -1 when it has no names
+    private readonly int[] _heads;   // per row and bucket: 1 + the first entry, 0 when empty
+    private readonly Entry[] _entries;
     private readonly byte[] _names;
-    private readonly int _mask;
-    private readonly ulong[] _filter; // 256 bits per node over (length, first byte, last byte): most unmapped names stop here
 
     public NameTable(IReadOnlyDictionary<(int Parent, string Name), int> edges)
     {
-        int capacity = 8;
-        while (capacity < edges.Count * 2)
+        int nodes = 1 + edges.Keys.Select(static e => e.Parent).DefaultIfEmpty(0).Max();
+        _rowOf = new int[nodes];
+        Array.Fill(_rowOf, -1);
+        int rows = 0;
+        foreach ((int parent, _) in edges.Keys)
         {
-            capacity *= 2;
+            if (_rowOf[parent] < 0)
+            {
+                _rowOf[parent] = rows++ * Buckets;
+            }
         }
 
-        _slots = new Slot[capacity];
-        _mask = capacity - 1;
-        _filter = new ulong[4 * (1 + edges.Keys.Select(static e => e.Parent).DefaultIfEmpty(0).Max())];
+        _heads = new int[rows * Buckets];
+        _entries = new Entry[edges.Count];
         var names = new List<byte>();
-        foreach (((int parent, string name), int child) in edges)
+        int count = 0;
+        foreach (((int parent, string name), int child) in edges.OrderBy(static e => e.Key.Parent).ThenBy(static e => e.Key.Name, StringComparer.Ordinal))
         {
             byte[] utf8 = Encoding.UTF8.GetBytes(name);
-            int bit = FilterBit(utf8);
-            _filter[(parent * 4) + (bit >> 6)] |= 1UL << (bit & 63);
-            uint hash = Hash(parent, utf8);
-            int i = (int)(hash & (uint)_mask);
-            while (_slots[i].Child != 0)
-            {
-                i = (i + 1) & _mask;
-            }
-
-            _slots[i] = new Slot(hash, parent, names.Count, utf8.Length, child);
+            int head = _rowOf[parent] + Bucket(utf8);
+            _entries[count] = new Entry(names.Count, utf8.Length, child, _heads[head] - 1);
+            _heads[head] = count + 1;
             names.AddRange(utf8);
+            count++;
         }
 
         _names = names.ToArray();
@@ -50,37 +56,32 @@ internal sealed class NameTable
     /// <summary>The child of <paramref name="parent"/> by <paramref name="name"/>, or -1.</summary>
     public int Find(int parent, ReadOnlySpan<byte> name)
     {
-        int bit = FilterBit(name);
-        int word = (parent * 4) + (bit >> 6);
-        if ((uint)word >= (uint)_filter.Length || (_filter[word] & (1UL << (bit & 63))) == 0)
+        if ((uint)parent >= (uint)_rowOf.Length || _rowOf[parent] is var row && row < 0)
         {
             return -1;
         }
 
-        uint hash = Hash(parent, name);
-        int i = (int)(hash & (uint)_mask);
-        Slot[] slots = _slots;
-        while (true)
+        int e = _heads[row + Bucket(name)] - 1;
+        while (e >= 0)
         {
-            ref Slot slot = ref slots[i];
-            if (slot.Child == 0)
+            ref readonly Entry entry = ref _entries[e];
+            if (entry.Length == name.Length && _names.AsSpan(entry.Offset, entry.Length).SequenceEqual(name))
             {
-                return -1;
+                return entry.Child;
             }
 
-            if (slot.Hash == hash && slot.Parent == parent && _names.AsSpan(slot.NameOffset, slot.NameLength).SequenceEqual(name))
-            {
-                return slot.Child;
-            }
-
-            i = (i + 1) & _mask;
+            e = entry.Next;
         }
+
+        return -1;
     }
 
-    private static int FilterBit(ReadOnlySpan<byte> name) =>
-        name.IsEmpty ? 0 : (int)(((uint)name.Length * 7 + ((uint)name[0] * 13) + ((uint)name[^1] * 31)) & 255);
+    private static int Bucket(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        0 => 0,
+        1 => (7 + (name[0] * 13)) & (Buckets - 1),
+        _ => (int)unchecked(((uint)name.Length * 7 + ((uint)name[0] * 13) + ((uint)name[1] * 5) + ((uint)name[^1] * 31)) & (Buckets - 1)),
+    };
 
-    private uint Hash(int parent, ReadOnlySpan<byte> name) => KeyHash.Hash(name, _seed ^ (uint)parent);
-
-    private readonly record struct Slot(uint Hash, int Parent, int NameOffset, int NameLength, int Child);
+    private readonly record struct Entry(int Offset, int Length, int Child, int Next);
 }

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Detente.Patterns.Evaluation;
 using Detente.Patterns.Observations;
 using Detente.Stix;
 using Detente.Stix.Json;
@@ -96,6 +97,8 @@ internal sealed record StixStep
         IsRef = step.Name?.EndsWith("_ref", StringComparison.Ordinal) == true;
         IsRefs = step.Name?.EndsWith("_refs", StringComparison.Ordinal) == true;
         IsHashes = step.Name == "hashes";
+        string? algorithm = step.Name is null ? null : ComparisonEvaluator.HashAlgorithmKey(step.Name);
+        AlgorithmKey = algorithm is not null && Ascii.IsValid(algorithm) ? Encoding.ASCII.GetBytes(algorithm) : null;
     }
 
     public PathStepKind Kind { get; }
@@ -108,8 +111,48 @@ internal sealed record StixStep
     /// <summary>The value is a list of references, followed when steps come after <c>[*]</c>.</summary>
     public bool IsRefs { get; }
 
-    /// <summary>The value is a hashes dictionary: the next step matches any of its keys (a superset of the evaluator's spellings).</summary>
+    /// <summary>The value is a hashes dictionary: the next step matches the keys that spell its algorithm (see <see cref="SpellsAlgorithm"/>).</summary>
     public bool IsHashes { get; }
+
+    /// <summary>The name as a hash algorithm key (upper case, no hyphens or underscores), or null when it is not ASCII.</summary>
+    public byte[]? AlgorithmKey { get; }
+
+    /// <summary>
+    /// True when the member name <paramref name="key"/> of a hashes dictionary may name this step's algorithm: its ASCII
+    /// letters upper-cased and hyphens and underscores dropped give <see cref="AlgorithmKey"/>. A key or name with a
+    /// byte outside ASCII is always taken (upper-casing other characters can give ASCII ones), so the keys taken are a
+    /// superset of the evaluator's spellings, which compare <c>ComparisonEvaluator.HashAlgorithmKey</c> of both.
+    /// </summary>
+    public bool SpellsAlgorithm(ReadOnlySpan<byte> key)
+    {
+        if (AlgorithmKey is not byte[] wanted)
+        {
+            return true;
+        }
+
+        int j = 0;
+        foreach (byte b in key)
+        {
+            if (b >= 0x80)
+            {
+                return true;
+            }
+
+            if (b is (byte)'-' or (byte)'_')
+            {
+                continue;
+            }
+
+            if (j == wanted.Length || (b is >= (byte)'a' and <= (byte)'z' ? (byte)(b - 0x20) : b) != wanted[j])
+            {
+                return false;
+            }
+
+            j++;
+        }
+
+        return j == wanted.Length;
+    }
 }
 
 /// <summary>
@@ -123,7 +166,8 @@ internal sealed record StixStep
 /// gives exactly <c>observations</c> observations and no error, and that every value the matcher would probe on them
 /// was given to the probe. The values given are a superset: every object of the document is probed (not only those an
 /// observed-data reaches), references resolve against every object of the document, and a step after <c>hashes</c>
-/// matches every key. So when the probe found no candidate, the full path finds none either.</para>
+/// matches every key that spells its algorithm in any case, with or without hyphens and underscores (and every key
+/// outside ASCII). So when the probe found no candidate, the full path finds none either.</para>
 /// <para><see cref="StixScanOutcome.Unsupported"/> (read the document with the full path) for: anything
 /// <see cref="StixReader"/> refuses or might refuse (invalid JSON or UTF-8, duplicate member names, inexact numbers,
 /// depth, string, member and item limits, a byte order mark, trailing content); conservatively also an object with more
@@ -671,7 +715,7 @@ internal sealed class StixDocumentScanner
                 bool anyKey = step > 0 && steps[step - 1].IsHashes;
                 for (int m = at + 1; _tape[m].Kind == JsonTokenType.PropertyName; m = _tape[m + 1].Next)
                 {
-                    if (anyKey || Text(document, m).SequenceEqual(next.Name))
+                    if (anyKey ? next.SpellsAlgorithm(Text(document, m)) : Text(document, m).SequenceEqual(next.Name))
                     {
                         StixScanOutcome outcome = Walk(document, m + 1, steps, step + 1, next.IsRef, scope, path, ref probe);
                         if (outcome != StixScanOutcome.Complete)

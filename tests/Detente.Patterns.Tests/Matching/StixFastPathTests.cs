@@ -139,6 +139,31 @@ public sealed class StixFastPathTests
         Assert.False(result.FastPath);
     }
 
+    [Theory]
+    [InlineData("SHA-256", false, true)]
+    [InlineData("sha_256", false, true)]
+    [InlineData("Sha256", false, true)]
+    [InlineData("S-H-A-2-5-6", false, true)]
+    [InlineData("SHA-512", true, false)] // another algorithm's key is not probed under SHA-256
+    [InlineData("SHA-2560", true, false)]
+    [InlineData("MD5", true, false)]
+    public void A_hash_is_probed_under_the_spellings_of_its_own_algorithm(string key, bool fast, bool hit)
+    {
+        const string Sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        IndicatorSet set = Load([new Indicator("indicator--00000000-0000-4000-8000-000000000001", Pattern.Parse($"[file:hashes.'SHA-256' = '{Sha256}']"))]);
+        IndicatorSet full = Load([new Indicator("indicator--00000000-0000-4000-8000-000000000001", Pattern.Parse($"[file:hashes.'SHA-256' = '{Sha256}']"))]);
+        byte[] document = Encoding.UTF8.GetBytes(
+            "{\"type\":\"observed-data\",\"id\":\"observed-data--0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b\",\"first_observed\":\"2024-01-02T03:04:05Z\","
+            + "\"last_observed\":\"2024-01-02T03:04:05Z\",\"number_observed\":1,\"objects\":{\"0\":{\"type\":\"file\",\"hashes\":{\"" + key + "\":\""
+            + Sha256.ToUpperInvariant() + "\"}}}}");
+        var hits = new List<IndicatorHit>();
+
+        StixMatchResult result = StixMatchTarget.Compare(set, full, new StixTelemetryReader(), document, hits);
+
+        Assert.Equal(fast, result.FastPath);
+        Assert.Equal(hit ? 1 : 0, hits.Count);
+    }
+
     private static byte[] Document(string domainJson) => Encoding.UTF8.GetBytes(
         "{\"type\":\"bundle\",\"id\":\"bundle--6f1d2d7e-5a3e-4c8a-9a55-0c3d5e1b2a01\",\"objects\":["
         + "{\"type\":\"observed-data\",\"id\":\"observed-data--0b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b\",\"first_observed\":\"2024-01-02T03:04:05Z\","
