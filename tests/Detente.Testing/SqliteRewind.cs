@@ -13,21 +13,13 @@ public static class SqliteRewind
     /// </summary>
     public static async Task ToSchema13Async(string databaseFile, CancellationToken cancellationToken = default)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = databaseFile,
-            Pooling = false,
-        }.ToString());
-        await connection.OpenAsync(cancellationToken);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = """
+        await ExecuteAsync(databaseFile, """
             DELETE FROM schema_migrations WHERE version >= 14;
             DROP TABLE egress_class_pending;
             DROP INDEX objects_latest_class;
             DROP INDEX objects_class;
             ALTER TABLE objects DROP COLUMN egress_class;
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, [], cancellationToken);
     }
 
     /// <summary>
@@ -38,6 +30,20 @@ public static class SqliteRewind
     public static async Task ToSchema10WithWitnessTokenAsync(string databaseFile, string witness, string verifierKey, string url,
         string token, CancellationToken cancellationToken = default)
     {
+        await ToSchema13Async(databaseFile, cancellationToken);
+        await ExecuteAsync(databaseFile, """
+            DELETE FROM schema_migrations WHERE version >= 11;
+            DROP TABLE neutral_markings;
+            DROP TABLE log_witness_tokens_to_move;
+            ALTER TABLE witnessed_logs DROP COLUMN cosignature;
+            ALTER TABLE log_witnesses ADD COLUMN token TEXT;
+            INSERT INTO log_witnesses (name, verifier_key, url, token, known_size) VALUES ($witness, $key, $url, $token, 0);
+            """, [("$witness", witness), ("$key", verifierKey), ("$url", url), ("$token", token)], cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(string databaseFile, string sql, (string Name, string Value)[] parameters,
+        CancellationToken cancellationToken)
+    {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = databaseFile,
@@ -45,22 +51,12 @@ public static class SqliteRewind
         }.ToString());
         await connection.OpenAsync(cancellationToken);
         await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = """
-            DELETE FROM schema_migrations WHERE version >= 11;
-            DROP TABLE egress_class_pending;
-            DROP INDEX objects_latest_class;
-            DROP INDEX objects_class;
-            ALTER TABLE objects DROP COLUMN egress_class;
-            DROP TABLE neutral_markings;
-            DROP TABLE log_witness_tokens_to_move;
-            ALTER TABLE witnessed_logs DROP COLUMN cosignature;
-            ALTER TABLE log_witnesses ADD COLUMN token TEXT;
-            INSERT INTO log_witnesses (name, verifier_key, url, token, known_size) VALUES ($witness, $key, $url, $token, 0);
-            """;
-        command.Parameters.AddWithValue("$witness", witness);
-        command.Parameters.AddWithValue("$key", verifierKey);
-        command.Parameters.AddWithValue("$url", url);
-        command.Parameters.AddWithValue("$token", token);
+        command.CommandText = sql;
+        foreach ((string name, string value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
