@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using Detente.Node;
+using Detente.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Detente.Load;
 
@@ -12,6 +15,18 @@ namespace Detente.Load;
 /// with their medians, and the machine's load average to print beside each figure.</summary>
 internal static class LoadHarness
 {
+    /// <summary>The node options of a load run: the default limits without the per-principal rate limit.</summary>
+    public static NodeOptions Unlimited => new() { Limits = NodeLimits.Default with { RatePermits = 0 } };
+
+    /// <summary>Starts a node over <paramref name="store"/> on a free loopback port, logging warnings and above.</summary>
+    public static async Task<WebApplication> StartNodeAsync(IStore store, NodeOptions options, IEgressPolicy? policy = null)
+    {
+        WebApplication app = DetenteNode.Build(store, options, ["http://127.0.0.1:0"], TimeProvider.System,
+            static logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(), policy);
+        await app.StartAsync();
+        return app;
+    }
+
     /// <summary>A TAXII client of <paramref name="app"/> (its first bound address) with <paramref name="token"/>, enough
     /// connections for the options' concurrency.</summary>
     public static HttpClient Client(WebApplication app, string token, Options options)

@@ -3,7 +3,6 @@ using Detente.Node;
 using Detente.Storage;
 using Detente.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
 
 namespace Detente.Load;
 
@@ -37,8 +36,8 @@ internal static class PolicyAb
             (ApiToken token, string secret) = NodeTokens.Create("p-bench", TokenRole.Partner, DateTimeOffset.UtcNow, null);
             await store.AddTokenAsync(token);
 
-            await using WebApplication policyNode = await StartAsync(store, null);
-            await using WebApplication baselineNode = await StartAsync(store, ReadGrantEgressPolicy.Instance);
+            await using WebApplication policyNode = await LoadHarness.StartNodeAsync(store, LoadHarness.Unlimited);
+            await using WebApplication baselineNode = await LoadHarness.StartNodeAsync(store, LoadHarness.Unlimited, ReadGrantEgressPolicy.Instance);
 
             // Ingest through the policy node, so that the facts are stored as in production.
             using (HttpClient admin = LoadHarness.Client(policyNode, bootstrap.AdminToken!, options))
@@ -81,11 +80,4 @@ internal static class PolicyAb
         }
     }
 
-    private static async Task<WebApplication> StartAsync(IStore store, IEgressPolicy? policy)
-    {
-        WebApplication app = DetenteNode.Build(store, new NodeOptions { Limits = NodeLimits.Default with { RatePermits = 0 } }, ["http://127.0.0.1:0"],
-            TimeProvider.System, static logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(), policy);
-        await app.StartAsync();
-        return app;
-    }
 }

@@ -4,7 +4,6 @@ using Detente.Stix.Signatures;
 using Detente.Storage;
 using Detente.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
 
 namespace Detente.Load;
 
@@ -30,8 +29,8 @@ internal static class SigningAb
             string tokenOn = (await NodeBootstrap.EnsureAsync(storeOn, TimeProvider.System)).AdminToken!;
             string tokenOff = (await NodeBootstrap.EnsureAsync(storeOff, TimeProvider.System)).AdminToken!;
             var signing = new NodeSigning(key, NodeSigning.CreateIdentity("Benchmark node", key, DateTimeOffset.UtcNow));
-            await using WebApplication on = await StartAsync(storeOn, signing);
-            await using WebApplication off = await StartAsync(storeOff, null);
+            await using WebApplication on = await LoadHarness.StartNodeAsync(storeOn, LoadHarness.Unlimited with { Signing = signing });
+            await using WebApplication off = await LoadHarness.StartNodeAsync(storeOff, LoadHarness.Unlimited);
             using HttpClient clientOn = LoadHarness.Client(on, tokenOn, options);
             using HttpClient clientOff = LoadHarness.Client(off, tokenOff, options);
             int seed = options.Seed * 1000;
@@ -76,11 +75,4 @@ internal static class SigningAb
         return stored;
     }
 
-    private static async Task<WebApplication> StartAsync(IStore store, NodeSigning? signing)
-    {
-        WebApplication app = DetenteNode.Build(store, new NodeOptions { Limits = NodeLimits.Default with { RatePermits = 0 }, Signing = signing },
-            ["http://127.0.0.1:0"], TimeProvider.System, static logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
-        await app.StartAsync();
-        return app;
-    }
 }

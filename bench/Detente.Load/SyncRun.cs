@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Detente.Load;
 
@@ -51,7 +50,7 @@ internal static class SyncRun
 
             // The source signs what it publishes (its identity is the creator), as the sink's origin check requires.
             var sourceSigning = new NodeSigning(sourceKey, NodeSigning.CreateIdentity("source", sourceKey, DateTimeOffset.UtcNow));
-            await using WebApplication sourceNode = await StartAsync(source, new NodeOptions
+            await using WebApplication sourceNode = await LoadHarness.StartNodeAsync(source, new NodeOptions
             {
                 Limits = NodeLimits.Default with { RatePermits = 0 },
                 Log = new NodeLogOptions { Key = sourceKey, Origin = "source.example/log" },
@@ -140,13 +139,6 @@ internal static class SyncRun
         }
     }
 
-    private static async Task<WebApplication> StartAsync(IStore store, NodeOptions options)
-    {
-        WebApplication app = DetenteNode.Build(store, options, ["http://127.0.0.1:0"], TimeProvider.System,
-            static logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
-        await app.StartAsync();
-        return app;
-    }
 
     private static Uri Address(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");

@@ -7,7 +7,6 @@ using Detente.Storage;
 using Detente.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Detente.Load;
 
@@ -59,8 +58,8 @@ internal static class WithheldAb
             (ApiToken token, string secret) = NodeTokens.Create("p-bench", TokenRole.Partner, DateTimeOffset.UtcNow, null);
             await store.AddTokenAsync(token);
 
-            await using WebApplication prefiltered = await StartAsync(store, null);
-            await using WebApplication plain = await StartAsync(store, new WithoutPrefilter(prefiltered.Services.GetRequiredService<IEgressPolicy>()));
+            await using WebApplication prefiltered = await LoadHarness.StartNodeAsync(store, LoadHarness.Unlimited);
+            await using WebApplication plain = await LoadHarness.StartNodeAsync(store, LoadHarness.Unlimited, new WithoutPrefilter(prefiltered.Services.GetRequiredService<IEgressPolicy>()));
 
             // Ingest through the node, so that facts and classes are stored as in production: the quiet collection gets the
             // visible indicators; the crowded one the same number, each followed by its share of TLP:RED ones.
@@ -162,11 +161,4 @@ internal static class WithheldAb
         }
     }
 
-    private static async Task<WebApplication> StartAsync(IStore store, IEgressPolicy? policy)
-    {
-        WebApplication app = DetenteNode.Build(store, new NodeOptions { Limits = NodeLimits.Default with { RatePermits = 0 } }, ["http://127.0.0.1:0"],
-            TimeProvider.System, static logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(), policy);
-        await app.StartAsync();
-        return app;
-    }
 }
