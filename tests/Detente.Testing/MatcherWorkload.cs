@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Detente.Patterns;
 using Detente.Patterns.Matching;
+using Detente.Patterns.Telemetry;
 
 namespace Detente.Testing;
 
@@ -116,6 +117,21 @@ public sealed class MatcherWorkload
         {
             yield return new Indicator(_ids[i], Pattern.Parse(_patterns[i]));
         }
+    }
+
+    /// <summary>A compiled set over <paramref name="keys"/> holding every indicator, added in one bulk load.</summary>
+    public IndicatorSet LoadSet(FieldKeyTable keys)
+    {
+        var set = new IndicatorSet(keys);
+        using (set.BeginBulkLoad())
+        {
+            foreach (Indicator indicator in Indicators())
+            {
+                set.Add(indicator);
+            }
+        }
+
+        return set;
     }
 
     /// <summary>Indicator <paramref name="i"/> as a STIX 2.1 indicator object on one line.</summary>

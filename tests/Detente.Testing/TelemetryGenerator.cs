@@ -178,6 +178,19 @@ public sealed class TelemetryGenerator
             extra + "}}";
     }
 
+    /// <summary>Takes <paramref name="count"/> events from <paramref name="next"/>, each as its own UTF-8 array.</summary>
+    public static byte[][] Events(Func<string> next, int count)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var events = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            events[i] = Encoding.UTF8.GetBytes(next());
+        }
+
+        return events;
+    }
+
     /// <summary>Writes <paramref name="count"/> lines from <paramref name="next"/> as UTF-8, each ending with a line feed.</summary>
     public static byte[] Lines(Func<string> next, int count)
     {

@@ -30,20 +30,13 @@ internal static class MatchRun
         var keys = new FieldKeyTable();
         var zeek = new FlatEventReader(FlatLogMapping.Zeek, keys);
         var eve = new FlatEventReader(FlatLogMapping.Eve, keys);
-        var set = new IndicatorSet(keys);
-        using (set.BeginBulkLoad())
-        {
-            foreach (Indicator indicator in workload.Indicators())
-            {
-                set.Add(indicator);
-            }
-        }
+        IndicatorSet set = workload.LoadSet(keys);
 
         // The same events as matcher-throughput: that run generates Zeek lines, then EVE lines, then bundles.
         TelemetryGenerator telemetry = workload.Telemetry;
-        byte[][] zeekLines = Events(telemetry.ZeekLine, 10_000);
-        byte[][] eveLines = Events(telemetry.EveLine, 10_000);
-        byte[][] bundles = Events(telemetry.ObservedDataBundle, 2_000);
+        byte[][] zeekLines = TelemetryGenerator.Events(telemetry.ZeekLine, 10_000);
+        byte[][] eveLines = TelemetryGenerator.Events(telemetry.EveLine, 10_000);
+        byte[][] bundles = TelemetryGenerator.Events(telemetry.ObservedDataBundle, 2_000);
         (byte[][] events, FlatEventReader? reader) = format switch
         {
             "zeek" => (zeekLines, zeek),
@@ -119,16 +112,5 @@ internal static class MatchRun
         }
 
         return unchecked((long)hash);
-    }
-
-    private static byte[][] Events(Func<string> next, int count)
-    {
-        var events = new byte[count][];
-        for (int i = 0; i < count; i++)
-        {
-            events[i] = Encoding.UTF8.GetBytes(next());
-        }
-
-        return events;
     }
 }

@@ -46,18 +46,11 @@ public class MatcherBenchmarks
             "eve" => telemetry.EveLine,
             _ => telemetry.ObservedDataBundle,
         };
-        _events = Enumerable.Range(0, Events).Select(_ => Encoding.UTF8.GetBytes(next())).ToArray();
+        _events = TelemetryGenerator.Events(next, Events);
         var keys = new FieldKeyTable();
         _reader = new FlatEventReader(Format == "eve" ? FlatLogMapping.Eve : FlatLogMapping.Zeek, keys);
         _stix = new StixTelemetryReader();
-        _set = new IndicatorSet(keys);
-        using (_set.BeginBulkLoad())
-        {
-            foreach (Indicator indicator in workload.Indicators())
-            {
-                _set.Add(indicator);
-            }
-        }
+        _set = workload.LoadSet(keys);
 
         long hitEvents = 0;
         long hits = 0;

@@ -54,35 +54,18 @@ internal static class MatcherThroughput
             var keys = new FieldKeyTable();
             var zeek = new FlatEventReader(FlatLogMapping.Zeek, keys);
             var eve = new FlatEventReader(FlatLogMapping.Eve, keys);
-            var set = new IndicatorSet(keys);
-            using (set.BeginBulkLoad())
-            {
-                foreach (Indicator indicator in workload.Indicators())
-                {
-                    set.Add(indicator);
-                }
-            }
+            IndicatorSet set = workload.LoadSet(keys);
 
             TelemetryGenerator telemetry = workload.Telemetry;
-            Measure(size, "zeek", Events(telemetry.ZeekLine, Lines), zeek, set, rounds);
-            Measure(size, "eve", Events(telemetry.EveLine, Lines), eve, set, rounds);
-            Measure(size, "stix", Events(telemetry.ObservedDataBundle, Bundles), null, set, rounds);
+            Measure(size, "zeek", TelemetryGenerator.Events(telemetry.ZeekLine, Lines), zeek, set, rounds);
+            Measure(size, "eve", TelemetryGenerator.Events(telemetry.EveLine, Lines), eve, set, rounds);
+            Measure(size, "stix", TelemetryGenerator.Events(telemetry.ObservedDataBundle, Bundles), null, set, rounds);
             GC.KeepAlive(set);
         }
 
         return 0;
     }
 
-    private static byte[][] Events(Func<string> next, int count)
-    {
-        var events = new byte[count][];
-        for (int i = 0; i < count; i++)
-        {
-            events[i] = Encoding.UTF8.GetBytes(next());
-        }
-
-        return events;
-    }
 
     private static void Measure(int size, string format, byte[][] events, FlatEventReader? reader, IndicatorSet set, int rounds)
     {
