@@ -27,6 +27,29 @@ internal static class LoadHarness
         return app;
     }
 
+    /// <summary>
+    /// Adds the partner <c>p-bench</c>, a partner of <paramref name="collections"/> with read access to them, and a partner
+    /// token for it; returns the token's secret.
+    /// </summary>
+    public static async Task<string> AddReadingPartnerAsync(IStore store, params Guid[] collections)
+    {
+        await store.AddPartnerAsync(new PartnerRecord
+        {
+            Name = "p-bench",
+            Identity = "identity--00000000-0000-4000-8000-00000000be01",
+            VerificationKey = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"),
+        });
+        foreach (Guid collection in collections)
+        {
+            await store.SetCollectionPartnerAsync(collection, "p-bench", true);
+            await store.GrantAsync(collection, "p-bench", CollectionAccess.Read);
+        }
+
+        (ApiToken token, string secret) = NodeTokens.Create("p-bench", TokenRole.Partner, DateTimeOffset.UtcNow, null);
+        await store.AddTokenAsync(token);
+        return secret;
+    }
+
     /// <summary>A TAXII client of <paramref name="app"/> (its first bound address) with <paramref name="token"/>, enough
     /// connections for the options' concurrency.</summary>
     public static HttpClient Client(WebApplication app, string token, Options options)

@@ -25,16 +25,7 @@ internal static class PolicyAb
 
             // The reader is a partner of the collection: unmarked objects are the collection's default, AMBER, which goes to
             // the collection's partners, so both nodes serve every object and the policy runs its whole course.
-            await store.AddPartnerAsync(new PartnerRecord
-            {
-                Name = "p-bench",
-                Identity = "identity--00000000-0000-4000-8000-00000000be01",
-                VerificationKey = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"),
-            });
-            await store.SetCollectionPartnerAsync(collection, "p-bench", true);
-            await store.GrantAsync(collection, "p-bench", CollectionAccess.Read);
-            (ApiToken token, string secret) = NodeTokens.Create("p-bench", TokenRole.Partner, DateTimeOffset.UtcNow, null);
-            await store.AddTokenAsync(token);
+            string secret = await LoadHarness.AddReadingPartnerAsync(store, collection);
 
             await using WebApplication policyNode = await LoadHarness.StartNodeAsync(store, LoadHarness.Unlimited);
             await using WebApplication baselineNode = await LoadHarness.StartNodeAsync(store, LoadHarness.Unlimited, ReadGrantEgressPolicy.Instance);

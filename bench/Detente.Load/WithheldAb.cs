@@ -43,20 +43,7 @@ internal static class WithheldAb
             Guid crowded = bootstrap.DefaultCollectionId!.Value;
             var quiet = Guid.NewGuid();
             await store.CreateCollectionAsync(new Collection { Id = quiet, ApiRoot = NodeBootstrap.DefaultApiRootName, Title = "quiet" });
-            await store.AddPartnerAsync(new PartnerRecord
-            {
-                Name = "p-bench",
-                Identity = "identity--00000000-0000-4000-8000-00000000be01",
-                VerificationKey = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"),
-            });
-            foreach (Guid collection in new[] { crowded, quiet })
-            {
-                await store.SetCollectionPartnerAsync(collection, "p-bench", true);
-                await store.GrantAsync(collection, "p-bench", CollectionAccess.Read);
-            }
-
-            (ApiToken token, string secret) = NodeTokens.Create("p-bench", TokenRole.Partner, DateTimeOffset.UtcNow, null);
-            await store.AddTokenAsync(token);
+            string secret = await LoadHarness.AddReadingPartnerAsync(store, crowded, quiet);
 
             await using WebApplication prefiltered = await LoadHarness.StartNodeAsync(store, LoadHarness.Unlimited);
             await using WebApplication plain = await LoadHarness.StartNodeAsync(store, LoadHarness.Unlimited, new WithoutPrefilter(prefiltered.Services.GetRequiredService<IEgressPolicy>()));
