@@ -51,7 +51,7 @@ public interface IEgressPolicy
     public EgressDecision DecideLog(NodePrincipal reader) => EgressDecision.Allow("log entries are salted");
 
     /// <summary>
-    /// The egress class (<see cref="ObjectToAdd.EgressClass"/>, which the node stores from <see cref="NodeSharing.EgressClassOf(Detente.Stix.StixObject)"/>)
+    /// The egress class (<see cref="ObjectToAdd.EgressClass"/>, which the node stores from <see cref="NodeSharing.WithPolicyFacts"/>)
     /// the store may restrict <paramref name="reader"/>'s reads to, or null for none. Only when this policy denies
     /// <paramref name="reader"/> every version of every other class, whatever else holds: the store then skips those versions
     /// in an index, so that a page's cost does not grow with them, and the gate still decides every version it reads.

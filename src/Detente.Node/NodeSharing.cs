@@ -89,15 +89,16 @@ public static class NodeSharing
     /// <summary>Builds the policy of <paramref name="configuration"/>; invalid settings are a value (every problem).</summary>
     public static PolicyBuildResult Build(SharingConfiguration configuration) => SharingPolicy.Build(Settings(configuration));
 
-    /// <summary>The facts to store with <paramref name="stixObject"/> (<see cref="ObjectToAdd.Facts"/>).</summary>
-    public static byte[] EncodeFacts(StixObject stixObject) => ObjectFactsEncoding.Encode(ObjectFacts.From(stixObject));
-
-    /// <summary>The egress class to store with <paramref name="stixObject"/> (<see cref="ObjectToAdd.EgressClass"/>): its
-    /// reach (<see cref="SharingPolicy.ReachOf"/>), so that the store skips it for readers outside the reach.</summary>
-    public static byte EgressClassOf(StixObject stixObject)
+    /// <summary>
+    /// <paramref name="toAdd"/> with what the policy stores beside <paramref name="stixObject"/>, from one reading of its
+    /// facts: the facts themselves (<see cref="ObjectToAdd.Facts"/>) and its egress class (<see cref="ObjectToAdd.EgressClass"/>:
+    /// its reach, <see cref="SharingPolicy.ReachOf"/>, so that the store skips it for readers outside the reach).
+    /// </summary>
+    public static ObjectToAdd WithPolicyFacts(ObjectToAdd toAdd, StixObject stixObject)
     {
+        ArgumentNullException.ThrowIfNull(toAdd);
         ObjectFacts facts = ObjectFacts.From(stixObject);
-        return (byte)SharingPolicy.ReachOf(in facts);
+        return toAdd with { Facts = ObjectFactsEncoding.Encode(facts), EgressClass = (byte)SharingPolicy.ReachOf(in facts) };
     }
 
     /// <summary>The egress class of a stored version (for versions stored before the store kept classes): the reach of the

@@ -164,11 +164,8 @@ internal sealed class ObjectIngest(IStore store, StixValidator validator, Origin
         }
 
         ObjectToAdd toAdd = ReferenceEquals(toStore, obj)
-            ? ObjectToAdd.From(obj, item.Json) with { Facts = NodeSharing.EncodeFacts(obj), EgressClass = NodeSharing.EgressClassOf(obj) }
-            : ObjectToAdd.From(toStore, toStore.Canonicalize()) with
-            {
-                Facts = NodeSharing.EncodeFacts(toStore), EgressClass = NodeSharing.EgressClassOf(toStore), JsonIsCanonical = true,
-            };
+            ? NodeSharing.WithPolicyFacts(ObjectToAdd.From(obj, item.Json), obj)
+            : NodeSharing.WithPolicyFacts(ObjectToAdd.From(toStore, toStore.Canonicalize()) with { JsonIsCanonical = true }, toStore);
         return (new StatusDetail(id, version, StatusOutcome.Pending), toAdd, verdict);
     }
 
